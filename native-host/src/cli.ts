@@ -1,0 +1,125 @@
+import { homedir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { PRODUCT_VERSION } from '../../src/shared/version.js';
+import { stateDirectory } from './config.js';
+import { applyPlan, describePlan, describeUninstallStep, uninstall } from './install/apply.js';
+import { formatFindings, runDoctor } from './install/doctor.js';
+import { BROWSERS, InstallError, planInstall, type Browser, type InstallTarget, type TargetPlatform } from './install/plan.js';
+
+/** `eattest-host` on the command line: install, uninstall, doctor. Output goes to stdout here (not a native-messaging session). */
+
+const USAGE = `eattest-host ${PRODUCT_VERSION}: the eAttest companion's native host
+
+Usage:
+  eattest-host install --browser chromium|chrome|edge|firefox [--profile DIR] [--state-dir DIR] [--dry-run [--platform linux|darwin|win32]]
+      Register the host with a browser for the current user, or for one Chromium profile (DIR/NativeMessagingHosts).
+  eattest-host uninstall --browser chromium|chrome|edge|firefox [--profile DIR] [--dry-run]
+  eattest-host doctor [--browser B] [--profile DIR]
+      What is installed where, what is wrong and what to do.
+  eattest-host --version
+`;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+function parseBrowser(value: string | undefined, required: boolean): Browser | undefined {
+  if (value === undefined) {
+    if (required) throw new UsageError('--browser is required (chromium, chrome, edge or firefox)');
+    return undefined;
+  }
+  if (!(BROWSERS as readonly string[]).includes(value)) throw new UsageError(`unknown browser "${value}" (chromium, chrome, edge or firefox)`);
+  return value as Browser;
+}
+
+function parsePlatform(value: string | undefined, dryRun: boolean): TargetPlatform {
+  if (value === undefined) {
+    const current = process.platform;
+    if (current === 'linux' || current === 'darwin' || current === 'win32') return current;
+    throw new UsageError(`unsupported platform ${current}`);
+  }
+  if (!dryRun) throw new UsageError('--platform is only for --dry-run: a host is installed for the machine it runs on');
+  if (value !== 'linux' && value !== 'darwin' && value !== 'win32') throw new UsageError(`unknown platform "${value}" (linux, darwin or win32)`);
+  return value;
+}
+
+/** The running bundle, whose path the launcher must call. */
+function hostScriptPath(): string {
+  return fileURLToPath(import.meta.url);
+}
+
+export function runCli(argv: readonly string[], io: CliIo): number {
+  const [command, ...rest] = argv;
+  try {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        browser: { type: 'string' },
+        profile: { type: 'string' },
+        'state-dir': { type: 'string' },
+        platform: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    const dryRun = values['dry-run'];
+    const platform = parsePlatform(values.platform, dryRun);
+    const base: Omit<InstallTarget, 'browser'> = { platform, home: homedir(), env: process.env, profileDir: values.profile };
+
+    switch (command) {
+      case 'install': {
+        const browser = parseBrowser(values.browser, true) as Browser;
+        const plan = planInstall({ ...base, browser }, { nodePath: process.execPath, hostScript: hostScriptPath(), stateDir: values['state-dir'] });
+        if (dryRun) {
+          io.out(describePlan(plan));
+          return 0;
+        }
+        applyPlan(plan);
+        io.out(`Installed the eAttest host for ${browser}:\n  manifest ${plan.manifestPath}\n  launcher ${plan.launcherPath}\nRestart the browser if it was running.\n`);
+        return 0;
+      }
+      case 'uninstall': {
+        const browser = parseBrowser(values.browser, true) as Browser;
+        const steps = uninstall({ ...base, browser }, dryRun);
+        io.out(steps.length === 0 ? `Nothing to remove for ${browser}.\n` : `${steps.map(describeUninstallStep).join('\n')}\n`);
+        return 0;
+      }
+      case 'doctor': {
+        const browser = parseBrowser(values.browser, false);
+        const findings = runDoctor({
+          target: base,
+          ...(browser !== undefined ? { browsers: [browser] } : {}),
+          stateDir: values['state-dir'] ?? stateDirectory(),
+          nodeVersion: process.version,
+          installHint: 'eattest-host install',
+        });
+        io.out(formatFindings(findings));
+        return findings.some((finding) => finding.level === 'problem') ? 1 : 0;
+      }
+      case '--version':
+      case 'version':
+        io.out(`${PRODUCT_VERSION}\n`);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof InstallError || (error instanceof TypeError && 'code' in error)) {
+      io.err(`eattest-host: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,5 @@
+import type { CommandTable } from './context.js';
+import { hello } from './hello.js';
+import { status } from './status.js';
+
+export const commandHandlers: CommandTable = { hello, status };

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { environmentSchema, type Environment } from '../../src/shared/host-protocol.js';
+
+/** Where the host keeps its state: config, logs, and later the journal and caches. */
+export function stateDirectory(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
+  const override = env['EATTEST_STATE_DIR'];
+  if (override !== undefined && override !== '') return override;
+  if (platform === 'win32') return join(env['LOCALAPPDATA'] ?? join(home, 'AppData', 'Local'), 'eAttest');
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'eAttest');
+  const xdgState = env['XDG_STATE_HOME'];
+  return join(xdgState !== undefined && xdgState !== '' ? xdgState : join(home, '.local', 'state'), 'eattest');
+}
+
+const MAX_CONFIG_BYTES = 64 * 1024;
+
+export const hostConfigSchema = z.strictObject({
+  environment: environmentSchema.default('simulator'),
+  /** Milliseconds without a message after which the host exits; the browser restarts it on demand. */
+  idleTimeoutMs: z.number().int().min(1000).max(24 * 3600 * 1000).default(30 * 60 * 1000),
+});
+export type HostConfig = z.infer<typeof hostConfigSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads `<stateDir>/config.json`; a missing file means the defaults (the embedded simulator). */
+export function loadConfig(stateDir: string, env: NodeJS.ProcessEnv = process.env): HostConfig {
+  let raw: unknown = {};
+  const file = join(stateDir, 'config.json');
+  try {
+    const text = readFileSync(file, 'utf8');
+    if (text.length > MAX_CONFIG_BYTES) throw new ConfigError(`${file} is larger than ${MAX_CONFIG_BYTES} bytes`);
+    raw = JSON.parse(text) as unknown;
+  } catch (error) {
+    if (!(error instanceof Error && 'code' in error && error.code === 'ENOENT')) {
+      throw error instanceof ConfigError ? error : new ConfigError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const parsed = hostConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`${file} is invalid: ${z.prettifyError(parsed.error)}`);
+  const config = parsed.data;
+  const idle = env['EATTEST_IDLE_TIMEOUT_MS'];
+  if (idle !== undefined && idle !== '') {
+    const value = Number(idle);
+    if (!Number.isInteger(value) || value < 100) throw new ConfigError('EATTEST_IDLE_TIMEOUT_MS must be an integer of at least 100');
+    config.idleTimeoutMs = value;
+  }
+  return config;
+}
+
+export type { Environment };

@@ -1,0 +1,105 @@
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { CHROMIUM_EXTENSION_IDS, FIREFOX_EXTENSION_IDS, chromiumOrigin } from '../../../src/shared/identity.js';
+import { loadConfig } from '../config.js';
+import { readOurManifest } from './apply.js';
+import { BROWSERS, installLocations, type Browser, type InstallTarget } from './plan.js';
+
+export interface Finding {
+  level: 'ok' | 'info' | 'warning' | 'problem';
+  text: string;
+  /** What to do about it. */
+  fix?: string;
+}
+
+const MIN_NODE = [20, 19] as const;
+
+function launcherTargets(content: string): string[] {
+  const posixMatch = /^exec '((?:[^']|'\\'')*)' '((?:[^']|'\\'')*)' host/m.exec(content);
+  if (posixMatch?.[1] !== undefined && posixMatch[2] !== undefined) return [posixMatch[1], posixMatch[2]].map((p) => p.replace(/'\\''/g, "'"));
+  const batchMatch = /^"([^"]+)" "([^"]+)" host/m.exec(content);
+  if (batchMatch?.[1] !== undefined && batchMatch[2] !== undefined) return [batchMatch[1], batchMatch[2]];
+  return [];
+}
+
+function checkBrowser(target: InstallTarget, installHint: string): Finding[] {
+  const { manifestPath, launcherPath, registryKey } = installLocations(target);
+  const manifest = readOurManifest(manifestPath);
+  if (manifest === null) return [{ level: 'info', text: `${target.browser}: not installed (no manifest at ${manifestPath})` }];
+  const findings: Finding[] = [{ level: 'ok', text: `${target.browser}: manifest at ${manifestPath}` }];
+  const reinstall = `run \`${installHint} --browser ${target.browser}${target.profileDir !== undefined ? ` --profile ${target.profileDir}` : ''}\``;
+  const expected = target.browser === 'firefox' ? FIREFOX_EXTENSION_IDS : CHROMIUM_EXTENSION_IDS.map(chromiumOrigin);
+  const allowed = target.browser === 'firefox' ? manifest.allowed_extensions : manifest.allowed_origins;
+  if (!Array.isArray(allowed) || !expected.every((entry) => allowed.includes(entry))) {
+    findings.push({ level: 'problem', text: `${target.browser}: the manifest does not allow this extension`, fix: reinstall });
+  }
+  if (manifest.path !== launcherPath) {
+    findings.push({ level: 'warning', text: `${target.browser}: the manifest points to ${manifest.path}, not ${launcherPath}`, fix: reinstall });
+  }
+  try {
+    accessSync(launcherPath, process.platform === 'win32' ? constants.R_OK : constants.X_OK);
+    const [nodePath, hostScript] = launcherTargets(readFileSync(launcherPath, 'utf8'));
+    if (nodePath === undefined || hostScript === undefined) {
+      findings.push({ level: 'problem', text: `${target.browser}: the launcher ${launcherPath} was not written by eattest-host`, fix: reinstall });
+    } else {
+      if (!existsSync(nodePath)) findings.push({ level: 'problem', text: `${target.browser}: the launcher's node (${nodePath}) is gone`, fix: reinstall });
+      if (!existsSync(hostScript)) findings.push({ level: 'problem', text: `${target.browser}: the host program (${hostScript}) is gone`, fix: `build it (npm run build), then ${reinstall}` });
+    }
+  } catch {
+    findings.push({ level: 'problem', text: `${target.browser}: the launcher ${launcherPath} is missing or not executable`, fix: reinstall });
+  }
+  if (registryKey !== undefined) {
+    try {
+      const value = execFileSync('reg', ['query', registryKey, '/ve'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      if (!value.includes(manifestPath)) findings.push({ level: 'problem', text: `${target.browser}: the registry key ${registryKey} does not point to ${manifestPath}`, fix: reinstall });
+    } catch {
+      findings.push({ level: 'problem', text: `${target.browser}: the registry key ${registryKey} is missing`, fix: reinstall });
+    }
+  }
+  return findings;
+}
+
+export function runDoctor(options: {
+  target: Omit<InstallTarget, 'browser'>;
+  browsers?: readonly Browser[];
+  stateDir: string;
+  nodeVersion: string;
+  installHint: string;
+}): Finding[] {
+  const findings: Finding[] = [];
+  const [major = 0, minor = 0] = options.nodeVersion.replace(/^v/, '').split('.').map(Number);
+  if (major < MIN_NODE[0] || (major === MIN_NODE[0] && minor < MIN_NODE[1])) {
+    findings.push({ level: 'problem', text: `node ${options.nodeVersion} is too old`, fix: `install Node.js ${MIN_NODE.join('.')} or newer, then reinstall the host` });
+  } else {
+    findings.push({ level: 'ok', text: `node ${options.nodeVersion}` });
+  }
+
+  const browsers = options.browsers ?? (options.target.profileDir !== undefined ? BROWSERS.filter((b) => b !== 'firefox') : BROWSERS);
+  const perBrowser = browsers.flatMap((browser) => checkBrowser({ ...options.target, browser }, options.installHint));
+  findings.push(...perBrowser);
+  if (!perBrowser.some((finding) => finding.level === 'ok')) {
+    findings.push({ level: 'problem', text: 'the host is not installed for any browser', fix: `run \`${options.installHint} --browser chromium\` (or chrome, edge, firefox)` });
+  }
+
+  try {
+    mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
+    accessSync(options.stateDir, constants.W_OK);
+    findings.push({ level: 'ok', text: `state directory ${options.stateDir}` });
+  } catch {
+    findings.push({ level: 'problem', text: `the state directory ${options.stateDir} is not writable`, fix: 'fix its permissions, or set EATTEST_STATE_DIR to a writable folder' });
+  }
+  try {
+    const config = loadConfig(options.stateDir);
+    findings.push({ level: 'ok', text: `environment: ${config.environment}` });
+  } catch (error) {
+    findings.push({ level: 'problem', text: error instanceof Error ? error.message : 'the configuration cannot be read', fix: 'correct or remove config.json in the state directory' });
+  }
+  return findings;
+}
+
+export function formatFindings(findings: readonly Finding[]): string {
+  const marks = { ok: 'ok     ', info: 'info   ', warning: 'WARNING', problem: 'PROBLEM' } as const;
+  return `${findings
+    .map((finding) => `${marks[finding.level]}  ${finding.text}${finding.fix !== undefined ? `\n         → ${finding.fix}` : ''}`)
+    .join('\n')}\n`;
+}

@@ -1,0 +1,16 @@
+import { runCli } from './cli.js';
+import { runNativeHost } from './native-host.js';
+
+/**
+ * One program, two roles: `eattest-host host <caller…>` is what the browser starts (through the
+ * launcher that `install` writes); anything else is the command line.
+ */
+const [role, ...args] = process.argv.slice(2);
+if (role === 'host') {
+  runNativeHost(args);
+} else {
+  process.exitCode = runCli(role === undefined ? [] : [role, ...args], {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+  });
+}

@@ -1,0 +1,78 @@
+import { AppError } from '../../src/shared/errors.js';
+import type { HostReply } from '../../src/shared/host-protocol.js';
+import { MAX_HOST_TO_BROWSER_BYTES } from '../../src/shared/limits.js';
+import { identifyCaller, type Caller } from './caller.js';
+import { commandHandlers } from './commands/index.js';
+import { loadConfig, stateDirectory, type HostConfig } from './config.js';
+import { Dispatcher } from './dispatch.js';
+import { encodeFrame } from './framing.js';
+import { runSession } from './host-session.js';
+import { createFileLogger } from './log.js';
+
+/** Native-messaging mode: started by the browser, speaks frames on stdin/stdout until the port closes. */
+export function runNativeHost(args: readonly string[]): void {
+  const startedAt = Date.now();
+  // stdout carries frames only: anything a library prints goes to stderr instead.
+  // eslint-disable-next-line no-console -- rebinding console is the point here
+  console.log = console.info = console.debug = console.warn = console.error;
+  const stateDir = stateDirectory();
+  const log = createFileLogger(stateDir);
+
+  const writeFrame = (frame: Buffer): void => {
+    process.stdout.write(frame);
+  };
+  /** Tells the browser why the host will not serve it, then exits once the frame is written. */
+  const refuse = (error: AppError): void => {
+    const reply: HostReply = { id: null, ok: false, error: error.toPayload() };
+    process.stdout.write(encodeFrame(JSON.stringify(reply), MAX_HOST_TO_BROWSER_BYTES), () => process.exit(1));
+  };
+
+  process.stdout.on('error', (error: Error) => {
+    log.warn('stdout closed', { error: error.message });
+    process.exit(0);
+  });
+  process.on('uncaughtException', (error) => {
+    log.error('uncaught exception', { error: error.name });
+    process.exit(70);
+  });
+
+  let caller: Caller;
+  try {
+    caller = identifyCaller(args);
+  } catch (error) {
+    log.warn('refused a caller', { args: args.join(' ').slice(0, 200) });
+    refuse(error instanceof AppError ? error : new AppError('CALLER_NOT_ALLOWED', 'caller refused'));
+    return;
+  }
+  let config: HostConfig;
+  try {
+    config = loadConfig(stateDir);
+  } catch (error) {
+    log.error('configuration invalid', { error: error instanceof Error ? error.message : 'unknown' });
+    refuse(new AppError('HOST_MISCONFIGURED', 'the host configuration is invalid; run `eattest-host doctor`'));
+    return;
+  }
+
+  log.info('host started', { pid: process.pid, caller: caller.extensionId, environment: config.environment });
+  const dispatcher = new Dispatcher(commandHandlers, {
+    config,
+    stateDir,
+    log,
+    caller,
+    startedAt,
+    certificateSummary: () => null,
+  });
+  runSession(
+    {
+      input: process.stdin,
+      writeFrame,
+      exit: (code) => {
+        log.info('host exiting', { code });
+        process.exit(code);
+      },
+    },
+    dispatcher,
+    log,
+    config.idleTimeoutMs,
+  );
+}

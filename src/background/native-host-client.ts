@@ -1,0 +1,177 @@
+import { AppError, describeZodIssues, type ErrorPayload } from '../shared/errors.js';
+import { hostCommands, hostReplySchema, type HostCommandName, type HostParams, type HostResult } from '../shared/host-protocol.js';
+import { HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../shared/version.js';
+
+/** The part of a native-messaging port the client uses (runtime.Port in both Chromium and Firefox). */
+export interface NativePort {
+  postMessage(message: unknown): void;
+  disconnect(): void;
+  onMessage: { addListener(listener: (message: unknown) => void): void };
+  onDisconnect: { addListener(listener: (port: NativePort & { error?: { message?: string } | null }) => void): void };
+}
+
+export interface NativeHostClientOptions {
+  connect: () => NativePort;
+  /** Chromium reports why a port closed through runtime.lastError; Firefox through port.error. */
+  lastErrorMessage: () => string | undefined;
+  handshakeTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  onLog?: (message: string) => void;
+}
+
+interface Pending {
+  command: HostCommandName;
+  resolve: (result: unknown) => void;
+  reject: (error: AppError) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** Maps the browser's reason for a closed port to our error codes. */
+export function disconnectError(reason: string | undefined, hostError: ErrorPayload | undefined): AppError {
+  if (hostError !== undefined) return AppError.fromPayload(hostError);
+  const text = reason ?? '';
+  if (/not found/i.test(text)) return new AppError('HOST_NOT_INSTALLED', 'the eAttest host is not installed for this browser', { reason: text });
+  if (/forbidden/i.test(text)) return new AppError('HOST_FORBIDDEN', 'the installed host does not allow this extension', { reason: text });
+  return new AppError('HOST_CRASHED', 'the eAttest host stopped unexpectedly', { reason: text || 'port closed' });
+}
+
+/**
+ * A long-lived connection to the native host. The port stays open while the worker lives (a spawn
+ * costs ~300 ms, a message ~1 ms), requests are correlated by id and each has its own timeout.
+ * When the host goes away, every waiting request fails with a typed error and the next request
+ * starts a new host.
+ */
+export class NativeHostClient {
+  private port: NativePort | undefined;
+  private ready: Promise<HostResult<'hello'>> | undefined;
+  private readonly pending = new Map<string, Pending>();
+  private nextId = 1;
+  /** An uncorrelated error the host sent just before closing (caller refused, misconfigured). */
+  private hostError: ErrorPayload | undefined;
+  private readonly handshakeTimeoutMs: number;
+  private readonly requestTimeoutMs: number;
+
+  constructor(private readonly options: NativeHostClientOptions) {
+    this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  }
+
+  get connected(): boolean {
+    return this.port !== undefined;
+  }
+
+  /** Starts the host and completes the handshake (or returns the one under way). */
+  connect(): Promise<HostResult<'hello'>> {
+    if (this.ready !== undefined) return this.ready;
+    this.hostError = undefined;
+    let port: NativePort;
+    try {
+      port = this.options.connect();
+    } catch (error) {
+      return Promise.reject(disconnectError(error instanceof Error ? error.message : undefined, undefined));
+    }
+    this.port = port;
+    port.onMessage.addListener((message) => this.receive(message));
+    port.onDisconnect.addListener((closed) => this.closed(closed.error?.message ?? this.options.lastErrorMessage()));
+    const ready = this.send(port, 'hello', { protocolVersion: HOST_PROTOCOL_VERSION, extensionVersion: PRODUCT_VERSION }, this.handshakeTimeoutMs).then((hello) => {
+      if (hello.protocolVersion !== HOST_PROTOCOL_VERSION) {
+        throw new AppError('HOST_VERSION_MISMATCH', 'the host speaks another protocol version', {
+          hostVersion: hello.hostVersion,
+          hostProtocolVersion: hello.protocolVersion,
+          extensionProtocolVersion: HOST_PROTOCOL_VERSION,
+        });
+      }
+      return hello;
+    });
+    this.ready = ready;
+    ready.catch(() => this.drop(port));
+    return ready;
+  }
+
+  async request<C extends HostCommandName>(command: C, params: HostParams<C>, timeoutMs = this.requestTimeoutMs): Promise<HostResult<C>> {
+    await this.connect();
+    const port = this.port;
+    if (port === undefined) throw new AppError('HOST_CRASHED', 'the eAttest host went away');
+    return this.send(port, command, params, timeoutMs);
+  }
+
+  disconnect(): void {
+    if (this.port !== undefined) this.drop(this.port);
+  }
+
+  private send<C extends HostCommandName>(port: NativePort, command: C, params: HostParams<C>, timeoutMs: number): Promise<HostResult<C>> {
+    const id = String(this.nextId++);
+    return new Promise<HostResult<C>>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new AppError('HOST_TIMEOUT', `the host did not answer ${command} in time`, { command, timeoutMs }));
+      }, timeoutMs);
+      this.pending.set(id, { command, resolve: resolve as (result: unknown) => void, reject, timer });
+      try {
+        port.postMessage({ id, command, params });
+      } catch (error) {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        reject(disconnectError(error instanceof Error ? error.message : undefined, this.hostError));
+      }
+    });
+  }
+
+  private receive(message: unknown): void {
+    const reply = hostReplySchema.safeParse(message);
+    if (!reply.success) {
+      this.options.onLog?.(`ignored a malformed host reply: ${describeZodIssues(reply.error)}`);
+      return;
+    }
+    const { id } = reply.data;
+    if (id === null) {
+      // The host could not tie this error to a request: it concerns the whole session.
+      if (!reply.data.ok) this.hostError = reply.data.error;
+      const error = reply.data.ok ? undefined : AppError.fromPayload(reply.data.error);
+      if (error !== undefined) this.rejectAll(error);
+      return;
+    }
+    const pending = this.pending.get(id);
+    if (pending === undefined) {
+      this.options.onLog?.(`a reply arrived for request ${id} after it timed out`);
+      return;
+    }
+    this.pending.delete(id);
+    clearTimeout(pending.timer);
+    if (!reply.data.ok) {
+      pending.reject(AppError.fromPayload(reply.data.error));
+      return;
+    }
+    const result = hostCommands[pending.command].result.safeParse(reply.data.result);
+    if (result.success) pending.resolve(result.data);
+    else pending.reject(new AppError('INVALID_MESSAGE', `the host's ${pending.command} result is malformed`, { issues: describeZodIssues(result.error) }));
+  }
+
+  private closed(reason: string | undefined): void {
+    const error = disconnectError(reason, this.hostError);
+    this.options.onLog?.(`host port closed: ${error.code}`);
+    this.port = undefined;
+    this.ready = undefined;
+    this.rejectAll(error);
+  }
+
+  private drop(port: NativePort): void {
+    if (this.port === port) {
+      this.port = undefined;
+      this.ready = undefined;
+    }
+    try {
+      port.disconnect();
+    } catch {
+      // Already closed.
+    }
+  }
+
+  private rejectAll(error: AppError): void {
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(error);
+      this.pending.delete(id);
+    }
+  }
+}

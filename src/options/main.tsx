@@ -1,0 +1,22 @@
+import { render } from 'preact';
+import { HostStatusView } from '../ui/HostStatusView.js';
+import { t } from '../ui/i18n.js';
+import { SitesView } from './SitesView.js';
+import '../ui/style.css';
+
+function Options() {
+  return (
+    <main>
+      <h1>{t('optionsTitle')}</h1>
+      <h2>{t('hostTitle')}</h2>
+      <HostStatusView />
+      <SitesView />
+    </main>
+  );
+}
+
+const root = document.getElementById('app');
+if (root !== null) {
+  document.documentElement.lang = t('languageCode');
+  render(<Options />, root);
+}

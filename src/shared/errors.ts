@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/**
+ * The closed list of error codes that may cross a boundary (host → background → pages).
+ * Each code has two localised strings: `error_<CODE>` says what happened, `error_<CODE>_next`
+ * says what the clinician should do next.
+ */
+export const ERROR_CODES = [
+  'HOST_NOT_INSTALLED',
+  'HOST_FORBIDDEN',
+  'HOST_CRASHED',
+  'HOST_VERSION_MISMATCH',
+  'HOST_TIMEOUT',
+  'HOST_MISCONFIGURED',
+  'CALLER_NOT_ALLOWED',
+  'MESSAGE_TOO_LARGE',
+  'INVALID_MESSAGE',
+  'UNKNOWN_COMMAND',
+  'SENDER_NOT_ALLOWED',
+  'INTERNAL',
+] as const;
+
+export const errorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+
+const detailValue = z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]);
+export const errorDetailsSchema = z.record(z.string().max(100), detailValue);
+export type ErrorDetails = z.infer<typeof errorDetailsSchema>;
+
+/** The serialised form of an error, the only shape an error takes on the wire. */
+export const errorPayloadSchema = z.strictObject({
+  code: errorCodeSchema,
+  /** For logs and support, in English; the UI shows the localised text of `code`. */
+  message: z.string().max(2000),
+  details: errorDetailsSchema.optional(),
+});
+export type ErrorPayload = z.infer<typeof errorPayloadSchema>;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: ErrorDetails) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+
+  toPayload(): ErrorPayload {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+
+  static fromPayload(payload: ErrorPayload): AppError {
+    return new AppError(payload.code, payload.message, payload.details);
+  }
+}
+
+/**
+ * Turns anything thrown into a payload. Errors we did not raise ourselves become INTERNAL with a
+ * fixed text: their message may carry data (paths, key material) that must not cross a boundary.
+ */
+export function toErrorPayload(error: unknown): ErrorPayload {
+  if (error instanceof AppError) return error.toPayload();
+  return { code: 'INTERNAL', message: 'An internal error occurred; see the log for details.' };
+}
+
+/** The i18n message keys of an error code. */
+export function errorMessageKeys(code: ErrorCode): { what: string; next: string } {
+  return { what: `error_${code}`, next: `error_${code}_next` };
+}
+
+/** Zod issues in a short, data-free form suitable for error details. */
+export function describeZodIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import type { Assert, Same } from './type-checks.js';
+import { errorPayloadSchema } from './errors.js';
+
+/**
+ * background ↔ native host: every command the host accepts, its parameters and its result.
+ * Requests and replies travel as native-messaging frames (see native-host/src/framing.ts).
+ */
+
+export const requestIdSchema = z.string().min(1).max(64);
+
+export const environmentSchema = z.enum(['simulator', 'acceptance', 'production']);
+export type Environment = z.infer<typeof environmentSchema>;
+
+export const certificateSummarySchema = z.strictObject({
+  subject: z.string().max(500),
+  ssin: z.string().regex(/^\d{11}$/),
+  notBefore: z.iso.datetime(),
+  notAfter: z.iso.datetime(),
+  daysToExpiry: z.number().int(),
+});
+export type CertificateSummary = z.infer<typeof certificateSummarySchema>;
+
+const versionString = z.string().min(1).max(32);
+
+export const helloParamsSchema = z.strictObject({
+  protocolVersion: z.number().int().positive(),
+  extensionVersion: versionString,
+});
+export const helloResultSchema = z.strictObject({
+  hostVersion: versionString,
+  protocolVersion: z.number().int().positive(),
+});
+
+export const statusParamsSchema = z.strictObject({});
+export const statusResultSchema = z.strictObject({
+  hostVersion: versionString,
+  protocolVersion: z.number().int().positive(),
+  environment: environmentSchema,
+  certificate: certificateSummarySchema.nullable(),
+  uptimeMs: z.number().int().nonnegative(),
+});
+export type HostStatus = z.infer<typeof statusResultSchema>;
+
+/** The command table: adding a command means adding its schemas here and its handler file in native-host/src/commands/. */
+export const hostCommands = {
+  hello: { params: helloParamsSchema, result: helloResultSchema },
+  status: { params: statusParamsSchema, result: statusResultSchema },
+} as const;
+
+export type HostCommandName = keyof typeof hostCommands;
+export type HostParams<C extends HostCommandName> = z.infer<(typeof hostCommands)[C]['params']>;
+export type HostResult<C extends HostCommandName> = z.infer<(typeof hostCommands)[C]['result']>;
+export const HOST_COMMAND_NAMES = Object.keys(hostCommands) as HostCommandName[];
+
+export function isHostCommandName(name: string): name is HostCommandName {
+  return Object.hasOwn(hostCommands, name);
+}
+
+function requestOf<C extends HostCommandName>(command: C) {
+  return z.strictObject({
+    id: requestIdSchema,
+    command: z.literal(command),
+    params: hostCommands[command].params,
+  });
+}
+
+/** A request as the host receives it. */
+export const hostRequestSchema = z.discriminatedUnion('command', [requestOf('hello'), requestOf('status')]);
+export type HostRequest = z.infer<typeof hostRequestSchema>;
+
+/** The outer shape of a request, read first so that a bad command or parameter gets a precise error. */
+export const hostRequestEnvelopeSchema = z.strictObject({
+  id: requestIdSchema,
+  command: z.string().min(1).max(64),
+  params: z.unknown(),
+});
+
+/** A reply as the background receives it; `id` is null when the request could not be read at all. */
+export const hostReplySchema = z.discriminatedUnion('ok', [
+  z.strictObject({ id: requestIdSchema.nullable(), ok: z.literal(true), result: z.unknown() }),
+  z.strictObject({ id: requestIdSchema.nullable(), ok: z.literal(false), error: errorPayloadSchema }),
+]);
+export type HostReply = z.infer<typeof hostReplySchema>;
+
+// Compile-time guard: the union and the table name the same entries.
+export type HostCommandsCovered = Assert<Same<HostRequest['command'], HostCommandName>>;

@@ -1,0 +1,50 @@
+import { useEffect, useState } from 'preact/hooks';
+import { toErrorPayload, type ErrorPayload } from '../shared/errors.js';
+import type { HostConnection } from '../shared/extension-protocol.js';
+import { askBackground } from './background.js';
+import { ErrorNotice } from './ErrorNotice.js';
+import { t } from './i18n.js';
+
+type State = { phase: 'loading' } | { phase: 'done'; connection: HostConnection } | { phase: 'failed'; error: ErrorPayload };
+
+/** The native host's state: connected with its version, or what is wrong and what to do. */
+export function HostStatusView() {
+  const [state, setState] = useState<State>({ phase: 'loading' });
+  const refresh = () => {
+    setState({ phase: 'loading' });
+    askBackground({ type: 'host.status' })
+      .then((connection) => setState({ phase: 'done', connection }))
+      .catch((error: unknown) => setState({ phase: 'failed', error: toErrorPayload(error) }));
+  };
+  useEffect(refresh, []);
+
+  if (state.phase === 'loading') return <p class="muted" data-testid="host-status" data-state="loading">{t('hostConnecting')}</p>;
+  const error = state.phase === 'failed' ? state.error : state.connection.connected ? undefined : state.connection.error;
+  if (error !== undefined) {
+    return (
+      <section data-testid="host-status" data-state="error" data-error-code={error.code}>
+        <ErrorNotice error={error} />
+        <button type="button" onClick={refresh}>{t('retry')}</button>
+      </section>
+    );
+  }
+  if (state.phase !== 'done' || !state.connection.connected) return null;
+  const { status } = state.connection;
+  return (
+    <section data-testid="host-status" data-state="connected">
+      <p class="ok">
+        <strong>{t('hostConnected')}</strong>
+      </p>
+      <dl>
+        <dt>{t('hostVersion')}</dt>
+        <dd data-testid="host-version">{status.hostVersion}</dd>
+        <dt>{t('environment')}</dt>
+        <dd data-testid="host-environment">{t(`environment_${status.environment}`)}</dd>
+        <dt>{t('certificate')}</dt>
+        <dd data-testid="host-certificate">
+          {status.certificate === null ? t('certificateNone') : t('certificateSummary', [status.certificate.subject, String(status.certificate.daysToExpiry)])}
+        </dd>
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,74 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { TargetType, type Browser, type Page } from 'puppeteer-core';
+import { CHROMIUM_EXTENSION_IDS } from '../../src/shared/identity.js';
+import { builtExtensionDir, builtHostScript } from './paths.js';
+
+/**
+ * The real-browser bench: Debian's Chromium with the built extension (its fixed development key
+ * gives a stable id), a fresh profile per launch, and optionally the real host installed into
+ * that profile through `eattest-host install --profile`.
+ */
+
+export const extensionId = CHROMIUM_EXTENSION_IDS[0];
+export const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+export interface ExtensionBrowser {
+  browser: Browser;
+  profileDir: string;
+  stateDir: string;
+  openExtensionPage(path: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  installHost: boolean;
+  /** Extra environment for the browser, inherited by the host it starts. */
+  env?: Record<string, string>;
+}
+
+export async function launchWithExtension(options: LaunchOptions): Promise<ExtensionBrowser> {
+  if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: apt-get install chromium (or set CHROMIUM_PATH)`);
+  if (!existsSync(join(builtExtensionDir, 'manifest.json'))) throw new Error('the extension is not built: run npm run build');
+  const workDir = mkdtempSync(join(tmpdir(), 'eattest-e2e-'));
+  const profileDir = join(workDir, 'profile');
+  const stateDir = join(workDir, 'host-state');
+  if (options.installHost) {
+    execFileSync(process.execPath, [builtHostScript, 'install', '--browser', 'chromium', '--profile', profileDir, '--state-dir', stateDir], { stdio: 'pipe' });
+  }
+  const browser = await puppeteer.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    userDataDir: profileDir,
+    enableExtensions: [builtExtensionDir],
+    pipe: true,
+    env: { ...process.env, ...options.env },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--no-default-browser-check',
+    ],
+  });
+  await browser.waitForTarget((target) => target.type() === TargetType.SERVICE_WORKER && target.url().startsWith(`chrome-extension://${extensionId}/`), { timeout: 20_000 });
+  return {
+    browser,
+    profileDir,
+    stateDir,
+    async openExtensionPage(path: string) {
+      const page = await browser.newPage();
+      await page.goto(`chrome-extension://${extensionId}/${path}`);
+      return page;
+    },
+    async close() {
+      await browser.close();
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}

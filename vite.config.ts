@@ -1,0 +1,49 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { crx } from '@crxjs/vite-plugin';
+import { defineConfig, type Plugin } from 'vite';
+import manifest from './manifest.json' with { type: 'json' };
+
+/**
+ * crxjs exposes dynamically registered content scripts as web-accessible resources, which would
+ * let any page probe for the extension. Our content script is a self-contained IIFE injected by
+ * chrome.scripting, so it needs no such exposure: drop it from the built manifest.
+ */
+function keepContentScriptPrivate(): Plugin {
+  let manifestPath = '';
+  return {
+    name: 'eattest:keep-content-script-private',
+    apply: 'build',
+    configResolved(config) {
+      manifestPath = resolve(config.root, config.build.outDir, 'manifest.json');
+    },
+    // After crxjs has written the manifest, including its late content-script pass.
+    closeBundle: {
+      order: 'post',
+      handler() {
+        const built = JSON.parse(readFileSync(manifestPath, 'utf8')) as { web_accessible_resources?: { resources: string[] }[] };
+        const remaining = (built.web_accessible_resources ?? [])
+          .map((entry) => ({ ...entry, resources: entry.resources.filter((resource) => !resource.startsWith('src/content/')) }))
+          .filter((entry) => entry.resources.length > 0);
+        if (remaining.length > 0) built.web_accessible_resources = remaining;
+        else delete built.web_accessible_resources;
+        writeFileSync(manifestPath, `${JSON.stringify(built, null, 2)}\n`);
+      },
+    },
+  };
+}
+
+/** The MV3 extension: service worker, content script, popup and options page, into dist/extension. */
+export default defineConfig({
+  plugins: [crx({ manifest }), keepContentScriptPrivate()],
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  build: {
+    outDir: 'dist/extension',
+    emptyOutDir: true,
+    target: 'chrome120',
+    minify: true,
+    sourcemap: false,
+    modulePreload: false,
+  },
+  server: { strictPort: true },
+});

@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Three kinds of tests: unit (pure logic), integration (the built host process over real stdio,
+ * later against the simulator over HTTPS) and e2e (Debian's Chromium with the built extension and
+ * the real host). Integration and e2e run the built artefacts, so `npm test` builds first.
+ */
+export default defineConfig({
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  test: {
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
+      { extends: true, test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], testTimeout: 30_000 } },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // Each file drives its own Chromium; on two cores they run one at a time.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
