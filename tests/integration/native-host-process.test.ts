@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FrameDecoder } from '../../native-host/src/framing.js';
+import { MAX_BROWSER_TO_HOST_BYTES } from '../../src/shared/limits.js';
+import { PRODUCT_VERSION } from '../../src/shared/version.js';
+import { frameHeader, hello, startHost, type HostProcess } from '../support/host-process.js';
+
+/** The built host as the browser runs it: a child process speaking frames over real pipes. */
+describe('native host process', () => {
+  let host: HostProcess | undefined;
+  afterEach(async () => {
+    await host?.stop();
+    host = undefined;
+  });
+
+  it('completes the handshake and answers status', async () => {
+    host = startHost();
+    expect(await hello(host)).toEqual({ id: 't1', ok: true, result: { hostVersion: PRODUCT_VERSION, protocolVersion: 1 } });
+    const status = await host.request('status', {});
+    expect(status.ok).toBe(true);
+    expect(status.ok && status.result).toMatchObject({ hostVersion: PRODUCT_VERSION, environment: 'simulator', certificate: null });
+  });
+
+  it('refuses a different protocol version with a typed error', async () => {
+    host = startHost();
+    const reply = await hello(host, 99);
+    expect(reply.ok).toBe(false);
+    expect(!reply.ok && reply.error.code).toBe('HOST_VERSION_MISMATCH');
+  });
+
+  it('answers bad input with typed errors and stays up', async () => {
+    host = startHost();
+    await hello(host);
+    host.sendRaw(Buffer.concat([frameHeader(9), Buffer.from('{not json')]));
+    const invalid = await host.nextReply((reply) => reply.id === null);
+    expect(!invalid.ok && invalid.error.code).toBe('INVALID_MESSAGE');
+
+    const unknown = await host.request('format-disk', {});
+    expect(!unknown.ok && unknown.error.code).toBe('UNKNOWN_COMMAND');
+
+    const extraKey = await host.request('status', { verbose: true });
+    expect(!extraKey.ok && extraKey.error.code).toBe('INVALID_MESSAGE');
+    expect(!extraKey.ok && String(extraKey.error.details?.['issues'])).toContain('verbose');
+
+    host.send({ id: 'x1', command: 'status', params: {}, sneaky: 1 });
+    const envelope = await host.nextReply((reply) => reply.id === 'x1');
+    expect(!envelope.ok && envelope.error.code).toBe('INVALID_MESSAGE');
+
+    expect((await host.request('status', {})).ok).toBe(true);
+  });
+
+  it('refuses an oversized frame, skips its bytes and keeps serving', async () => {
+    host = startHost();
+    await hello(host);
+    const size = MAX_BROWSER_TO_HOST_BYTES + 10;
+    const oversized = Buffer.concat([frameHeader(size), Buffer.alloc(size, 0x20)]);
+    // Sent in uneven pieces, as a pipe would deliver them.
+    for (let offset = 0; offset < oversized.length; offset += 65_537) host.sendRaw(oversized.subarray(offset, offset + 65_537));
+    const refused = await host.nextReply((reply) => reply.id === null);
+    expect(!refused.ok && refused.error.code).toBe('MESSAGE_TOO_LARGE');
+    expect((await host.request('status', {})).ok).toBe(true);
+  });
+
+  it('decodes several frames in one chunk and one frame split byte by byte', async () => {
+    host = startHost();
+    await hello(host);
+    const frame = (id: string) => {
+      const body = Buffer.from(JSON.stringify({ id, command: 'status', params: {} }));
+      return Buffer.concat([frameHeader(body.length), body]);
+    };
+    host.sendRaw(Buffer.concat([frame('a'), frame('b'), frame('c')]));
+    const split = frame('d');
+    for (const byte of split) host.sendRaw(Buffer.from([byte]));
+    const replies = await Promise.all(['a', 'b', 'c', 'd'].map((id) => host?.nextReply((reply) => reply.id === id)));
+    expect(replies.map((reply) => reply?.ok)).toEqual([true, true, true, true]);
+  });
+
+  it('writes nothing but frames on stdout and logs to its state directory', async () => {
+    host = startHost();
+    await hello(host);
+    await host.request('status', {});
+    host.child.stdin.end();
+    expect(await host.exited).toBe(0);
+    const decoder = new FrameDecoder(1024 * 1024);
+    const frames = decoder.push(host.stdoutBytes());
+    expect(frames.every((frame) => frame.kind === 'frame')).toBe(true);
+    expect(frames).toHaveLength(2);
+    expect(decoder.hasPartialFrame).toBe(false);
+    const log = readFileSync(join(host.stateDir, 'host.log'), 'utf8');
+    expect(log).toContain('host started');
+    expect(log).toContain('browser closed the port');
+  });
+
+  it('exits when the browser closes the port', async () => {
+    host = startHost();
+    await hello(host);
+    host.child.stdin.end();
+    expect(await host.exited).toBe(0);
+  });
+
+  it('exits after the idle timeout', async () => {
+    host = startHost({ env: { EATTEST_IDLE_TIMEOUT_MS: '300' } });
+    await hello(host);
+    expect(await host.exited).toBe(0);
+    expect(readFileSync(join(host.stateDir, 'host.log'), 'utf8')).toContain('idle timeout reached');
+  });
+
+  it('refuses a caller whose origin is not an allowed extension', async () => {
+    host = startHost({ args: ['chrome-extension://abcdefghijklmnopabcdefghijklmnop/'] });
+    const refusal = await host.nextReply();
+    expect(refusal).toMatchObject({ id: null, ok: false, error: { code: 'CALLER_NOT_ALLOWED' } });
+    expect(await host.exited).toBe(1);
+  });
+
+  it('reports an invalid configuration with a typed error', async () => {
+    host = startHost({ env: { EATTEST_IDLE_TIMEOUT_MS: 'soon' } });
+    const refusal = await host.nextReply();
+    expect(refusal).toMatchObject({ id: null, ok: false, error: { code: 'HOST_MISCONFIGURED' } });
+    expect(await host.exited).toBe(1);
+  });
+});

@@ -1,0 +1,103 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { endianness, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FrameDecoder, encodeFrame } from '../../native-host/src/framing.js';
+import { hostReplySchema, type HostReply } from '../../src/shared/host-protocol.js';
+import { CHROMIUM_EXTENSION_IDS, chromiumOrigin } from '../../src/shared/identity.js';
+import { HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../../src/shared/version.js';
+import { builtHostScript } from './paths.js';
+
+/**
+ * The built host started the way a browser starts it: `eattest-host host <origin>` with stdio
+ * pipes. Everything the host writes on stdout must decode as frames; `stdoutBytes` keeps it all
+ * so tests can check that nothing else slipped in.
+ */
+export interface HostProcess {
+  child: ChildProcessWithoutNullStreams;
+  stateDir: string;
+  replies: HostReply[];
+  stdoutBytes(): Buffer;
+  stderrText(): string;
+  sendRaw(bytes: Buffer): void;
+  send(message: unknown): void;
+  request(command: string, params: unknown): Promise<HostReply>;
+  nextReply(predicate?: (reply: HostReply) => boolean): Promise<HostReply>;
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+export const allowedOrigin = chromiumOrigin(CHROMIUM_EXTENSION_IDS[0]);
+
+export function startHost(options: { args?: string[]; env?: Record<string, string> } = {}): HostProcess {
+  const stateDir = mkdtempSync(join(tmpdir(), 'eattest-host-'));
+  const child = spawn(process.execPath, [builtHostScript, 'host', ...(options.args ?? [allowedOrigin])], {
+    env: { ...process.env, EATTEST_STATE_DIR: stateDir, ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const decoder = new FrameDecoder(16 * 1024 * 1024);
+  const stdoutChunks: Buffer[] = [];
+  let stderr = '';
+  const replies: HostReply[] = [];
+  const waiters: { predicate: (reply: HostReply) => boolean; resolve: (reply: HostReply) => void }[] = [];
+  let nextId = 1;
+
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdoutChunks.push(chunk);
+    for (const frame of decoder.push(chunk)) {
+      if (frame.kind !== 'frame') throw new Error('the host wrote an oversized frame');
+      const reply = hostReplySchema.parse(JSON.parse(frame.body.toString('utf8')));
+      replies.push(reply);
+      const index = waiters.findIndex((waiter) => waiter.predicate(reply));
+      if (index >= 0) waiters.splice(index, 1)[0]?.resolve(reply);
+    }
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+  const nextReply = (predicate: (reply: HostReply) => boolean = () => true): Promise<HostReply> => {
+    const seen = replies.find(predicate);
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve) => waiters.push({ predicate, resolve }));
+  };
+  const sendRaw = (bytes: Buffer): void => {
+    child.stdin.write(bytes);
+  };
+  const send = (message: unknown): void => sendRaw(encodeFrame(JSON.stringify(message), 64 * 1024 * 1024));
+
+  return {
+    child,
+    stateDir,
+    replies,
+    stdoutBytes: () => Buffer.concat(stdoutChunks),
+    stderrText: () => stderr,
+    sendRaw,
+    send,
+    nextReply,
+    request(command, params) {
+      const id = `t${nextId++}`;
+      send({ id, command, params });
+      return nextReply((reply) => reply.id === id);
+    },
+    exited,
+    async stop() {
+      if (child.exitCode === null) {
+        child.stdin.end();
+        await exited;
+      }
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function hello(host: HostProcess, protocolVersion = HOST_PROTOCOL_VERSION): Promise<HostReply> {
+  return host.request('hello', { protocolVersion, extensionVersion: PRODUCT_VERSION });
+}
+
+/** A frame header in the machine's byte order, for tests that build frames by hand. */
+export function frameHeader(length: number): Buffer {
+  const header = Buffer.alloc(4);
+  if (endianness() === 'LE') header.writeUInt32LE(length);
+  else header.writeUInt32BE(length);
+  return header;
+}
