@@ -15,11 +15,13 @@ export function stateDirectory(env: NodeJS.ProcessEnv = process.env, platform: N
 }
 
 const MAX_CONFIG_BYTES = 64 * 1024;
+/** A day; also keeps timers below Node's 2^31-1 ms limit, past which they fire at once. */
+const MAX_IDLE_TIMEOUT_MS = 24 * 3600 * 1000;
 
 export const hostConfigSchema = z.strictObject({
   environment: environmentSchema.default('simulator'),
   /** Milliseconds without a message after which the host exits; the browser restarts it on demand. */
-  idleTimeoutMs: z.number().int().min(1000).max(24 * 3600 * 1000).default(30 * 60 * 1000),
+  idleTimeoutMs: z.number().int().min(1000).max(MAX_IDLE_TIMEOUT_MS).default(30 * 60 * 1000),
 });
 export type HostConfig = z.infer<typeof hostConfigSchema>;
 
@@ -46,7 +48,9 @@ export function loadConfig(stateDir: string, env: NodeJS.ProcessEnv = process.en
   const idle = env['EATTEST_IDLE_TIMEOUT_MS'];
   if (idle !== undefined && idle !== '') {
     const value = Number(idle);
-    if (!Number.isInteger(value) || value < 100) throw new ConfigError('EATTEST_IDLE_TIMEOUT_MS must be an integer of at least 100');
+    if (!Number.isInteger(value) || value < 100 || value > MAX_IDLE_TIMEOUT_MS) {
+      throw new ConfigError(`EATTEST_IDLE_TIMEOUT_MS must be an integer from 100 to ${MAX_IDLE_TIMEOUT_MS}`);
+    }
     config.idleTimeoutMs = value;
   }
   return config;

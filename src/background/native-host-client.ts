@@ -1,4 +1,5 @@
-import { AppError, describeZodIssues, type ErrorPayload } from '../shared/errors.js';
+import { AppError, describeZodIssues, type ErrorCode, type ErrorPayload } from '../shared/errors.js';
+import { MAX_BROWSER_TO_HOST_BYTES } from '../shared/limits.js';
 import { hostCommands, hostReplySchema, type HostCommandName, type HostParams, type HostResult } from '../shared/host-protocol.js';
 import { HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../shared/version.js';
 
@@ -18,6 +19,9 @@ export interface NativeHostClientOptions {
   requestTimeoutMs?: number;
   onLog?: (message: string) => void;
 }
+
+/** Errors the host sends just before it exits; they, not "host exited", are the reason to report. */
+const SESSION_ENDING_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['CALLER_NOT_ALLOWED', 'HOST_MISCONFIGURED']);
 
 interface Pending {
   command: HostCommandName;
@@ -107,8 +111,17 @@ export class NativeHostClient {
         reject(new AppError('HOST_TIMEOUT', `the host did not answer ${command} in time`, { command, timeoutMs }));
       }, timeoutMs);
       this.pending.set(id, { command, resolve: resolve as (result: unknown) => void, reject, timer });
+      const message = { id, command, params };
+      // The host refuses oversized frames without being able to say which request it was: refuse here instead.
+      const bytes = new TextEncoder().encode(JSON.stringify(message)).length;
+      if (bytes > MAX_BROWSER_TO_HOST_BYTES) {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        reject(new AppError('MESSAGE_TOO_LARGE', `the ${command} request is too large for the host`, { bytes, limit: MAX_BROWSER_TO_HOST_BYTES }));
+        return;
+      }
       try {
-        port.postMessage({ id, command, params });
+        port.postMessage(message);
       } catch (error) {
         clearTimeout(timer);
         this.pending.delete(id);
@@ -125,10 +138,14 @@ export class NativeHostClient {
     }
     const { id } = reply.data;
     if (id === null) {
-      // The host could not tie this error to a request: it concerns the whole session.
-      if (!reply.data.ok) this.hostError = reply.data.error;
-      const error = reply.data.ok ? undefined : AppError.fromPayload(reply.data.error);
-      if (error !== undefined) this.rejectAll(error);
+      if (reply.data.ok) {
+        this.options.onLog?.('ignored an uncorrelated success reply');
+        return;
+      }
+      // The host could not tie this error to a request, so every waiting request fails with it.
+      // Only the errors that end the session explain the port closing that follows.
+      if (SESSION_ENDING_ERRORS.has(reply.data.error.code)) this.hostError = reply.data.error;
+      this.rejectAll(AppError.fromPayload(reply.data.error));
       return;
     }
     const pending = this.pending.get(id);

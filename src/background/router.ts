@@ -38,9 +38,10 @@ export interface RouterContext {
   isGrantedOrigin(origin: string): Promise<boolean>;
 }
 
-function originOf(url: string | undefined): string | undefined {
+function webOriginOf(url: string | undefined): string | undefined {
   if (url === undefined || !URL.canParse(url)) return undefined;
-  return new URL(url).origin;
+  const parsed = new URL(url);
+  return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.origin : undefined;
 }
 
 /**
@@ -52,12 +53,14 @@ export async function classifySender(facts: SenderFacts, context: RouterContext)
   if (facts.id !== context.extensionId) {
     throw new AppError('SENDER_NOT_ALLOWED', 'message from another extension');
   }
-  const origin = facts.origin !== undefined && facts.origin !== 'null' ? facts.origin : originOf(facts.url);
-  if (origin === context.extensionOrigin && originOf(facts.url) === context.extensionOrigin) {
-    return { kind: 'extension-page', url: facts.url ?? '' };
-  }
+  // Compared as strings: only browsers give extension URLs a real origin.
+  const url = facts.url ?? '';
+  const fromExtensionOrigin = url.startsWith(`${context.extensionOrigin}/`) && (facts.origin === undefined || facts.origin === context.extensionOrigin);
+  if (fromExtensionOrigin) return { kind: 'extension-page', url };
+  const origin = webOriginOf(url);
+  const originAgrees = facts.origin === undefined || facts.origin === origin;
   const tabId = facts.tab?.id;
-  if (tabId !== undefined && origin !== undefined && /^https?:\/\//.test(origin) && (await context.isGrantedOrigin(origin))) {
+  if (tabId !== undefined && origin !== undefined && originAgrees && (await context.isGrantedOrigin(origin))) {
     return { kind: 'content-script', tabId, frameId: facts.frameId ?? 0, origin };
   }
   throw new AppError('SENDER_NOT_ALLOWED', 'message from a page that is not a granted EHR site', { origin: origin ?? 'unknown' });

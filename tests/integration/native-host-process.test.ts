@@ -63,17 +63,18 @@ describe('native host process', () => {
   });
 
   it('decodes several frames in one chunk and one frame split byte by byte', async () => {
-    host = startHost();
-    await hello(host);
+    const running = startHost();
+    host = running;
+    await hello(running);
     const frame = (id: string) => {
       const body = Buffer.from(JSON.stringify({ id, command: 'status', params: {} }));
       return Buffer.concat([frameHeader(body.length), body]);
     };
-    host.sendRaw(Buffer.concat([frame('a'), frame('b'), frame('c')]));
+    running.sendRaw(Buffer.concat([frame('a'), frame('b'), frame('c')]));
     const split = frame('d');
-    for (const byte of split) host.sendRaw(Buffer.from([byte]));
-    const replies = await Promise.all(['a', 'b', 'c', 'd'].map((id) => host?.nextReply((reply) => reply.id === id)));
-    expect(replies.map((reply) => reply?.ok)).toEqual([true, true, true, true]);
+    for (const byte of split) running.sendRaw(Buffer.from([byte]));
+    const replies = await Promise.all(['a', 'b', 'c', 'd'].map((id) => running.nextReply((reply) => reply.id === id)));
+    expect(replies.map((reply) => reply.ok)).toEqual([true, true, true, true]);
   });
 
   it('writes nothing but frames on stdout and logs to its state directory', async () => {

@@ -119,7 +119,8 @@ describe('statusResultSchema', () => {
   });
 
   it('rejects missing fields, unknown environments, bad certificates and extra keys', () => {
-    const { uptimeMs: _omitted, ...withoutUptime } = validStatus;
+    const withoutUptime: Partial<typeof validStatus> = { ...validStatus };
+    delete withoutUptime.uptimeMs;
     expect(statusResultSchema.safeParse(withoutUptime).success).toBe(false);
     expect(statusResultSchema.safeParse({ ...validStatus, environment: 'staging' }).success).toBe(false);
     expect(statusResultSchema.safeParse({ ...validStatus, uptimeMs: -1 }).success).toBe(false);

@@ -76,8 +76,17 @@ export function uninstall(target: InstallTarget, dryRun: boolean): UninstallStep
   if (!dryRun) {
     for (const step of steps) {
       if (step.kind === 'remove') rmSync(step.path, { force: true });
-      else execFileSync('reg', ['delete', step.key, '/f'], { stdio: 'ignore' });
+      else if (registryKeyExists(step.key)) execFileSync('reg', ['delete', step.key, '/f'], { stdio: 'ignore' });
     }
   }
   return steps;
+}
+
+function registryKeyExists(key: string): boolean {
+  try {
+    execFileSync('reg', ['query', key], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
