@@ -1,7 +1,9 @@
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { AppError } from '../../src/shared/errors.js';
 import { PRODUCT_VERSION } from '../../src/shared/version.js';
+import { runCertificateCli } from './certificate/cli.js';
 import { stateDirectory } from './config.js';
 import { applyPlan, describePlan, describeUninstallStep, uninstall } from './install/apply.js';
 import { formatFindings, runDoctor } from './install/doctor.js';
@@ -17,6 +19,8 @@ Usage:
   eattest-host uninstall --browser chromium|chrome|edge|firefox [--profile DIR] [--dry-run]
   eattest-host doctor [--browser B] [--profile DIR]
       What is installed where, what is wrong and what to do.
+  eattest-host certificate import FILE.p12 [--password-file F | --password-stdin] [--password-store os|file] [--profession doctor|dentist]
+      Keep your eHealth keystore in the host; its password goes to the OS secret store (or, for development, a file).
   eattest-host --version
 `;
 
@@ -24,7 +28,7 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-interface CliIo {
+export interface CliIo {
   out(text: string): void;
   err(text: string): void;
 }
@@ -54,9 +58,10 @@ function hostScriptPath(): string {
   return fileURLToPath(import.meta.url);
 }
 
-export function runCli(argv: readonly string[], io: CliIo): number {
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (command === 'certificate') return await runCertificateCli(rest, io);
     const { values } = parseArgs({
       args: rest,
       options: {
@@ -93,7 +98,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       }
       case 'doctor': {
         const browser = parseBrowser(values.browser, false);
-        const findings = runDoctor({
+        const findings = await runDoctor({
           target: base,
           ...(browser !== undefined ? { browsers: [browser] } : {}),
           stateDir: values['state-dir'] ?? stateDirectory(),
@@ -119,6 +124,10 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     if (error instanceof UsageError || error instanceof InstallError || (error instanceof TypeError && 'code' in error)) {
       io.err(`eattest-host: ${error.message}\n\n${USAGE}`);
       return 2;
+    }
+    if (error instanceof AppError) {
+      io.err(`eattest-host: ${error.message}\n`);
+      return 1;
     }
     throw error;
   }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -18,8 +18,30 @@ const MAX_CONFIG_BYTES = 64 * 1024;
 /** A day; also keeps timers below Node's 2^31-1 ms limit, past which they fire at once. */
 const MAX_IDLE_TIMEOUT_MS = 24 * 3600 * 1000;
 
+const endpointUrl = z.url({ protocol: /^https$/ });
+
 export const hostConfigSchema = z.strictObject({
   environment: environmentSchema.default('simulator'),
+  /** The clinician's profession decides which attributes the STS is asked for. */
+  profession: z.enum(['doctor', 'dentist']).default('doctor'),
+  /** Written by `eattest-host certificate import`. */
+  keystore: z
+    .strictObject({
+      file: z.string().min(1),
+      passwordStore: z.enum(['os', 'file']),
+    })
+    .optional(),
+  /** Base URL of the simulator, when environment is "simulator". */
+  simulatorUrl: endpointUrl.default('https://127.0.0.1:8443'),
+  /** Per-service overrides of the environment's endpoints. */
+  endpoints: z
+    .strictObject({ sts: endpointUrl, etkDepot: endpointUrl, memberData: endpointUrl, tarification: endpointUrl, eAttest: endpointUrl })
+    .partial()
+    .optional(),
+  /** How long a MyCareNet or eHealth call may take before it is a timeout. */
+  soapTimeoutMs: z.number().int().min(100).max(120_000).default(20_000),
+  /** PEM files of trust anchors: the TLS server CA (else the system's) and the CA of the STS signing certificate. */
+  trust: z.strictObject({ tlsCaFile: z.string().min(1).optional(), stsCaFile: z.string().min(1).optional() }).optional(),
   /** Milliseconds without a message after which the host exits; the browser restarts it on demand. */
   idleTimeoutMs: z.number().int().min(1000).max(MAX_IDLE_TIMEOUT_MS).default(30 * 60 * 1000),
 });
@@ -54,6 +76,22 @@ export function loadConfig(stateDir: string, env: NodeJS.ProcessEnv = process.en
     config.idleTimeoutMs = value;
   }
   return config;
+}
+
+/** Updates config.json, keeping what the user wrote there; the result must still be valid. */
+export function updateConfig(stateDir: string, change: (raw: Record<string, unknown>) => void): HostConfig {
+  const file = join(stateDir, 'config.json');
+  let raw: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) raw = parsed as Record<string, unknown>;
+  }
+  change(raw);
+  const checked = hostConfigSchema.safeParse(raw);
+  if (!checked.success) throw new ConfigError(`the new configuration would be invalid: ${z.prettifyError(checked.error)}`);
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  writeFileSync(file, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o600 });
+  return checked.data;
 }
 
 export type { Environment };

@@ -9,7 +9,7 @@ const [role, ...args] = process.argv.slice(2);
 if (role === 'host') {
   runNativeHost(args);
 } else {
-  process.exitCode = runCli(role === undefined ? [] : [role, ...args], {
+  process.exitCode = await runCli(role === undefined ? [] : [role, ...args], {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
   });

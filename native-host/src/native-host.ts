@@ -2,6 +2,8 @@ import { AppError } from '../../src/shared/errors.js';
 import type { HostReply } from '../../src/shared/host-protocol.js';
 import { MAX_HOST_TO_BROWSER_BYTES } from '../../src/shared/limits.js';
 import { identifyCaller, type Caller } from './caller.js';
+import { CertificateCustody } from './certificate/custody.js';
+import { EhealthServices } from './ehealth/services.js';
 import { commandHandlers } from './commands/index.js';
 import { loadConfig, stateDirectory, type HostConfig } from './config.js';
 import { Dispatcher } from './dispatch.js';
@@ -54,13 +56,15 @@ export function runNativeHost(args: readonly string[]): void {
   }
 
   log.info('host started', { pid: process.pid, caller: caller.extensionId, environment: config.environment });
+  const custody = new CertificateCustody(config, stateDir);
   const dispatcher = new Dispatcher(commandHandlers, {
     config,
     stateDir,
     log,
     caller,
     startedAt,
-    certificateSummary: () => null,
+    certificateSummary: () => custody.summary(),
+    ehealth: new EhealthServices(config, custody, log),
   });
   runSession(
     {

@@ -42,10 +42,23 @@ export const statusResultSchema = z.strictObject({
 });
 export type HostStatus = z.infer<typeof statusResultSchema>;
 
+export const providerParamsSchema = z.strictObject({});
+/** The clinician as the eHealth platform confirms them (the STS token's attributes). */
+export const providerResultSchema = z.strictObject({
+  ssin: z.string().regex(/^\d{11}$/),
+  nihii11: z.string().regex(/^\d{11}$/),
+  profession: z.enum(['doctor', 'dentist']),
+  givenName: z.string().max(200).optional(),
+  surname: z.string().max(200).optional(),
+  sessionValidUntil: z.iso.datetime(),
+});
+export type ProviderIdentity = z.infer<typeof providerResultSchema>;
+
 /** The command table: adding a command means adding its schemas here and its handler file in native-host/src/commands/. */
 export const hostCommands = {
   hello: { params: helloParamsSchema, result: helloResultSchema },
   status: { params: statusParamsSchema, result: statusResultSchema },
+  provider: { params: providerParamsSchema, result: providerResultSchema },
 } as const;
 
 export type HostCommandName = keyof typeof hostCommands;
@@ -66,7 +79,7 @@ function requestOf<C extends HostCommandName>(command: C) {
 }
 
 /** A request as the host receives it. */
-export const hostRequestSchema = z.discriminatedUnion('command', [requestOf('hello'), requestOf('status')]);
+export const hostRequestSchema = z.discriminatedUnion('command', [requestOf('hello'), requestOf('status'), requestOf('provider')]);
 export type HostRequest = z.infer<typeof hostRequestSchema>;
 
 /** The outer shape of a request, read first so that a bad command or parameter gets a precise error. */

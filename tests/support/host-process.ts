@@ -29,8 +29,8 @@ export interface HostProcess {
 
 export const allowedOrigin = chromiumOrigin(CHROMIUM_EXTENSION_IDS[0]);
 
-export function startHost(options: { args?: string[]; env?: Record<string, string> } = {}): HostProcess {
-  const stateDir = mkdtempSync(join(tmpdir(), 'eattest-host-'));
+export function startHost(options: { args?: string[]; env?: Record<string, string>; stateDir?: string } = {}): HostProcess {
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'eattest-host-'));
   const child = spawn(process.execPath, [builtHostScript, 'host', ...(options.args ?? [allowedOrigin])], {
     env: { ...process.env, EATTEST_STATE_DIR: stateDir, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, stateDirectory } from '../../native-host/src/config.js';
 
+const DEFAULTS = { environment: 'simulator', profession: 'doctor', simulatorUrl: 'https://127.0.0.1:8443', soapTimeoutMs: 20_000, idleTimeoutMs: 1_800_000 } as const;
+
 const temporaryDirectories: string[] = [];
 function stateDir(config?: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'eattest-config-'));
@@ -55,19 +57,20 @@ describe('stateDirectory', () => {
 
 describe('loadConfig', () => {
   it('uses the defaults when there is no config file', () => {
-    expect(loadConfig(stateDir(), {})).toEqual({ environment: 'simulator', idleTimeoutMs: 30 * 60 * 1000 });
+    expect(loadConfig(stateDir(), {})).toEqual({ ...DEFAULTS, idleTimeoutMs: 30 * 60 * 1000 });
   });
 
   it('uses the defaults when the state directory does not exist', () => {
-    expect(loadConfig(join(stateDir(), 'missing', 'deeper'), {})).toEqual({ environment: 'simulator', idleTimeoutMs: 1_800_000 });
+    expect(loadConfig(join(stateDir(), 'missing', 'deeper'), {})).toEqual(DEFAULTS);
   });
 
   it('reads the values of the config file', () => {
     expect(loadConfig(stateDir('{"environment":"acceptance","idleTimeoutMs":5000}'), {})).toEqual({
+      ...DEFAULTS,
       environment: 'acceptance',
       idleTimeoutMs: 5000,
     });
-    expect(loadConfig(stateDir('{"environment":"production"}'), {})).toEqual({ environment: 'production', idleTimeoutMs: 1_800_000 });
+    expect(loadConfig(stateDir('{"environment":"production"}'), {})).toEqual({ ...DEFAULTS, environment: 'production' });
   });
 
   it('refuses invalid JSON with a ConfigError naming the file', () => {
@@ -108,7 +111,7 @@ describe('loadConfig', () => {
 
   it('lets EATTEST_IDLE_TIMEOUT_MS override the idle timeout', () => {
     expect(loadConfig(stateDir('{"idleTimeoutMs":5000}'), { EATTEST_IDLE_TIMEOUT_MS: '250' })).toEqual({
-      environment: 'simulator',
+      ...DEFAULTS,
       idleTimeoutMs: 250,
     });
     expect(loadConfig(stateDir(), { EATTEST_IDLE_TIMEOUT_MS: '' }).idleTimeoutMs).toBe(1_800_000);

@@ -5,6 +5,9 @@ import { Dispatcher } from '../../native-host/src/dispatch.js';
 import type { Logger } from '../../native-host/src/log.js';
 import type { HostReply } from '../../src/shared/host-protocol.js';
 import { HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../../src/shared/version.js';
+import { CertificateCustody } from '../../native-host/src/certificate/custody.js';
+import { hostConfigSchema } from '../../native-host/src/config.js';
+import { EhealthServices } from '../../native-host/src/ehealth/services.js';
 
 interface LogLine {
   level: 'info' | 'warn' | 'error';
@@ -25,12 +28,14 @@ function recordingLogger(): { log: Logger; lines: LogLine[] } {
 function fakeContext(): { context: CommandContext; lines: LogLine[] } {
   const { log, lines } = recordingLogger();
   const context: CommandContext = {
-    config: { environment: 'simulator', idleTimeoutMs: 60000 },
+    config: hostConfigSchema.parse({ idleTimeoutMs: 60000 }),
     stateDir: '/nonexistent/eattest-test-state',
     log,
     caller: { browserFamily: 'chromium', extensionId: 'kpghmhnplncbdjmflbikfegpgigphlfp' },
     startedAt: Date.now() - 5000,
     certificateSummary: () => null,
+    // Never reached by these tests: no command here talks to eHealth.
+    ehealth: new EhealthServices(hostConfigSchema.parse({}), new CertificateCustody(hostConfigSchema.parse({}), '/nonexistent'), log),
   };
   return { context, lines };
 }

@@ -70,7 +70,7 @@ describe('hostRequestSchema', () => {
     expect(isHostCommandName('sign')).toBe(false);
     expect(isHostCommandName('toString')).toBe(false);
     expect(isHostCommandName('hello')).toBe(true);
-    expect(HOST_COMMAND_NAMES).toEqual(['hello', 'status']);
+    expect(HOST_COMMAND_NAMES).toEqual(['hello', 'status', 'provider']);
   });
 
   it('rejects an empty or overlong id and bad hello params', () => {

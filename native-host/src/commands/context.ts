@@ -1,5 +1,6 @@
 import type { CertificateSummary, HostCommandName, HostParams, HostResult } from '../../../src/shared/host-protocol.js';
 import type { Caller } from '../caller.js';
+import type { EhealthServices } from '../ehealth/services.js';
 import type { HostConfig } from '../config.js';
 import type { Logger } from '../log.js';
 
@@ -12,6 +13,8 @@ export interface CommandContext {
   readonly startedAt: number;
   /** Summary of the clinician's certificate, or null while none is installed. */
   certificateSummary(): CertificateSummary | null;
+  /** The eHealth services (STS session, ETK depot, transport), created on first use. */
+  readonly ehealth: EhealthServices;
 }
 
 export type CommandHandler<C extends HostCommandName> = (

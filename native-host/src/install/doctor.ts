@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { CHROMIUM_EXTENSION_IDS, FIREFOX_EXTENSION_IDS, chromiumOrigin } from '../../../src/shared/identity.js';
-import { loadConfig } from '../config.js';
+import { readStoredCertificate, passwordStoreFor } from '../certificate/custody.js';
+import { EXPIRY_WARNING_DAYS, withDaysToExpiry } from '../certificate/identity.js';
+import { loadConfig, type HostConfig } from '../config.js';
 import { readOurManifest } from './apply.js';
 import { BROWSERS, installLocations, type Browser, type InstallTarget } from './plan.js';
 
@@ -59,13 +61,44 @@ function checkBrowser(target: InstallTarget, installHint: string): Finding[] {
   return findings;
 }
 
-export function runDoctor(options: {
+async function checkCertificate(config: HostConfig, stateDir: string, now: Date): Promise<Finding[]> {
+  const importHint = 'run `eattest-host certificate import FILE.p12`';
+  if (config.keystore === undefined) return [{ level: 'warning', text: 'no eHealth certificate imported yet', fix: importHint }];
+  const findings: Finding[] = [];
+  if (!existsSync(config.keystore.file)) findings.push({ level: 'problem', text: `the keystore ${config.keystore.file} is missing`, fix: importHint });
+  const stored = readStoredCertificate(stateDir);
+  if (stored === undefined) {
+    findings.push({ level: 'problem', text: 'the certificate summary is missing', fix: importHint });
+  } else {
+    const summary = withDaysToExpiry(stored.summary, now);
+    const what = `certificate of ${summary.subject} (SSIN ${summary.ssin}), valid until ${summary.notAfter.slice(0, 10)}`;
+    if (summary.daysToExpiry < 0) findings.push({ level: 'problem', text: `${what}: EXPIRED`, fix: 'renew it with the eHealth certificate manager, then import the new keystore' });
+    else if (summary.daysToExpiry <= EXPIRY_WARNING_DAYS) {
+      findings.push({ level: 'warning', text: `${what}: expires in ${summary.daysToExpiry} days`, fix: 'renew it now with the eHealth certificate manager, then import the new keystore' });
+    } else findings.push({ level: 'ok', text: `${what} (${summary.daysToExpiry} days left)` });
+  }
+  const store = passwordStoreFor(config, stateDir);
+  try {
+    const password = await store?.get();
+    findings.push(
+      password === undefined
+        ? { level: 'problem', text: `the keystore password is not in ${store?.describe() ?? 'any store'}`, fix: importHint }
+        : { level: 'ok', text: `keystore password available in ${store?.describe() ?? ''}` },
+    );
+  } catch (error) {
+    findings.push({ level: 'problem', text: error instanceof Error ? error.message : 'the password store cannot be read', fix: importHint });
+  }
+  return findings;
+}
+
+export async function runDoctor(options: {
   target: Omit<InstallTarget, 'browser'>;
   browsers?: readonly Browser[];
   stateDir: string;
   nodeVersion: string;
   installHint: string;
-}): Finding[] {
+  now?: Date;
+}): Promise<Finding[]> {
   const findings: Finding[] = [];
   const [major = 0, minor = 0] = options.nodeVersion.replace(/^v/, '').split('.').map(Number);
   if (major < MIN_NODE[0] || (major === MIN_NODE[0] && minor < MIN_NODE[1])) {
@@ -91,6 +124,7 @@ export function runDoctor(options: {
   try {
     const config = loadConfig(options.stateDir);
     findings.push({ level: 'ok', text: `environment: ${config.environment}` });
+    findings.push(...(await checkCertificate(config, options.stateDir, options.now ?? new Date())));
   } catch (error) {
     findings.push({ level: 'problem', text: error instanceof Error ? error.message : 'the configuration cannot be read', fix: 'correct or remove config.json in the state directory' });
   }

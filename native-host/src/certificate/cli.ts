@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import type { CliIo } from '../cli.js';
+import { stateDirectory } from '../config.js';
+import { EXPIRY_WARNING_DAYS } from './identity.js';
+import { importCertificate } from './import.js';
+
+/** `eattest-host certificate …` */
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Asks on the terminal without echoing what is typed. */
+function promptHidden(question: string): Promise<string> {
+  const muted = new Writable({ write: (_chunk, _encoding, done) => done() });
+  process.stderr.write(question);
+  const reader = createInterface({ input: process.stdin, output: muted, terminal: true });
+  return new Promise((resolve) => {
+    reader.question('', (answer) => {
+      reader.close();
+      process.stderr.write('\n');
+      resolve(answer);
+    });
+  });
+}
+
+async function readPassword(values: { 'password-file'?: string | undefined; 'password-stdin'?: boolean | undefined }): Promise<string> {
+  if (values['password-file'] !== undefined) return readFileSync(values['password-file'], 'utf8').replace(/\r?\n$/, '');
+  if (values['password-stdin'] === true || !process.stdin.isTTY) return (await readAll(process.stdin)).replace(/\r?\n$/, '');
+  return promptHidden('Keystore password: ');
+}
+
+export async function runCertificateCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [subcommand, ...rest] = argv;
+  if (subcommand !== 'import') {
+    io.err('eattest-host: usage: eattest-host certificate import FILE.p12 [--password-file F | --password-stdin] [--password-store os|file] [--profession doctor|dentist]\n');
+    return 2;
+  }
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: {
+      'password-file': { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      'password-store': { type: 'string', default: 'os' },
+      profession: { type: 'string', default: 'doctor' },
+      'state-dir': { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const file = positionals[0];
+  const passwordStore = values['password-store'];
+  const profession = values.profession;
+  if (file === undefined || positionals.length > 1) {
+    io.err('eattest-host: give exactly one keystore file\n');
+    return 2;
+  }
+  if (passwordStore !== 'os' && passwordStore !== 'file') {
+    io.err('eattest-host: --password-store is os or file\n');
+    return 2;
+  }
+  if (profession !== 'doctor' && profession !== 'dentist') {
+    io.err('eattest-host: --profession is doctor or dentist\n');
+    return 2;
+  }
+  const stored = await importCertificate({
+    file,
+    password: await readPassword(values),
+    passwordStore,
+    profession,
+    stateDir: values['state-dir'] ?? stateDirectory(),
+    now: new Date(),
+  });
+  const { summary } = stored;
+  io.out(
+    [
+      'Imported your eHealth certificate.',
+      `  subject         ${summary.subject}`,
+      `  SSIN            ${summary.ssin}`,
+      `  valid           ${summary.notBefore.slice(0, 10)} to ${summary.notAfter.slice(0, 10)}`,
+      `  days to expiry  ${summary.daysToExpiry}`,
+      `  key             ${stored.keyType}, ${stored.encryptionAliases.length} encryption key(s)`,
+      `  password kept   ${passwordStore === 'os' ? 'in the operating system secret store' : 'in a file only you can read (development)'}`,
+      ...(summary.daysToExpiry <= EXPIRY_WARNING_DAYS ? [`WARNING: the certificate expires in ${summary.daysToExpiry} days: renew it with the eHealth certificate manager.`] : []),
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}

@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { AppError } from '../../../src/shared/errors.js';
+import { certificateSummarySchema, type CertificateSummary } from '../../../src/shared/host-protocol.js';
+import type { HostConfig } from '../config.js';
+import { withDaysToExpiry } from './identity.js';
+import { openKeystore, type Keystore, type KeystoreEntry } from './keystore.js';
+import { FilePasswordStore, osPasswordStore, type PasswordStore } from './password-store.js';
+
+/**
+ * The custody of the clinician's keystore inside the host process. The keystore is opened on
+ * first use (its password fetched from the store at that moment) and kept in memory only; no
+ * method returns the password, and keys leave only as Node KeyObjects to sign and decrypt here.
+ */
+
+export const KEYSTORE_FILE = 'keystore.p12';
+export const PASSWORD_FILE = 'keystore.password';
+export const SUMMARY_FILE = 'certificate.json';
+
+/** Public facts about the imported certificate, kept beside the keystore so that status needs no password. */
+export const storedCertificateSchema = z.strictObject({
+  summary: certificateSummarySchema,
+  encryptionAliases: z.array(z.string().regex(/^\d{1,60}$/)).max(20),
+  keyType: z.string().max(20),
+});
+export type StoredCertificate = z.infer<typeof storedCertificateSchema>;
+
+export function passwordStoreFor(config: HostConfig, stateDir: string): PasswordStore | undefined {
+  if (config.keystore === undefined) return undefined;
+  return config.keystore.passwordStore === 'file' ? new FilePasswordStore(join(stateDir, PASSWORD_FILE)) : osPasswordStore();
+}
+
+export function readStoredCertificate(stateDir: string): StoredCertificate | undefined {
+  try {
+    const parsed = storedCertificateSchema.safeParse(JSON.parse(readFileSync(join(stateDir, SUMMARY_FILE), 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class CertificateCustody {
+  private opened: Promise<Keystore> | undefined;
+
+  constructor(
+    private readonly config: HostConfig,
+    private readonly stateDir: string,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  summary(): CertificateSummary | null {
+    if (this.config.keystore === undefined) return null;
+    const stored = readStoredCertificate(this.stateDir);
+    return stored === undefined ? null : withDaysToExpiry(stored.summary, this.clock());
+  }
+
+  /** The authentication key and certificate: WS-Security, XAdES and seal signatures. */
+  async authentication(): Promise<KeystoreEntry> {
+    const keystore = await this.keystore();
+    const now = this.clock().getTime();
+    const certificate = keystore.authentication.certificate;
+    if (now < Date.parse(certificate.validFrom) || now > Date.parse(certificate.validTo)) {
+      throw new AppError('CERTIFICATE_EXPIRED', 'the eHealth certificate is not valid today', { notAfter: new Date(certificate.validTo).toISOString() });
+    }
+    return keystore.authentication;
+  }
+
+  /** The decryption keys, by the decimal serial of their certificate. */
+  async encryptionKeys(): Promise<ReadonlyMap<string, KeystoreEntry>> {
+    return (await this.keystore()).encryption;
+  }
+
+  private keystore(): Promise<Keystore> {
+    this.opened ??= this.open().catch((error: unknown) => {
+      // A failure (say, the keyring was locked) must not stick: the next call tries again.
+      this.opened = undefined;
+      throw error;
+    });
+    return this.opened;
+  }
+
+  private async open(): Promise<Keystore> {
+    const settings = this.config.keystore;
+    const store = passwordStoreFor(this.config, this.stateDir);
+    if (settings === undefined || store === undefined) throw new AppError('CERTIFICATE_MISSING', 'no eHealth keystore has been imported');
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(settings.file);
+    } catch {
+      throw new AppError('CERTIFICATE_MISSING', 'the imported keystore file is missing');
+    }
+    const password = await store.get();
+    if (password === undefined) throw new AppError('CERTIFICATE_PASSWORD_MISSING', `no keystore password in ${store.describe()}`);
+    return openKeystore(bytes, password);
+  }
+}

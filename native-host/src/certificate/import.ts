@@ -1,0 +1,52 @@
+import { copyFileSync, chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError } from '../../../src/shared/errors.js';
+import { updateConfig } from '../config.js';
+import { KEYSTORE_FILE, PASSWORD_FILE, SUMMARY_FILE, type StoredCertificate } from './custody.js';
+import { summarize } from './identity.js';
+import { openKeystore } from './keystore.js';
+import { FilePasswordStore, osPasswordStore } from './password-store.js';
+
+export interface ImportRequest {
+  file: string;
+  password: string;
+  passwordStore: 'os' | 'file';
+  profession: 'doctor' | 'dentist';
+  stateDir: string;
+  now: Date;
+}
+
+/**
+ * `eattest-host certificate import`: proves the keystore opens with the password, refuses an
+ * expired certificate, copies the keystore into the host's state directory (0600), stores the
+ * password in the chosen store, and records the public summary and the configuration.
+ */
+export async function importCertificate(request: ImportRequest): Promise<StoredCertificate> {
+  const keystore = openKeystore(readFileSync(request.file), request.password);
+  const certificate = keystore.authentication.certificate;
+  let stored: StoredCertificate;
+  try {
+    stored = {
+      summary: summarize(certificate, request.now),
+      encryptionAliases: [...keystore.encryption.keys()],
+      keyType: keystore.authentication.privateKey.asymmetricKeyType ?? 'unknown',
+    };
+  } catch (error) {
+    throw new AppError('CERTIFICATE_UNREADABLE', error instanceof Error ? error.message : 'not an eHealth certificate');
+  }
+  if (stored.summary.daysToExpiry < 0 || request.now.getTime() < Date.parse(stored.summary.notBefore)) {
+    throw new AppError('CERTIFICATE_EXPIRED', 'the certificate is not valid today', { notAfter: stored.summary.notAfter });
+  }
+  mkdirSync(request.stateDir, { recursive: true, mode: 0o700 });
+  const keystoreFile = join(request.stateDir, KEYSTORE_FILE);
+  copyFileSync(request.file, keystoreFile);
+  chmodSync(keystoreFile, 0o600);
+  const store = request.passwordStore === 'file' ? new FilePasswordStore(join(request.stateDir, PASSWORD_FILE)) : osPasswordStore();
+  await store.set(request.password);
+  writeFileSync(join(request.stateDir, SUMMARY_FILE), `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
+  updateConfig(request.stateDir, (raw) => {
+    raw['keystore'] = { file: keystoreFile, passwordStore: request.passwordStore };
+    raw['profession'] = request.profession;
+  });
+  return stored;
+}

@@ -1,0 +1,87 @@
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { AppError } from '../../../src/shared/errors.js';
+import type { CertificateCustody } from '../certificate/custody.js';
+import { ssinOf } from '../certificate/identity.js';
+import type { HostConfig } from '../config.js';
+import type { Logger } from '../log.js';
+import { endpointsFor, type Endpoints } from './endpoints.js';
+import { EtkDepot } from './etk/etk-depot.js';
+import { SoapTransport } from './soap/transport.js';
+import { StsSession } from './sts/session.js';
+
+/**
+ * The eHealth services of one host process, created on first use and then kept warm: one HTTPS
+ * transport (keep-alive), one STS session (token cached), one ETK depot client (ETKs cached).
+ */
+export class EhealthServices {
+  readonly endpoints: Endpoints;
+  private transportInstance: SoapTransport | undefined;
+  private stsInstance: Promise<StsSession> | undefined;
+  private etkInstance: EtkDepot | undefined;
+
+  constructor(
+    private readonly config: HostConfig,
+    private readonly custody: CertificateCustody,
+    private readonly log: Logger,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.endpoints = endpointsFor(config);
+  }
+
+  get transport(): SoapTransport {
+    this.transportInstance ??= new SoapTransport({
+      tlsCa: this.config.trust?.tlsCaFile === undefined ? undefined : readPem(this.config.trust.tlsCaFile, 'TLS trust anchor'),
+      timeoutMs: this.config.soapTimeoutMs,
+    });
+    return this.transportInstance;
+  }
+
+  get etkDepot(): EtkDepot {
+    this.etkInstance ??= new EtkDepot(this.transport, this.endpoints.etkDepot, this.clock);
+    return this.etkInstance;
+  }
+
+  sts(): Promise<StsSession> {
+    this.stsInstance ??= this.createSts().catch((error: unknown) => {
+      this.stsInstance = undefined;
+      throw error;
+    });
+    return this.stsInstance;
+  }
+
+  close(): void {
+    this.transportInstance?.close();
+  }
+
+  private async createSts(): Promise<StsSession> {
+    const credential = await this.custody.authentication();
+    const ssin = ssinOf(credential.certificate);
+    if (ssin === undefined) throw new AppError('CERTIFICATE_UNREADABLE', 'the certificate carries no SSIN');
+    const anchorFile = this.config.trust?.stsCaFile;
+    if (anchorFile === undefined) throw new AppError('HOST_MISCONFIGURED', 'no trust anchor is configured for the STS (trust.stsCaFile)');
+    const anchors = splitPem(readPem(anchorFile, 'STS trust anchor')).map((pem) => new X509Certificate(pem));
+    return new StsSession({
+      transport: this.transport,
+      endpoint: this.endpoints.sts,
+      credential: { key: credential.privateKey, certificate: credential.certificate },
+      ssin,
+      profession: this.config.profession,
+      stsAnchors: anchors,
+      clock: this.clock,
+      log: this.log,
+    });
+  }
+}
+
+function readPem(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new AppError('HOST_MISCONFIGURED', `the ${what} file cannot be read`, { file: path });
+  }
+}
+
+function splitPem(pem: string): string[] {
+  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}

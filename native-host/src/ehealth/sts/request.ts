@@ -1,0 +1,111 @@
+import { randomUUID, type X509Certificate } from 'node:crypto';
+import type { ElementSpec } from '../xml/dom.js';
+import { NS } from '../xml/namespaces.js';
+import { SSIN_ATTRIBUTES, IDENTIFICATION_NS, requestedAttributes, type Profession } from './attributes.js';
+
+/**
+ * The SAML 1.1 AttributeQuery of PROTOCOL §4.1 (the connector's holder-of-key template): the
+ * clinician's certificate is both the identification and the holder-of-key certificate, so the
+ * inner request is not signed; the envelope's WS-Security signature authenticates it.
+ */
+
+const X509_SUBJECT_NAME = 'urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName';
+const HOLDER_OF_KEY = 'urn:oasis:names:tc:SAML:1.0:cm:holder-of-key';
+
+/** RFC 1779-style DN ("CN=…, OU=…, C=BE"), most specific first, as the connector writes it. */
+export function rfc1779Name(nodeStyleDn: string): string {
+  return nodeStyleDn
+    .split('\n')
+    .filter((part) => part !== '')
+    .reverse()
+    .join(', ');
+}
+
+export interface StsRequestInput {
+  certificate: X509Certificate;
+  ssin: string;
+  profession: Profession;
+  now: Date;
+  validityHours: number;
+}
+
+export function stsRequestBody(input: StsRequestInput): ElementSpec {
+  const subject = rfc1779Name(input.certificate.subject);
+  const issuer = rfc1779Name(input.certificate.issuer);
+  const issueInstant = input.now.toISOString();
+  const notOnOrAfter = new Date(input.now.getTime() + input.validityHours * 3600_000).toISOString();
+  const nameIdentifier = (): ElementSpec => ({
+    ns: NS.saml,
+    name: 'saml:NameIdentifier',
+    attrs: { Format: X509_SUBJECT_NAME, NameQualifier: issuer },
+    children: [subject],
+  });
+  return {
+    ns: NS.samlp,
+    name: 'samlp:Request',
+    attrs: { MajorVersion: '1', MinorVersion: '1', RequestID: `request-${randomUUID()}`, IssueInstant: issueInstant },
+    children: [
+      {
+        ns: NS.samlp,
+        name: 'samlp:AttributeQuery',
+        children: [
+          {
+            ns: NS.saml,
+            name: 'saml:Subject',
+            children: [
+              nameIdentifier(),
+              {
+                ns: NS.saml,
+                name: 'saml:SubjectConfirmation',
+                children: [
+                  { ns: NS.saml, name: 'saml:ConfirmationMethod', children: [HOLDER_OF_KEY] },
+                  {
+                    ns: NS.saml,
+                    name: 'saml:SubjectConfirmationData',
+                    children: [
+                      {
+                        ns: NS.saml,
+                        name: 'saml:Assertion',
+                        attrs: { AssertionID: `assertion-${randomUUID()}`, IssueInstant: issueInstant, Issuer: subject, MajorVersion: '1', MinorVersion: '1' },
+                        children: [
+                          { ns: NS.saml, name: 'saml:Conditions', attrs: { NotBefore: issueInstant, NotOnOrAfter: notOnOrAfter } },
+                          {
+                            ns: NS.saml,
+                            name: 'saml:AttributeStatement',
+                            children: [
+                              { ns: NS.saml, name: 'saml:Subject', children: [nameIdentifier()] },
+                              ...SSIN_ATTRIBUTES.map(
+                                (name): ElementSpec => ({
+                                  ns: NS.saml,
+                                  name: 'saml:Attribute',
+                                  attrs: { AttributeName: name, AttributeNamespace: IDENTIFICATION_NS },
+                                  children: [{ ns: NS.saml, name: 'saml:AttributeValue', children: [input.ssin] }],
+                                }),
+                              ),
+                            ],
+                          },
+                        ],
+                      },
+                    ],
+                  },
+                  {
+                    ns: NS.ds,
+                    name: 'ds:KeyInfo',
+                    children: [{ ns: NS.ds, name: 'ds:X509Data', children: [{ ns: NS.ds, name: 'ds:X509Certificate', children: [input.certificate.raw.toString('base64')] }] }],
+                  },
+                ],
+              },
+            ],
+          },
+          ...requestedAttributes(input.profession).map(
+            (attribute): ElementSpec => ({
+              ns: NS.saml,
+              name: 'saml:AttributeDesignator',
+              attrs: { AttributeName: attribute.name, AttributeNamespace: attribute.namespace },
+            }),
+          ),
+        ],
+      },
+    ],
+  };
+}

@@ -1,0 +1,80 @@
+import type { X509Certificate } from 'node:crypto';
+import type { Logger } from '../../log.js';
+import type { SoapTransport } from '../soap/transport.js';
+import { x509SignedEnvelope, type SigningKey } from '../wss/envelope.js';
+import type { Profession } from './attributes.js';
+import { stsRequestBody } from './request.js';
+import { isFresh, readStsResponse, type SamlToken } from './token.js';
+
+export const STS_ACTION = 'urn:be:fgov:ehealth:sts:protocol:v1:RequestSecureToken';
+
+export interface StsSessionOptions {
+  transport: SoapTransport;
+  endpoint: string;
+  credential: SigningKey;
+  ssin: string;
+  profession: Profession;
+  stsAnchors: readonly X509Certificate[];
+  validityHours?: number;
+  clock?: () => Date;
+  log?: Logger;
+}
+
+/**
+ * The clinician's eHealth session: one SAML token, reused for every call until less than half of
+ * its life remains, then renewed. Concurrent callers share one request to the STS.
+ */
+export class StsSession {
+  private current: SamlToken | undefined;
+  private inFlight: Promise<SamlToken> | undefined;
+  private readonly clock: () => Date;
+
+  constructor(private readonly options: StsSessionOptions) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  /** The cached token when still fresh, without any network call. */
+  get cached(): SamlToken | undefined {
+    return this.current !== undefined && isFresh(this.current, this.clock()) ? this.current : undefined;
+  }
+
+  async token(): Promise<SamlToken> {
+    const cached = this.cached;
+    if (cached !== undefined) return cached;
+    this.inFlight ??= this.requestToken().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  /** Forget the token (e.g. when a service says it is no longer valid). */
+  invalidate(): void {
+    this.current = undefined;
+  }
+
+  private async requestToken(): Promise<SamlToken> {
+    const now = this.clock();
+    const body = stsRequestBody({
+      certificate: this.options.credential.certificate,
+      ssin: this.options.ssin,
+      profession: this.options.profession,
+      now,
+      validityHours: this.options.validityHours ?? 24,
+    });
+    const answer = await this.options.transport.call({
+      url: this.options.endpoint,
+      action: STS_ACTION,
+      envelope: x509SignedEnvelope(body, this.options.credential, now),
+      service: 'sts',
+    });
+    const token = readStsResponse(answer.document, {
+      holderCertificate: this.options.credential.certificate,
+      profession: this.options.profession,
+      stsAnchors: this.options.stsAnchors,
+      now: this.clock(),
+    });
+    this.options.log?.info('STS token obtained', { notOnOrAfter: token.notOnOrAfter.toISOString(), elapsedMs: Math.round(answer.elapsedMs) });
+    this.current = token;
+    return token;
+  }
+}

@@ -1,0 +1,63 @@
+/** The shapes of the test PKI (re-exported by test-pki.ts, the public entry point). */
+
+export type Profession = 'doctor' | 'dentist';
+
+export interface ClinicianIdentity {
+  id: string;
+  profession: Profession;
+  ssin: string;
+  nihii11: string;
+  givenName: string;
+  surname: string;
+  keyType: 'rsa' | 'ec';
+}
+
+export interface ClinicianMaterial {
+  identity: ClinicianIdentity;
+  /** Path: 3DES keys, RC2-40 certificates, SHA-1 MAC (as older eHealth keystores). */
+  legacyKeystore: string;
+  /** Path: AES-256/PBKDF2 keys and certificates, SHA-256 MAC. */
+  modernKeystore: string;
+  /** The keystores' password (the same for both). */
+  password: string;
+  /** Path of a file holding the password only (mode 0600, no newline). */
+  passwordFile: string;
+  /** PEM paths of the authentication certificate and key (alias "authentication" in the keystores). */
+  authCert: string;
+  authKey: string;
+  /** PEM paths of the encryption certificate and key (alias = decimal serial of encCert). */
+  encCert: string;
+  encKey: string;
+  /** Decimal serial number of encCert: the keystore alias of the encryption key. */
+  encAlias: string;
+  /** Path of the DER ETK: CMS SignedData (signed with the authentication key) around encCert's DER. */
+  etk: string;
+  /** ISO validity of authCert. */
+  notBefore: string;
+  notAfter: string;
+}
+
+/** PEM paths. */
+export interface ServiceMaterial {
+  cert: string;
+  key: string;
+}
+
+export interface TestPki {
+  dir: string;
+  /** The test eHealth CA (trusted by the simulator). */
+  caCert: string;
+  caKey: string;
+  /** Another CA, trusted by nobody. */
+  untrustedCaCert: string;
+  clinicians: { doctorRsa: ClinicianMaterial; dentistRsa: ClinicianMaterial; doctorEc: ClinicianMaterial };
+  /** Issued by the test CA; its validity ended yesterday. */
+  expiredDoctor: ClinicianMaterial;
+  /** Issued by the untrusted CA. */
+  untrustedDoctor: ClinicianMaterial;
+  mycarenet: { cbe: string; auth: ServiceMaterial; enc: ServiceMaterial; encAlias: string; etk: string };
+  /** The STS signing key/cert (issued by the test CA). */
+  sts: ServiceMaterial;
+  /** Simulator HTTPS server cert for localhost/127.0.0.1, issued by the test CA. */
+  tls: ServiceMaterial & { caCert: string };
+}

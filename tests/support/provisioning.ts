@@ -1,0 +1,36 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ClinicianMaterial, TestPki } from '../../simulator/pki/test-pki.js';
+import { builtHostScript } from './paths.js';
+
+/**
+ * A host state directory as a clinician would have it after `eattest-host certificate import`,
+ * done through the real command line, and pointed at a running simulator.
+ */
+export function provisionHostState(options: {
+  pki: TestPki;
+  clinician: ClinicianMaterial;
+  simulatorUrl: string;
+  keystore?: 'legacy' | 'modern';
+  config?: Record<string, unknown>;
+}): string {
+  const stateDir = mkdtempSync(join(tmpdir(), 'eattest-state-'));
+  writeFileSync(
+    join(stateDir, 'config.json'),
+    JSON.stringify({
+      environment: 'simulator',
+      simulatorUrl: options.simulatorUrl,
+      trust: { tlsCaFile: options.pki.caCert, stsCaFile: options.pki.caCert },
+      ...options.config,
+    }),
+  );
+  const keystore = options.keystore === 'modern' ? options.clinician.modernKeystore : options.clinician.legacyKeystore;
+  execFileSync(
+    process.execPath,
+    [builtHostScript, 'certificate', 'import', keystore, '--password-file', options.clinician.passwordFile, '--password-store', 'file', '--profession', options.clinician.identity.profession, '--state-dir', stateDir],
+    { stdio: 'pipe' },
+  );
+  return stateDir;
+}
