@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestPki } from '../pki/test-pki.js';
 import { etkDirectory, getEtk } from './etk-depot.js';
+import { checkCaller, type FrontConfig } from './front.js';
 import { FaultPlan, faultRulesSchema, type FaultRule, type ServiceName } from './faults.js';
 import { FAULTS, soapFault, type SoaFault } from './soap-fault.js';
 import { issueToken, type KnownClinician, type StsConfig } from './sts.js';
@@ -100,6 +101,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     })),
   ]);
 
+  const front: FrontConfig = {
+    ca: stsConfig.ca,
+    caFile: pki.caCert,
+    stsCertificate: stsConfig.signingCert,
+    mycarenetKey: { certFile: pki.mycarenet.enc.cert, keyFile: pki.mycarenet.enc.key },
+    now,
+  };
+
   const handle = (service: ServiceName, xml: string): string => {
     const document = readXml(xml);
     switch (service) {
@@ -108,6 +117,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       case 'etk':
         return getEtk(onlyChild(document.documentElement, SOAP_NS, 'Body'), etks);
       default:
+        // Every MyCareNet service is behind the common front; the business services come next.
+        checkCaller(xml, document, front);
         throw new NotImplemented(service);
     }
   };
@@ -147,7 +158,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         if (error instanceof Unauthenticated) sendFault(response, FAULTS.unauthenticated, error.message);
         else if (error instanceof BadRequest) sendFault(response, FAULTS.malformed, error.message);
         else if (error instanceof NotImplemented) sendFault(response, FAULTS.unavailable, `${error.message} is not simulated yet`);
-        else sendFault(response, FAULTS.undefinedError);
+        else {
+          // A simulator bug, not the caller's fault: say so on the console, answer like the platform would.
+          process.stderr.write(`simulator: unexpected error in ${service}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+          sendFault(response, FAULTS.undefinedError);
+        }
       }
     })();
   });

@@ -21,11 +21,17 @@ const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 export function readXml(text: string): Document {
   if (text.length > MAX_REQUEST_BYTES) throw new BadRequest('request too large');
   if (/<!DOCTYPE/i.test(text)) throw new BadRequest('DTDs are not allowed');
-  const document = new DOMParser({
-    onError: (level, message) => {
-      throw new BadRequest(`malformed XML (${level}): ${message.slice(0, 100)}`);
-    },
-  }).parseFromString(text, 'text/xml') as unknown as Document;
+  let document: Document;
+  try {
+    document = new DOMParser({
+      onError: (level, message) => {
+        throw new BadRequest(`malformed XML (${level}): ${message.slice(0, 100)}`);
+      },
+    }).parseFromString(text, 'text/xml') as unknown as Document;
+  } catch (error) {
+    // xmldom wraps what onError throws in its own ParseError.
+    throw error instanceof BadRequest ? error : new BadRequest(`malformed XML: ${error instanceof Error ? error.message.slice(0, 100) : ''}`);
+  }
   if ((document.documentElement as Element | null) === null) throw new BadRequest('no root element');
   return document;
 }

@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { AppError } from '../../../src/shared/errors.js';
 import type { CertificateCustody } from '../certificate/custody.js';
@@ -48,6 +48,11 @@ export class EhealthServices {
       throw error;
     });
     return this.stsInstance;
+  }
+
+  /** The key that proves possession for holder-of-key calls (the authentication key). */
+  async holderKey(): Promise<KeyObject> {
+    return (await this.custody.authentication()).privateKey;
   }
 
   close(): void {

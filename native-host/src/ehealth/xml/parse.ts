@@ -20,7 +20,15 @@ export function parseXml(text: string, maxBytes = DEFAULT_MAX_XML_BYTES): Docume
       throw new XmlRejected(`malformed XML (${level}): ${message.split('\n')[0] ?? ''}`.slice(0, 200));
     },
   });
-  const document = parser.parseFromString(text, 'text/xml') as unknown as Document;
+  let document: Document;
+  try {
+    document = parser.parseFromString(text, 'text/xml') as unknown as Document;
+  } catch (error) {
+    // xmldom wraps what onError throws in its own ParseError.
+    if (error instanceof XmlRejected) throw error;
+    const cause = error instanceof Error ? error.cause : undefined;
+    throw cause instanceof XmlRejected ? cause : new XmlRejected('malformed XML');
+  }
   // The DOM types promise a root element; a parser given an empty document may still return none.
   if ((document.documentElement as Element | null) === null) throw new XmlRejected('XML without a root element');
   return document;

@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * The platform's side of the ETEE seal (PROTOCOL §5.2), done with the `openssl cms` command: an
+ * implementation independent of the host's (pkijs) code, so that the two check each other.
+ */
+
+export class SealRejected extends Error {
+  override readonly name = 'SealRejected';
+}
+
+function openssl(args: readonly string[], input: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('openssl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out));
+      else reject(new SealRejected(`openssl ${args[1] ?? ''} failed: ${Buffer.concat(err).toString('utf8').split('\n')[0] ?? ''}`.slice(0, 200)));
+    });
+    child.stdin.end(input);
+  });
+}
+
+export interface UnsealKey {
+  certFile: string;
+  keyFile: string;
+}
+
+export interface Unsealed {
+  content: Buffer;
+  signer: X509Certificate;
+}
+
+/** Verifies the outer signature, decrypts with our key, verifies the inner signature; both signers must be the same. */
+export async function unsealWithOpenssl(sealed: Buffer, recipient: UnsealKey, caFile: string): Promise<Unsealed> {
+  const dir = await mkdtemp(join(tmpdir(), 'sim-unseal-'));
+  try {
+    const outerSigner = join(dir, 'outer.pem');
+    const innerSigner = join(dir, 'inner.pem');
+    const enveloped = await openssl(['cms', '-verify', '-inform', 'DER', '-binary', '-CAfile', caFile, '-purpose', 'any', '-signer', outerSigner], sealed);
+    const inner = await openssl(['cms', '-decrypt', '-inform', 'DER', '-binary', '-recip', recipient.certFile, '-inkey', recipient.keyFile], enveloped);
+    const content = await openssl(['cms', '-verify', '-inform', 'DER', '-binary', '-CAfile', caFile, '-purpose', 'any', '-signer', innerSigner], inner);
+    const outer = new X509Certificate(await readFile(outerSigner));
+    const innerCertificate = new X509Certificate(await readFile(innerSigner));
+    if (outer.fingerprint256 !== innerCertificate.fingerprint256) throw new SealRejected('the inner and outer signers differ');
+    return { content, signer: outer };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export interface SealSigner {
+  certFile: string;
+  keyFile: string;
+}
+
+/** Seals content for a recipient certificate (sign, encrypt with AES-128, sign), as the platform answers. */
+export async function sealWithOpenssl(content: Buffer, signer: SealSigner, recipientCertificate: X509Certificate): Promise<Buffer> {
+  const dir = await mkdtemp(join(tmpdir(), 'sim-seal-'));
+  try {
+    const recipientFile = join(dir, 'recipient.pem');
+    await writeFile(recipientFile, recipientCertificate.toString());
+    const sign = ['cms', '-sign', '-binary', '-nodetach', '-outform', 'DER', '-md', 'sha256', '-signer', signer.certFile, '-inkey', signer.keyFile];
+    const inner = await openssl(sign, content);
+    const enveloped = await openssl(['cms', '-encrypt', '-binary', '-outform', 'DER', '-aes128', recipientFile], inner);
+    return await openssl(sign, enveloped);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Corrupts a sealed blob the way a broken intermediary would (the "garbled seal" fault). */
+export function garble(sealed: Buffer): Buffer {
+  const copy = Buffer.from(sealed);
+  for (let index = Math.floor(copy.length / 3); index < copy.length; index += 97) copy[index] = (copy[index] ?? 0) ^ 0x5a;
+  return copy;
+}
