@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three kinds of tests: unit (pure logic), integration (the built host process over real stdio,
- * later against the simulator over HTTPS) and e2e (Debian's Chromium with the built extension and
- * the real host). Integration and e2e run the built artefacts, so `npm test` builds first.
+ * Four kinds of tests: unit (pure logic), integration (the built host process over real stdio and
+ * against the simulator over HTTPS), conformance (outside judges: xmllint with the official XSDs,
+ * xmlsec1, openssl cms) and e2e (Debian's Chromium with the built extension and the real host). Integration and e2e run the built artefacts, so `npm test` builds first.
  */
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
@@ -13,6 +13,10 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 120_000, globalSetup: ['tests/support/global-setup.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'conformance', include: ['tests/conformance/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 120_000, globalSetup: ['tests/support/global-setup.ts'] },
       },
       {
         extends: true,

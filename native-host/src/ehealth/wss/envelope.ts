@@ -1,6 +1,6 @@
 import { randomUUID, type KeyObject, type X509Certificate } from 'node:crypto';
 import { declareNamespace, newDocument, serialize, type ElementSpec } from '../xml/dom.js';
-import { NS, WSS_BASE64_ENCODING, WSS_SAML_ASSERTION_ID, WSS_X509_TOKEN_TYPE } from '../xml/namespaces.js';
+import { NS, WSS_BASE64_ENCODING, WSS_SAML11_TOKEN_TYPE, WSS_SAML_ASSERTION_ID, WSS_X509_TOKEN_TYPE } from '../xml/namespaces.js';
 import { signXml, xpathOf } from '../xml/signature.js';
 
 /**
@@ -107,7 +107,8 @@ export function holderOfKeySignedEnvelope(
     xml: serialize(document),
     key,
     references: [bodyXpath, timestampXpath],
-    keyInfoXml: `<wsse:SecurityTokenReference xmlns:wsse="${NS.wsse}"><wsse:KeyIdentifier ValueType="${WSS_SAML_ASSERTION_ID}">${assertionId}</wsse:KeyIdentifier></wsse:SecurityTokenReference>`,
+    // As in the platform's own sample: the token type of the referenced SAML 1.1 assertion on the reference.
+    keyInfoXml: `<wsse:SecurityTokenReference xmlns:wsse="${NS.wsse}" xmlns:wsse11="${NS.wsse11}" wsse11:TokenType="${WSS_SAML11_TOKEN_TYPE}"><wsse:KeyIdentifier ValueType="${WSS_SAML_ASSERTION_ID}">${assertionId}</wsse:KeyIdentifier></wsse:SecurityTokenReference>`,
     parentXpath: securityXpath,
     idMode: 'wssecurity',
   });

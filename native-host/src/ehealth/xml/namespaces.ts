@@ -3,6 +3,7 @@ export const NS = {
   soap: 'http://schemas.xmlsoap.org/soap/envelope/',
   wsse: 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd',
   wsu: 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd',
+  wsse11: 'http://docs.oasis-open.org/wss/oasis-wss-wssecurity-secext-1.1.xsd',
   ds: 'http://www.w3.org/2000/09/xmldsig#',
   saml: 'urn:oasis:names:tc:SAML:1.0:assertion',
   samlp: 'urn:oasis:names:tc:SAML:1.0:protocol',
@@ -15,6 +16,7 @@ export const NS = {
 
 export const WSS_X509_TOKEN_TYPE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3';
 export const WSS_BASE64_ENCODING = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary';
+export const WSS_SAML11_TOKEN_TYPE = 'http://docs.oasis-open.org/wss/oasis-wss-saml-token-profile-1.1#SAMLV1.1';
 export const WSS_SAML_ASSERTION_ID = 'http://docs.oasis-open.org/wss/oasis-wss-saml-token-profile-1.0#SAMLAssertionID';
 export const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
 export const SHA256_DIGEST = 'http://www.w3.org/2001/04/xmlenc#sha256';
