@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import type { Assert, Same } from './type-checks.js';
+import { isoDateSchema, ssinSchema } from './domain/identifiers.js';
+import { contactTypeSchema } from './domain/insurability.js';
+import { nomenclatureCodeSchema } from './domain/tariff.js';
 import { errorPayloadSchema } from './errors.js';
 
 /**
@@ -53,6 +56,21 @@ export const providerResultSchema = z.strictObject({
   sessionValidUntil: z.iso.datetime(),
 });
 export type ProviderIdentity = z.infer<typeof providerResultSchema>;
+
+export const insurabilityParamsSchema = z.strictObject({
+  ssin: ssinSchema,
+  /** The day of care (today for a consultation). */
+  date: isoDateSchema,
+  contactType: contactTypeSchema,
+  /** Ask the DMG holder too: only on the clinician's explicit request. */
+  withDmgHolder: z.boolean(),
+});
+
+export const tariffsParamsSchema = z.strictObject({
+  ssin: ssinSchema,
+  date: isoDateSchema,
+  codes: z.array(nomenclatureCodeSchema).min(1).max(20),
+});
 
 /** The command table: adding a command means adding its schemas here and its handler file in native-host/src/commands/. */
 export const hostCommands = {

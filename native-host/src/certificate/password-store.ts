@@ -28,7 +28,11 @@ function run(command: string, args: readonly string[], input?: string): Promise<
       }
       resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout });
     });
-    child.stdin?.end(input ?? '');
+    // A store that exits without reading its stdin must not crash the host with EPIPE: the exit
+    // code and output say how it went.
+    child.stdin?.on('error', () => undefined);
+    if (input === undefined) child.stdin?.end();
+    else child.stdin?.end(input);
   });
 }
 

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/**
+ * Belgian identifiers. SSIN (INSZ/NISS): 11 digits, the last two a mod-97 check over the first
+ * nine (prefixed with 2 for people born from 2000). NIHII (RIZIV/INAMI number): 11 digits for a
+ * care provider (8 significant + 3 qualification digits).
+ */
+
+export function isValidSsin(value: string): boolean {
+  if (!/^\d{11}$/.test(value)) return false;
+  const base = value.slice(0, 9);
+  const check = Number(value.slice(9));
+  return 97 - (Number(base) % 97) === check || 97 - (Number(`2${base}`) % 97) === check;
+}
+
+/** Accepts "85.07.30-033.82", "85073003382"…; returns the 11 digits or undefined. */
+export function normaliseSsin(input: string): string | undefined {
+  const digits = input.replace(/[\s.\-/]/g, '');
+  return isValidSsin(digits) ? digits : undefined;
+}
+
+export const ssinSchema = z.string().refine(isValidSsin, 'not a valid SSIN (11 digits with a valid check number)');
+export const nihii11Schema = z.string().regex(/^\d{11}$/, 'a NIHII number has 11 digits');
+/** A calendar date, YYYY-MM-DD, in Belgian local time. */
+export const isoDateSchema = z.iso.date();
+/** Local mutuality code (3 digits) or an insurer (federation) code. */
+export const mutualitySchema = z.string().regex(/^(750|999|[1-69]\d{2})$/, 'a mutuality code has 3 digits');
