@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Assert, Same } from './type-checks.js';
 import { isoDateSchema, ssinSchema } from './domain/identifiers.js';
-import { contactTypeSchema } from './domain/insurability.js';
-import { nomenclatureCodeSchema } from './domain/tariff.js';
+import { contactTypeSchema, dmgHolderSchema, insurabilitySchema } from './domain/insurability.js';
+import { nomenclatureCodeSchema, tariffsSchema } from './domain/tariff.js';
 import { errorPayloadSchema } from './errors.js';
 
 /**
@@ -62,8 +62,16 @@ export const insurabilityParamsSchema = z.strictObject({
   /** The day of care (today for a consultation). */
   date: isoDateSchema,
   contactType: contactTypeSchema,
-  /** Ask the DMG holder too: only on the clinician's explicit request. */
-  withDmgHolder: z.boolean(),
+});
+
+/** The DMG holder alone (MemberData facet globalMedicalFile): only on the clinician's explicit request. */
+export const dmgHolderParamsSchema = z.strictObject({
+  ssin: ssinSchema,
+  date: isoDateSchema,
+});
+export const dmgHolderResultSchema = z.strictObject({
+  holder: dmgHolderSchema.nullable(),
+  consultedAt: z.iso.datetime(),
 });
 
 export const tariffsParamsSchema = z.strictObject({
@@ -77,6 +85,9 @@ export const hostCommands = {
   hello: { params: helloParamsSchema, result: helloResultSchema },
   status: { params: statusParamsSchema, result: statusResultSchema },
   provider: { params: providerParamsSchema, result: providerResultSchema },
+  insurability: { params: insurabilityParamsSchema, result: insurabilitySchema },
+  dmgHolder: { params: dmgHolderParamsSchema, result: dmgHolderResultSchema },
+  tariffs: { params: tariffsParamsSchema, result: tariffsSchema },
 } as const;
 
 export type HostCommandName = keyof typeof hostCommands;
@@ -97,7 +108,14 @@ function requestOf<C extends HostCommandName>(command: C) {
 }
 
 /** A request as the host receives it. */
-export const hostRequestSchema = z.discriminatedUnion('command', [requestOf('hello'), requestOf('status'), requestOf('provider')]);
+export const hostRequestSchema = z.discriminatedUnion('command', [
+  requestOf('hello'),
+  requestOf('status'),
+  requestOf('provider'),
+  requestOf('insurability'),
+  requestOf('dmgHolder'),
+  requestOf('tariffs'),
+]);
 export type HostRequest = z.infer<typeof hostRequestSchema>;
 
 /** The outer shape of a request, read first so that a bad command or parameter gets a precise error. */

@@ -30,6 +30,10 @@ export const routeSchema = z.strictObject({
 });
 export type Route = z.infer<typeof routeSchema>;
 
+/** The DMG (global medical file) holder: a physician or a medical house, asked only on the clinician's request. */
+export const dmgHolderSchema = z.strictObject({ nihii11: nihii11Schema, familyName: z.string().max(200).optional(), firstName: z.string().max(200).optional() });
+export type DmgHolder = z.infer<typeof dmgHolderSchema>;
+
 export const insurabilitySchema = z.strictObject({
   patient: z.strictObject({
     ssin: ssinSchema,
@@ -47,8 +51,6 @@ export const insurabilitySchema = z.strictObject({
   medicalHouse: z.strictObject({ nihii11: nihii11Schema, type: z.string().max(40).optional(), start: isoDateSchema.optional(), end: isoDateSchema.optional() }).optional(),
   generalSituation: z.strictObject({ event: z.string().max(40).optional(), transferDate: isoDateSchema.optional() }).optional(),
   hospitalisation: z.strictObject({ hospitalNihii: z.string().max(12), admissionDate: isoDateSchema.optional(), service: z.string().max(3).optional() }).optional(),
-  /** The DMG (global medical file) holder, only when it was explicitly asked for. */
-  dmgHolder: z.strictObject({ nihii11: nihii11Schema, familyName: z.string().max(200).optional(), firstName: z.string().max(200).optional() }).optional(),
   warnings: z.array(insurabilityWarningSchema).max(20),
   /** The day of care the answer is about, and when it was obtained. */
   date: isoDateSchema,
