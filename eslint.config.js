@@ -2,7 +2,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.pki/', 'coverage/'] },
+  // demo/ehrs holds stand-ins for third-party EHR pages (plain browser JavaScript, not our product).
+  { ignores: ['dist/', 'node_modules/', '.pki/', 'coverage/', '.demo-profile/', 'demo/ehrs/**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

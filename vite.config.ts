@@ -44,6 +44,8 @@ export default defineConfig({
     minify: true,
     sourcemap: false,
     modulePreload: false,
+    // Pages the manifest does not name: the patient's supporting document.
+    rolldownOptions: { input: { receipt: 'src/receipt/index.html' } },
   },
   server: { strictPort: true },
 });

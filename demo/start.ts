@@ -3,6 +3,8 @@
  * (.demo-profile/, so the clinician's own browser is untouched) and opens Chromium with the
  * extension. With a display it opens a window and waits until it is closed; without one, or with
  * `--headless`, it opens the popup headless, prints what it shows and saves a screenshot.
+ * Beside it runs the demo EHRs (demo/ehr-server.ts, http://127.0.0.1:8765/); the demo profile's copy
+ * of the extension has that origin granted up front, as a clinician would grant their EHR's site.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -10,7 +12,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import puppeteer, { TargetType } from 'puppeteer-core';
 import { CHROMIUM_EXTENSION_IDS } from '../src/shared/identity.js';
-import { builtExtensionDir, builtHostScript, repoRoot } from '../tests/support/paths.js';
+import { builtHostScript, repoRoot } from '../tests/support/paths.js';
+import { writeGrantedExtension } from '../tests/support/granted-extension.js';
+import { defaultPkiDir, ensureTestPki } from '../simulator/pki/test-pki.js';
+import { startSimulator, type Simulator } from '../simulator/src/server.js';
+import { startEhrServer, type EhrServer } from './ehr-server.js';
+import { provisionDemoHost } from './provision.js';
 
 const { values } = parseArgs({ options: { headless: { type: 'boolean', default: false }, 'skip-build': { type: 'boolean', default: false } } });
 const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -37,12 +44,25 @@ mkdirSync(demoDir, { recursive: true });
 step(`installing the native host into the demo profile (${profileDir})`);
 execFileSync(process.execPath, [builtHostScript, 'install', '--browser', 'chromium', '--profile', profileDir, '--state-dir', stateDir], { stdio: 'inherit' });
 
+step('making the test PKI (first run only) and starting the MyCareNet simulator');
+const pki = await ensureTestPki(defaultPkiDir);
+const simulator: Simulator = await startSimulator({ pki, port: 8443 }).catch(() => startSimulator({ pki }));
+step(`MyCareNet simulator on ${simulator.url}`);
+provisionDemoHost({ stateDir, pki, clinician: pki.clinicians.doctorRsa, simulatorUrl: simulator.url });
+step(`demo clinician: ${pki.clinicians.doctorRsa.identity.givenName} ${pki.clinicians.doctorRsa.identity.surname} (test certificate, simulator only)`);
+
+step('starting the demo EHRs');
+const ehr: EhrServer = await startEhrServer({ port: 8765 }).catch(() => startEhrServer());
+step(`demo EHRs on ${ehr.origin}/ (MediSPA, TableMed, DentaChart)`);
+const demoExtensionDir = join(demoDir, 'extension');
+writeGrantedExtension(demoExtensionDir, ['http://127.0.0.1/*']);
+
 step(`opening Chromium${headless ? ' (headless)' : ''} with the extension`);
 const browser = await puppeteer.launch({
   executablePath: chromiumPath,
   headless,
   userDataDir: profileDir,
-  enableExtensions: [builtExtensionDir],
+  enableExtensions: [demoExtensionDir],
   pipe: true,
   defaultViewport: null,
   args: [
@@ -61,6 +81,9 @@ await page.waitForSelector('[data-testid="host-status"]:not([data-state="loading
 const shown = await page.$eval('[data-testid="host-status"]', (element) => (element as HTMLElement).innerText.replace(/\s+/g, ' ').trim());
 step(`popup: ${shown}`);
 
+const ehrPage = await browser.newPage();
+await ehrPage.goto(`${ehr.origin}/medispa/patients/p1`);
+
 if (headless) {
   const screenshots = join(demoDir, 'screenshots');
   mkdirSync(screenshots, { recursive: true });
@@ -68,8 +91,60 @@ if (headless) {
   await page.setViewport({ width: 420, height: 360 });
   await page.screenshot({ path: file });
   step(`screenshot saved to ${file}`);
+  // The one-click start: the EHR's in-page button (a trusted click, as the clinician's) opens the popup on the proposal.
+  await ehrPage.setViewport({ width: 1100, height: 700 });
+  await ehrPage.waitForSelector('.act[data-code]', { timeout: 20_000 });
+  const button = await ehrPage.waitForSelector('eattest-companion-button', { visible: true, timeout: 20_000 });
+  const box = await button?.boundingBox();
+  const ehrFile = join(screenshots, 'ehr-medispa.png');
+  await ehrPage.screenshot({ path: ehrFile });
+  step(`EHR page with the eAttest button: ${ehrFile}`);
+  if (box !== null && box !== undefined) {
+    const before = new Set(browser.targets());
+    await ehrPage.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const popupTarget = await browser.waitForTarget((target) => !before.has(target) && target.url().startsWith(`chrome-extension://${extensionId}/src/popup/index.html`), { timeout: 20_000 });
+    const popup = await popupTarget.asPage();
+    const summary = await popup.waitForSelector('[data-testid="proposal-summary"]', { timeout: 20_000 });
+    step(`popup on the proposal: ${(await summary?.evaluate((element) => element.textContent)) ?? ''}`);
+    await popup.setViewport({ width: 460, height: 900 });
+    await popup.waitForSelector('[data-testid="insurability-card"], [data-testid="insurability-error"]', { timeout: 30_000 });
+    const proposalFile = join(screenshots, 'popup-proposal.png');
+    await popup.screenshot({ path: proposalFile, fullPage: true });
+    step(`insurability and proposal: ${proposalFile}`);
+    // The clinician reviews exactly what will be sent, then sends it.
+    await popup.click('[data-testid="review-attestation"]');
+    await popup.waitForSelector('[data-testid="confirm-summary"]', { timeout: 10_000 });
+    const confirmFile = join(screenshots, 'popup-confirm.png');
+    await popup.screenshot({ path: confirmFile, fullPage: true });
+    step(`confirm screen: ${confirmFile}`);
+    await popup.click('[data-testid="send-attestation"]');
+    const result = await popup.waitForSelector('[data-testid="ack-number"], [data-testid="attestation-result"], [data-testid="attestation-confirm"] [data-error-code]', { timeout: 60_000 });
+    const ack = await popup.$eval('[data-testid="ack-number"]', (element) => element.textContent).catch(() => undefined);
+    const ackFile = join(screenshots, 'popup-acknowledged.png');
+    await popup.screenshot({ path: ackFile, fullPage: true });
+    if (ack === undefined) {
+      step(`not acknowledged: ${(await result?.evaluate((element) => (element as HTMLElement).innerText)) ?? ''} (${ackFile})`);
+    } else {
+      step(`acknowledgement number: ${ack} (${ackFile})`);
+      const before = new Set(browser.targets());
+      await popup.click('[data-testid="print-receipt"]');
+      const receiptTarget = await browser.waitForTarget((target) => !before.has(target) && target.url().includes('/src/receipt/index.html'), { timeout: 20_000 });
+      const receipt = await receiptTarget.asPage();
+      await receipt.waitForSelector('[data-testid="receipt"]', { timeout: 20_000 });
+      await receipt.setViewport({ width: 800, height: 900 });
+      const receiptFile = join(screenshots, 'receipt.png');
+      await receipt.screenshot({ path: receiptFile, fullPage: true });
+      step(`supporting document: ${receiptFile}`);
+      const written = await ehrPage.$eval('input[name="eattest-ack"]', (element) => element.value).catch(() => '');
+      step(`written back into the EHR: ${written === '' ? '(no)' : written}`);
+    }
+  }
   await browser.close();
+  await ehr.close();
+  await simulator.close();
 } else {
   step('Chromium is open; close its window to stop the demo.');
   await new Promise<void>((resolve) => browser.on('disconnected', () => resolve()));
+  await ehr.close();
+  await simulator.close();
 }

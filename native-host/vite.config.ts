@@ -2,8 +2,10 @@ import { builtinModules } from 'node:module';
 import { defineConfig } from 'vite';
 
 /**
- * The native host as one bundled ES module for Node (dist/native-host/eattest-host.mjs): a single
- * file starts fastest and installs by copying one path into the launcher.
+ * The native host bundled for Node: the entry dist/native-host/eattest-host.mjs (the path the
+ * launcher runs) holds only what the handshake needs; the command line, the commands and their
+ * libraries sit in dist/native-host/chunks/ and load on first use (bench: the handshake went from
+ * ~550 ms to ~210 ms against ~150 ms for `node -e 0`). No node_modules are needed at run time.
  */
 export default defineConfig({
   build: {
@@ -19,7 +21,9 @@ export default defineConfig({
         entryFileNames: 'eattest-host.mjs',
         format: 'es',
         banner: '#!/usr/bin/env node',
-        codeSplitting: false,
+        // What the handshake does not need (the command line, the commands and their libraries) goes
+        // into chunks loaded on first use: parsing one 2.5 MB file cost ~100 ms at every start.
+        chunkFileNames: 'chunks/[name]-[hash].mjs',
       },
     },
   },

@@ -5,6 +5,9 @@ import { AppError } from '../../src/shared/errors.js';
 import { PRODUCT_VERSION } from '../../src/shared/version.js';
 import { runCertificateCli } from './certificate/cli.js';
 import { stateDirectory } from './config.js';
+import { runJournalCli } from './journal/cli.js';
+import { runEattestCli } from './mycarenet/eattest/cli.js';
+import { runSupportCli, SUPPORT_COMMANDS, SUPPORT_USAGE, type SupportCommand } from './mycarenet/support-cli.js';
 import { applyPlan, describePlan, describeUninstallStep, uninstall } from './install/apply.js';
 import { formatFindings, runDoctor } from './install/doctor.js';
 import { BROWSERS, InstallError, planInstall, type Browser, type InstallTarget, type TargetPlatform } from './install/plan.js';
@@ -21,6 +24,10 @@ Usage:
       What is installed where, what is wrong and what to do.
   eattest-host certificate import FILE.p12 [--password-file F | --password-stdin] [--password-store os|file] [--profession doctor|dentist]
       Keep your eHealth keystore in the host; its password goes to the OS secret store (or, for development, a file).
+  eattest-host journal [--verify] [--export FILE] [--state-dir DIR]
+      Today's transmissions; --verify checks the journal's hash chain; --export writes it as JSON for an auditor.
+${SUPPORT_USAGE}  eattest-host attest --file CONSULTATION.json [--jsis] | cancel --ack NUMBER --ssin SSIN --reason A-G
+      Send (or cancel) an eAttest from the command line, through the same journal; prints the outcome as JSON.
   eattest-host --version
 `;
 
@@ -31,6 +38,8 @@ export class UsageError extends Error {
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** The bundle's entry file, which the launcher must run (this module may sit in a chunk beside it). */
+  hostScript?: string;
 }
 
 function parseBrowser(value: string | undefined, required: boolean): Browser | undefined {
@@ -53,15 +62,18 @@ function parsePlatform(value: string | undefined, dryRun: boolean): TargetPlatfo
   return value;
 }
 
-/** The running bundle, whose path the launcher must call. */
-function hostScriptPath(): string {
-  return fileURLToPath(import.meta.url);
+/** The running bundle's entry file, whose path the launcher must call. */
+function hostScriptPath(io: CliIo): string {
+  return io.hostScript ?? fileURLToPath(import.meta.url);
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'certificate') return await runCertificateCli(rest, io);
+    if (command === 'journal') return runJournalCli(rest, io);
+    if (command === 'attest' || command === 'cancel') return await runEattestCli(command, rest, io);
+    if ((SUPPORT_COMMANDS as readonly (string | undefined)[]).includes(command)) return await runSupportCli(command as SupportCommand, rest, io);
     const { values } = parseArgs({
       args: rest,
       options: {
@@ -81,7 +93,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     switch (command) {
       case 'install': {
         const browser = parseBrowser(values.browser, true) as Browser;
-        const plan = planInstall({ ...base, browser }, { nodePath: process.execPath, hostScript: hostScriptPath(), stateDir: values['state-dir'] });
+        const plan = planInstall({ ...base, browser }, { nodePath: process.execPath, hostScript: hostScriptPath(io), stateDir: values['state-dir'] });
         if (dryRun) {
           io.out(describePlan(plan));
           return 0;

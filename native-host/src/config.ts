@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { cbeSchema } from '../../src/shared/domain/identifiers.js';
 import { environmentSchema, type Environment } from '../../src/shared/host-protocol.js';
 
 /** Where the host keeps its state: config, logs, and later the journal and caches. */
@@ -42,6 +43,23 @@ export const hostConfigSchema = z.strictObject({
   soapTimeoutMs: z.number().int().min(100).max(120_000).default(20_000),
   /** PEM files of trust anchors: the TLS server CA (else the system's) and the CA of the STS signing certificate. */
   trust: z.strictObject({ tlsCaFile: z.string().min(1).optional(), stsCaFile: z.string().min(1).optional() }).optional(),
+  /**
+   * The software package as MyCareNet knows it (CommonInput/Origin/Package): its name and the licence
+   * MyCareNet issued to the vendor. Optional: with the simulator, development values are used.
+   */
+  mycarenet: z
+    .strictObject({
+      packageName: z.string().min(1).max(100),
+      licenceUsername: z.string().min(1).max(100),
+      licencePassword: z.string().min(1).max(200),
+    })
+    .optional(),
+  /**
+   * The clinician's practice: the CBE (KBO/BCE) number of the entity that collects the fees, which
+   * every eAttest must name (cga paymentreceivingparty, error 100 without it) unless the attestation
+   * names another one.
+   */
+  practice: z.strictObject({ collectingEntityCbe: cbeSchema }).optional(),
   /** Milliseconds without a message after which the host exits; the browser restarts it on demand. */
   idleTimeoutMs: z.number().int().min(1000).max(MAX_IDLE_TIMEOUT_MS).default(30 * 60 * 1000),
 });

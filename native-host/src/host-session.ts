@@ -1,5 +1,5 @@
 import { AppError, toErrorPayload } from '../../src/shared/errors.js';
-import type { HostReply } from '../../src/shared/host-protocol.js';
+import { IDLE_EXIT_NOTICE, type HostReply } from '../../src/shared/host-protocol.js';
 import { MAX_BROWSER_TO_HOST_BYTES, MAX_HOST_TO_BROWSER_BYTES } from '../../src/shared/limits.js';
 import type { Dispatcher } from './dispatch.js';
 import { FrameDecoder, encodeFrame } from './framing.js';
@@ -16,28 +16,52 @@ export interface SessionIo {
  * the port (end of input) or nothing has happened for the idle timeout. In-flight commands are
  * allowed to finish before the process exits, so that an outcome is never cut off half-recorded.
  */
+/** How long a host that announced its idle exit still serves what was already on its way. */
+const IDLE_EXIT_GRACE_MS = 500;
+
 export function runSession(io: SessionIo, dispatcher: Dispatcher, log: Logger, idleTimeoutMs: number): void {
   const decoder = new FrameDecoder(MAX_BROWSER_TO_HOST_BYTES);
   let inFlight = 0;
-  let closing = false;
+  /** The browser closed the port: final. */
+  let inputEnded = false;
+  /** Nothing happened for the idle timeout: undone by the next message, so a request that arrives
+   * while the last command finishes is served instead of being cut off by the exit. */
+  let idleExpired = false;
   let idleTimer: NodeJS.Timeout | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
 
+  // Declared below; the idle path needs to write the notice.
+  let send: (reply: HostReply) => void = () => undefined;
+
+  /**
+   * Leaving on idle says so first, then waits a moment: a request the browser posted before it read
+   * the notice is still served (and cancels the exit); after the notice, it sends to a new host.
+   */
   const exitWhenQuiet = (): void => {
-    if (closing && inFlight === 0) {
+    if (inFlight > 0) return;
+    if (inputEnded) {
       if (idleTimer) clearTimeout(idleTimer);
+      if (graceTimer) clearTimeout(graceTimer);
       io.exit(0);
+      return;
+    }
+    if (idleExpired && graceTimer === undefined) {
+      send({ id: null, ok: true, result: IDLE_EXIT_NOTICE });
+      graceTimer = setTimeout(() => {
+        if (idleExpired && inFlight === 0) io.exit(0);
+      }, IDLE_EXIT_GRACE_MS);
     }
   };
   const armIdleTimer = (): void => {
     if (idleTimer) clearTimeout(idleTimer);
     idleTimer = setTimeout(() => {
       log.info('idle timeout reached, exiting', { idleTimeoutMs });
-      closing = true;
+      idleExpired = true;
       exitWhenQuiet();
     }, idleTimeoutMs);
   };
 
-  const send = (reply: HostReply): void => {
+  send = (reply: HostReply): void => {
     let frame: Buffer;
     try {
       frame = encodeFrame(JSON.stringify(reply), MAX_HOST_TO_BROWSER_BYTES);
@@ -50,6 +74,9 @@ export function runSession(io: SessionIo, dispatcher: Dispatcher, log: Logger, i
   };
 
   io.input.on('data', (chunk: Buffer) => {
+    idleExpired = false;
+    if (graceTimer) clearTimeout(graceTimer);
+    graceTimer = undefined;
     armIdleTimer();
     for (const decoded of decoder.push(chunk)) {
       if (decoded.kind === 'oversized') {
@@ -77,7 +104,7 @@ export function runSession(io: SessionIo, dispatcher: Dispatcher, log: Logger, i
   io.input.on('end', () => {
     if (decoder.hasPartialFrame) log.warn('input ended inside a frame');
     log.info('browser closed the port');
-    closing = true;
+    inputEnded = true;
     exitWhenQuiet();
   });
   armIdleTimer();

@@ -2,14 +2,15 @@ import { AppError } from '../../src/shared/errors.js';
 import type { HostReply } from '../../src/shared/host-protocol.js';
 import { MAX_HOST_TO_BROWSER_BYTES } from '../../src/shared/limits.js';
 import { identifyCaller, type Caller } from './caller.js';
-import { CertificateCustody } from './certificate/custody.js';
-import { EhealthServices } from './ehealth/services.js';
-import { commandHandlers } from './commands/index.js';
+import type { CommandContext } from './commands/context.js';
+import { lazyCommandHandlers } from './commands/lazy.js';
 import { loadConfig, stateDirectory, type HostConfig } from './config.js';
 import { Dispatcher } from './dispatch.js';
 import { encodeFrame } from './framing.js';
 import { runSession } from './host-session.js';
-import { createFileLogger } from './log.js';
+import { createFileLogger, type Logger } from './log.js';
+
+type HostServices = typeof import('./host-services.js');
 
 /** Native-messaging mode: started by the browser, speaks frames on stdin/stdout until the port closes. */
 export function runNativeHost(args: readonly string[]): void {
@@ -56,27 +57,52 @@ export function runNativeHost(args: readonly string[]): void {
   }
 
   log.info('host started', { pid: process.pid, caller: caller.extensionId, environment: config.environment });
-  const custody = new CertificateCustody(config, stateDir);
-  const dispatcher = new Dispatcher(commandHandlers, {
-    config,
-    stateDir,
-    log,
-    caller,
-    startedAt,
-    certificateSummary: () => custody.summary(),
-    ehealth: new EhealthServices(config, custody, log),
-  });
+  const { context, load } = lazyContext({ config, stateDir, log, caller, startedAt });
+  const dispatcher = new Dispatcher(lazyCommandHandlers(load), context);
   runSession(
     {
       input: process.stdin,
       writeFrame,
       exit: (code) => {
         log.info('host exiting', { code });
-        process.exit(code);
+        // Every reply written so far reaches the browser before the process ends.
+        process.stdout.write('', () => process.exit(code));
       },
     },
     dispatcher,
     log,
     config.idleTimeoutMs,
   );
+}
+
+/**
+ * The command context with its heavy parts (certificate custody, eHealth services) created from
+ * the lazily loaded modules. Handlers other than the handshake run only after `load()` (see
+ * commands/lazy.ts), so the getters never find the modules missing.
+ */
+function lazyContext(base: { config: HostConfig; stateDir: string; log: Logger; caller: Caller; startedAt: number }): { context: CommandContext; load: () => Promise<HostServices['commandHandlers']> } {
+  let services: { custody: InstanceType<HostServices['CertificateCustody']>; ehealth: InstanceType<HostServices['EhealthServices']> } | undefined;
+  let handlers: HostServices['commandHandlers'] | undefined;
+  const ready = () => {
+    if (services === undefined) throw new AppError('INTERNAL', 'a command ran before the host services were loaded');
+    return services;
+  };
+  const context: CommandContext = {
+    ...base,
+    certificateSummary: () => ready().custody.summary(),
+    get ehealth() {
+      return ready().ehealth;
+    },
+  };
+  const load = async (): Promise<HostServices['commandHandlers']> => {
+    if (handlers !== undefined) return handlers;
+    const started = performance.now();
+    const loaded = await import('./host-services.js');
+    const custody = new loaded.CertificateCustody(base.config, base.stateDir);
+    services = { custody, ehealth: new loaded.EhealthServices(base.config, custody, base.log) };
+    handlers = loaded.commandHandlers;
+    base.log.info('host services loaded', { elapsedMs: Math.round(performance.now() - started) });
+    return handlers;
+  };
+  return { context, load };
 }

@@ -53,6 +53,14 @@ export const extensionProfiles = {
     subjectKeyIdentifier: 'hash',
     authorityKeyIdentifier: 'keyid',
   },
+  /** The time-stamping authority (RFC 3161 requires this one critical extended key usage). */
+  timestamping: {
+    basicConstraints: 'critical,CA:FALSE',
+    keyUsage: 'critical,digitalSignature,nonRepudiation',
+    extendedKeyUsage: 'critical,timeStamping',
+    subjectKeyIdentifier: 'hash',
+    authorityKeyIdentifier: 'keyid',
+  },
   /** The simulator's HTTPS server certificate. */
   tlsServer: {
     basicConstraints: 'critical,CA:FALSE',

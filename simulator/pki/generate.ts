@@ -153,7 +153,7 @@ export async function generatePki(dir: string, now: Date = new Date()): Promise<
     [['C', 'BE'], ['O', 'Untrusted test PKI'], ['CN', 'Untrusted Test issuing CA']],
     caValidity,
   );
-  const [caMaterial, untrusted, doctorRsa, dentistRsa, doctorEc, expiredDoctor, untrustedDoctor, mycarenet, sts, tls] = await all([
+  const [caMaterial, untrusted, doctorRsa, dentistRsa, doctorEc, expiredDoctor, untrustedDoctor, mycarenet, sts, tls, tsa] = await all([
     ca,
     untrustedCa,
     makeClinician(context, identities.doctorRsa, ca, current, true),
@@ -164,6 +164,7 @@ export async function generatePki(dir: string, now: Date = new Date()): Promise<
     makeMycarenet(context, ca, current),
     makeCertified(context, 'sts', 'rsa', organisationSubject(STS_CBE, 'STS test'), ca, current, 'signing'),
     makeCertified(context, 'tls', 'rsa', [['C', 'BE'], ['O', 'eAttest test PKI'], ['CN', 'localhost']], ca, tlsValidity, 'tlsServer'),
+    makeCertified(context, 'tsa', 'rsa', [['C', 'BE'], ['O', 'eAttest test PKI'], ['CN', 'eAttest Test Time-Stamping Authority']], ca, current, 'timestamping'),
   ]);
   await rm(scratch, { recursive: true, force: true });
 
@@ -177,6 +178,7 @@ export async function generatePki(dir: string, now: Date = new Date()): Promise<
     untrustedDoctor,
     mycarenet,
     sts: { cert: sts.cert, key: sts.key },
+    tsa: { cert: tsa.cert, key: tsa.key },
     tls: { cert: tls.cert, key: tls.key, caCert: caMaterial.cert },
   };
 }

@@ -48,6 +48,7 @@ const pkiSchema = z.strictObject({
   untrustedDoctor: clinician,
   mycarenet: z.strictObject({ cbe: z.string().regex(/^\d{10}$/), auth: service, enc: service, encAlias: z.string().regex(/^\d+$/), etk: path }),
   sts: service,
+  tsa: service,
   tls: z.strictObject({ cert: path, key: path, caCert: path }),
 }) satisfies z.ZodType<TestPki>;
 
@@ -70,6 +71,7 @@ function liveCertificates(pki: TestPki): string[] {
     pki.mycarenet.auth.cert,
     pki.mycarenet.enc.cert,
     pki.sts.cert,
+    pki.tsa.cert,
     pki.tls.cert,
   ];
 }
@@ -87,6 +89,8 @@ function allFiles(pki: TestPki): string[] {
     pki.mycarenet.etk,
     pki.sts.cert,
     pki.sts.key,
+    pki.tsa.cert,
+    pki.tsa.key,
     pki.tls.cert,
     pki.tls.key,
   ];

@@ -58,6 +58,8 @@ export interface TestPki {
   mycarenet: { cbe: string; auth: ServiceMaterial; enc: ServiceMaterial; encAlias: string; etk: string };
   /** The STS signing key/cert (issued by the test CA). */
   sts: ServiceMaterial;
+  /** The time-stamping authority of the insurers' XAdES-T (RFC 3161, `openssl ts`), issued by the test CA. */
+  tsa: ServiceMaterial;
   /** Simulator HTTPS server cert for localhost/127.0.0.1, issued by the test CA. */
   tls: ServiceMaterial & { caCert: string };
 }

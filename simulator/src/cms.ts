@@ -25,6 +25,8 @@ function openssl(args: readonly string[], input: Buffer): Promise<Buffer> {
       if (code === 0) resolve(Buffer.concat(out));
       else reject(new SealRejected(`openssl ${args[1] ?? ''} failed: ${Buffer.concat(err).toString('utf8').split('\n')[0] ?? ''}`.slice(0, 200)));
     });
+    // A tool that exits without reading its input makes the write fail with EPIPE: its exit code tells what happened.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(input);
   });
 }
@@ -82,4 +84,22 @@ export function garble(sealed: Buffer): Buffer {
   const copy = Buffer.from(sealed);
   for (let index = Math.floor(copy.length / 3); index < copy.length; index += 97) copy[index] = (copy[index] ?? 0) ^ 0x5a;
   return copy;
+}
+
+/** Opens an ETK (a CMS SignedData around the holder's encryption certificate) and verifies its signature. */
+export async function readEtkWithOpenssl(etk: Buffer, caFile: string): Promise<{ encryptionCertificate: X509Certificate; signer: X509Certificate }> {
+  const dir = await mkdtemp(join(tmpdir(), 'sim-etk-'));
+  try {
+    const signerFile = join(dir, 'signer.pem');
+    const content = await openssl(['cms', '-verify', '-inform', 'DER', '-binary', '-CAfile', caFile, '-purpose', 'any', '-signer', signerFile], etk);
+    let encryptionCertificate: X509Certificate;
+    try {
+      encryptionCertificate = new X509Certificate(content);
+    } catch {
+      throw new SealRejected('the ETK does not hold a certificate');
+    }
+    return { encryptionCertificate, signer: new X509Certificate(await readFile(signerFile)) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

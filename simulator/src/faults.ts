@@ -8,7 +8,12 @@ export type ServiceName = (typeof SERVICES)[number];
 
 export const faultRuleSchema = z.strictObject({
   service: z.enum([...SERVICES, '*']),
-  kind: z.enum(['latency', 'timeout', 'http5xx', 'reset', 'soapFault', 'garbledSeal']),
+  /**
+   * eAttest only: dropAfterAccept / hangAfterAccept store the attestation, then cut the connection
+   * or answer only after latencyMs (default 120 s); clockAheadOneDay judges with tomorrow as today;
+   * cancelOutOfTime / cancelBusy refuse a valid cancellation with 239 / 241.
+   */
+  kind: z.enum(['latency', 'timeout', 'http5xx', 'reset', 'soapFault', 'garbledSeal', 'dropAfterAccept', 'hangAfterAccept', 'clockAheadOneDay', 'cancelOutOfTime', 'cancelBusy']),
   latencyMs: z.number().int().min(0).max(120_000).optional(),
   status: z.number().int().min(500).max(599).optional(),
   soaFault: z.enum(Object.keys(FAULTS) as [keyof typeof FAULTS, ...(keyof typeof FAULTS)[]]).optional(),

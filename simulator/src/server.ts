@@ -4,11 +4,16 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestPki } from '../pki/test-pki.js';
+import { AttestationStore } from './eattest/store.js';
+import { DropConnection, eattestService } from './eattest/service.js';
 import { etkDirectory, getEtk } from './etk-depot.js';
 import { checkCaller, type FrontConfig } from './front.js';
 import { FaultPlan, faultRulesSchema, type FaultRule, type ServiceName } from './faults.js';
+import { memberDataService } from './memberdata/service.js';
+import { ServiceFault } from './mycarenet-commons.js';
 import { FAULTS, soapFault, type SoaFault } from './soap-fault.js';
 import { issueToken, type KnownClinician, type StsConfig } from './sts.js';
+import { tarificationService } from './tarification/service.js';
 import { Unauthenticated } from './wss.js';
 import { BadRequest, SOAP_NS, onlyChild, readXml } from './xml.js';
 
@@ -25,6 +30,15 @@ export interface SimulatorOptions {
   tokenLifetimeSeconds?: number;
   notBeforeSkewSeconds?: number;
   now?: () => Date;
+  /** Sees every service request as received (the bench records one to replay it from a bare client). */
+  onRequest?: (request: RecordedRequest) => void;
+}
+
+export interface RecordedRequest {
+  service: ServiceName;
+  path: string;
+  soapAction: string | undefined;
+  body: string;
 }
 
 export interface Simulator {
@@ -109,15 +123,23 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     now,
   };
 
-  const handle = (service: ServiceName, xml: string): string => {
+  const mycarenetSigner = { certFile: pki.mycarenet.auth.cert, keyFile: pki.mycarenet.auth.key };
+  const attestations = new AttestationStore();
+  const handle = async (service: ServiceName, xml: string, fault: FaultRule | undefined): Promise<string> => {
     const document = readXml(xml);
     switch (service) {
       case 'sts':
         return issueToken(xml, document, stsConfig, now());
       case 'etk':
         return getEtk(onlyChild(document.documentElement, SOAP_NS, 'Body'), etks);
+      case 'memberdata':
+        return memberDataService({ front, caller: checkCaller(xml, document, front), signer: mycarenetSigner, garbleAnswer: fault?.kind === 'garbledSeal' });
+      case 'tarification':
+        return tarificationService({ caller: checkCaller(xml, document, front), now: now() });
+      case 'eattest':
+        return eattestService({ front, caller: checkCaller(xml, document, front), signer: mycarenetSigner, tsa: { certFile: pki.tsa.cert, keyFile: pki.tsa.key }, store: attestations, fault });
       default:
-        // Every MyCareNet service is behind the common front; the business services come next.
+        // Every MyCareNet service is behind the common front; eAttest comes next.
         checkCaller(xml, document, front);
         throw new NotImplemented(service);
     }
@@ -153,10 +175,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       }
       try {
         const body = await readBody(request);
-        send(response, 200, handle(service, body));
+        const soapAction = request.headers['soapaction'];
+        options.onRequest?.({ service, path, soapAction: typeof soapAction === 'string' ? soapAction : undefined, body });
+        send(response, 200, await handle(service, body, fault));
       } catch (error) {
         if (error instanceof Unauthenticated) sendFault(response, FAULTS.unauthenticated, error.message);
+        else if (error instanceof ServiceFault) sendFault(response, error.fault, error.message);
         else if (error instanceof BadRequest) sendFault(response, FAULTS.malformed, error.message);
+        else if (error instanceof DropConnection) request.socket.destroy();
         else if (error instanceof NotImplemented) sendFault(response, FAULTS.unavailable, `${error.message} is not simulated yet`);
         else {
           // A simulator bug, not the caller's fault: say so on the console, answer like the platform would.
@@ -173,6 +199,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     } else if (path === '/__control/stats' && request.method === 'DELETE') {
       for (const service of Object.keys(counts) as ServiceName[]) counts[service] = 0;
       send(response, 204, '', 'text/plain');
+    } else if (path === '/__control/attestations' && request.method === 'GET') {
+      send(response, 200, JSON.stringify({ attestations: attestations.list() }), 'application/json');
     } else if (path === '/__control/faults' && request.method === 'PUT') {
       let raw: unknown = null;
       try {

@@ -1,15 +1,25 @@
 import { toErrorPayload } from '../shared/errors.js';
+import { createConsultationHandlers, customAdaptersFor, type ConsultationDeps } from './consultation-handlers.js';
+import type { Attestations } from './attestations.js';
 import type { NativeHostClient } from './native-host-client.js';
-import type { HandlerTable } from './router.js';
+import { writeAcknowledgementToTab } from './write-back.js';
+import type { PatientData } from './patient-data.js';
+import type { HandlerTable, Sender } from './router.js';
+
+/** The extension page a message came from (the router only lets extension pages ask for patient data). */
+function pageOf(sender: Sender): string {
+  return sender.kind === 'extension-page' ? sender.url : sender.origin;
+}
 
 /** One handler per background message; each is small and delegates to the host client or the store. */
-export function createHandlers(host: NativeHostClient): HandlerTable {
+export function createHandlers(host: NativeHostClient, patientData: PatientData, consultation: ConsultationDeps, attestations: Attestations): HandlerTable {
   return {
-    'content.ready': () => {
-      // An EHR page is open: start the host now so that the clinician's first click finds it warm.
+    'content.ready': async (_message, sender) => {
+      // An EHR page is open: start the host now and have it warm its keystore, STS token and ETKs,
+      // so that the clinician's first click finds it warm (a no-op when it already is).
       const prewarming = !host.connected;
-      if (prewarming) host.connect().catch(() => undefined);
-      return { prewarming };
+      host.request('warm', {}).catch(() => undefined);
+      return { prewarming, adapters: await customAdaptersFor(consultation, sender) };
     },
     'host.status': async () => {
       try {
@@ -19,5 +29,23 @@ export function createHandlers(host: NativeHostClient): HandlerTable {
         return { connected: false, error: toErrorPayload(error) };
       }
     },
+    'insurability.get': (message, sender) => patientData.insurability(message.ssin, message.contactType, pageOf(sender)),
+    'insurability.refresh': (message, sender) => patientData.refreshInsurability(message.ssin, message.contactType, pageOf(sender)),
+    'tariffs.get': (message, sender) => patientData.tariffs(message.ssin, message.codes, pageOf(sender)),
+    'dmg.get': (message, sender) => patientData.dmgHolder(message.ssin, pageOf(sender)),
+    'attestation.send': async (message) => {
+      const outcome = await attestations.send(message.attestation);
+      if (outcome.outcome === 'acknowledged' && message.tabId !== undefined) {
+        // Into the EHR's field when its adapter names one; the number is already safe in the journal.
+        writeAcknowledgementToTab(consultation.proposals, consultation.sendToTab, message.tabId, message.attestation.patient.ssin, outcome.acknowledgementNumber).catch(
+          (error: unknown) => console.warn('[eattest] write-back failed', error),
+        );
+      }
+      return outcome;
+    },
+    'attestation.cancel': (message) => attestations.cancel(message.acknowledgementNumber, message.patientSsin, message.reason),
+    'attestation.today': async () => ({ records: await attestations.today() }),
+    'attestation.record': async (message) => ({ record: (await attestations.receipt(message.consultationKey)) ?? null }),
+    ...createConsultationHandlers(consultation),
   };
 }

@@ -1,6 +1,6 @@
 import { AppError, describeZodIssues, type ErrorCode, type ErrorPayload } from '../shared/errors.js';
 import { MAX_BROWSER_TO_HOST_BYTES } from '../shared/limits.js';
-import { hostCommands, hostReplySchema, type HostCommandName, type HostParams, type HostResult } from '../shared/host-protocol.js';
+import { hostCommands, hostReplySchema, idleExitNoticeSchema, type HostCommandName, type HostParams, type HostResult } from '../shared/host-protocol.js';
 import { HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../shared/version.js';
 
 /** The part of a native-messaging port the client uses (runtime.Port in both Chromium and Firefox). */
@@ -25,9 +25,17 @@ const SESSION_ENDING_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['CALLE
 
 interface Pending {
   command: HostCommandName;
+  port: NativePort;
   resolve: (result: unknown) => void;
   reject: (error: AppError) => void;
   timer: ReturnType<typeof setTimeout>;
+}
+
+/** A request left unanswered by a host that had announced its idle exit (retried, never shown). */
+class HostRetired extends AppError {
+  constructor() {
+    super('HOST_CRASHED', 'the host left on its idle timeout before answering');
+  }
 }
 
 /** Maps the browser's reason for a closed port to our error codes. */
@@ -49,6 +57,8 @@ export class NativeHostClient {
   private port: NativePort | undefined;
   private ready: Promise<HostResult<'hello'>> | undefined;
   private readonly pending = new Map<string, Pending>();
+  /** Ports of hosts that announced their idle exit. */
+  private readonly retiring = new Set<NativePort>();
   private nextId = 1;
   /** An uncorrelated error the host sent just before closing (caller refused, misconfigured). */
   private hostError: ErrorPayload | undefined;
@@ -75,8 +85,8 @@ export class NativeHostClient {
       return Promise.reject(disconnectError(error instanceof Error ? error.message : undefined, undefined));
     }
     this.port = port;
-    port.onMessage.addListener((message) => this.receive(message));
-    port.onDisconnect.addListener((closed) => this.closed(closed.error?.message ?? this.options.lastErrorMessage()));
+    port.onMessage.addListener((message) => this.receive(port, message));
+    port.onDisconnect.addListener((closed) => this.closed(port, closed.error?.message ?? this.options.lastErrorMessage()));
     const ready = this.send(port, 'hello', { protocolVersion: HOST_PROTOCOL_VERSION, extensionVersion: PRODUCT_VERSION }, this.handshakeTimeoutMs).then((hello) => {
       if (hello.protocolVersion !== HOST_PROTOCOL_VERSION) {
         throw new AppError('HOST_VERSION_MISMATCH', 'the host speaks another protocol version', {
@@ -93,6 +103,18 @@ export class NativeHostClient {
   }
 
   async request<C extends HostCommandName>(command: C, params: HostParams<C>, timeoutMs = this.requestTimeoutMs): Promise<HostResult<C>> {
+    try {
+      return await this.requestOnce(command, params, timeoutMs);
+    } catch (error) {
+      // Posted to a host that had announced its idle exit and left without answering: the request
+      // never ran there, so it goes to a new host, once.
+      if (!(error instanceof HostRetired)) throw error;
+      this.options.onLog?.(`the host left on its idle timeout before answering ${command}; asking a new host`);
+      return this.requestOnce(command, params, timeoutMs);
+    }
+  }
+
+  private async requestOnce<C extends HostCommandName>(command: C, params: HostParams<C>, timeoutMs: number): Promise<HostResult<C>> {
     await this.connect();
     const port = this.port;
     if (port === undefined) throw new AppError('HOST_CRASHED', 'the eAttest host went away');
@@ -110,7 +132,7 @@ export class NativeHostClient {
         this.pending.delete(id);
         reject(new AppError('HOST_TIMEOUT', `the host did not answer ${command} in time`, { command, timeoutMs }));
       }, timeoutMs);
-      this.pending.set(id, { command, resolve: resolve as (result: unknown) => void, reject, timer });
+      this.pending.set(id, { command, port, resolve: resolve as (result: unknown) => void, reject, timer });
       const message = { id, command, params };
       // The host refuses oversized frames without being able to say which request it was: refuse here instead.
       const bytes = new TextEncoder().encode(JSON.stringify(message)).length;
@@ -130,7 +152,7 @@ export class NativeHostClient {
     });
   }
 
-  private receive(message: unknown): void {
+  private receive(port: NativePort, message: unknown): void {
     const reply = hostReplySchema.safeParse(message);
     if (!reply.success) {
       this.options.onLog?.(`ignored a malformed host reply: ${describeZodIssues(reply.error)}`);
@@ -139,13 +161,14 @@ export class NativeHostClient {
     const { id } = reply.data;
     if (id === null) {
       if (reply.data.ok) {
-        this.options.onLog?.('ignored an uncorrelated success reply');
+        if (idleExitNoticeSchema.safeParse(reply.data.result).success) this.retire(port);
+        else this.options.onLog?.('ignored an uncorrelated success reply');
         return;
       }
       // The host could not tie this error to a request, so every waiting request fails with it.
       // Only the errors that end the session explain the port closing that follows.
       if (SESSION_ENDING_ERRORS.has(reply.data.error.code)) this.hostError = reply.data.error;
-      this.rejectAll(AppError.fromPayload(reply.data.error));
+      this.rejectAll(AppError.fromPayload(reply.data.error), port);
       return;
     }
     const pending = this.pending.get(id);
@@ -155,6 +178,7 @@ export class NativeHostClient {
     }
     this.pending.delete(id);
     clearTimeout(pending.timer);
+    if (this.retiring.has(pending.port) && !this.hasPendingOn(pending.port)) this.drop(pending.port);
     if (!reply.data.ok) {
       pending.reject(AppError.fromPayload(reply.data.error));
       return;
@@ -164,15 +188,38 @@ export class NativeHostClient {
     else pending.reject(new AppError('INVALID_MESSAGE', `the host's ${pending.command} result is malformed`, { issues: describeZodIssues(result.error) }));
   }
 
-  private closed(reason: string | undefined): void {
+  private closed(port: NativePort, reason: string | undefined): void {
+    if (this.retiring.delete(port)) {
+      // The host said it was leaving: what it left unanswered is asked again of a new host.
+      this.rejectAll(new HostRetired(), port);
+      return;
+    }
     const error = disconnectError(reason, this.hostError);
     this.options.onLog?.(`host port closed: ${error.code}`);
-    this.port = undefined;
-    this.ready = undefined;
-    this.rejectAll(error);
+    if (this.port === port) {
+      this.port = undefined;
+      this.ready = undefined;
+    }
+    this.rejectAll(error, port);
+  }
+
+  /** The host announced its idle exit: new requests start a new host; this one finishes what it has. */
+  private retire(port: NativePort): void {
+    if (this.port === port) {
+      this.port = undefined;
+      this.ready = undefined;
+    }
+    this.retiring.add(port);
+    if (!this.hasPendingOn(port)) this.drop(port);
+  }
+
+  private hasPendingOn(port: NativePort): boolean {
+    for (const pending of this.pending.values()) if (pending.port === port) return true;
+    return false;
   }
 
   private drop(port: NativePort): void {
+    this.retiring.delete(port);
     if (this.port === port) {
       this.port = undefined;
       this.ready = undefined;
@@ -184,8 +231,9 @@ export class NativeHostClient {
     }
   }
 
-  private rejectAll(error: AppError): void {
+  private rejectAll(error: AppError, port?: NativePort): void {
     for (const [id, pending] of this.pending) {
+      if (port !== undefined && pending.port !== port) continue;
       clearTimeout(pending.timer);
       pending.reject(error);
       this.pending.delete(id);

@@ -29,6 +29,21 @@ export type SenderKind = Sender['kind'];
 export const messagePolicy: { readonly [T in BackgroundMessageType]: readonly SenderKind[] } = {
   'content.ready': ['content-script'],
   'host.status': ['extension-page'],
+  // The page's only ways in: propose what it shows, and ask for the popup after a trusted click.
+  'consultation.proposed': ['content-script'],
+  'popup.open': ['content-script'],
+  'consultation.current': ['extension-page'],
+  // Patient data: only where a clinician acts. Tariffs and the DMG holder are never asked by a
+  // content script or automatically (PROTOCOL rules 3 and 4).
+  'insurability.get': ['extension-page'],
+  'insurability.refresh': ['extension-page'],
+  'tariffs.get': ['extension-page'],
+  'dmg.get': ['extension-page'],
+  // Sending and cancelling happen only where the clinician confirms.
+  'attestation.send': ['extension-page'],
+  'attestation.cancel': ['extension-page'],
+  'attestation.today': ['extension-page'],
+  'attestation.record': ['extension-page'],
 };
 
 export interface RouterContext {

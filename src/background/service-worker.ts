@@ -2,7 +2,14 @@ import browser, { type Runtime } from 'webextension-polyfill';
 import { syncContentScripts, isGrantedOrigin } from './content-registration.js';
 import { createHandlers } from './handlers.js';
 import { NativeHostClient } from './native-host-client.js';
+import { Attestations } from './attestations.js';
+import { PatientData, type HostRequest } from './patient-data.js';
 import { createRouter } from './router.js';
+import { listCustomAdapters } from './custom-adapters.js';
+import { chromePopupApis, openPopupFor } from './popup-opener.js';
+import { chromeBadge, ProposalStore } from './proposals.js';
+import { chromeSendToTab } from './write-back.js';
+import { CompanionStore } from './store.js';
 import { NATIVE_HOST_NAME } from '../shared/identity.js';
 
 /** The background service worker: listeners are registered synchronously, as MV3 requires. */
@@ -13,7 +20,29 @@ const host = new NativeHostClient({
   onLog: (message) => console.info(`[eattest] ${message}`),
 });
 
-const route = createRouter(createHandlers(host), {
+const store = new CompanionStore();
+const hostRequest: HostRequest = (command, params) => host.request(command, params);
+const patientData = new PatientData(hostRequest, store);
+const attestations = new Attestations(hostRequest, store, (ssin) => patientData.cachedInsurerOf(ssin));
+
+// EHR consultation proposals, one per tab, kept across worker restarts in session storage.
+const proposals = new ProposalStore({
+  session: chrome.storage.session,
+  badge: chromeBadge(chrome.action),
+  tabOrigin: async (tabId) => {
+    const url = (await chrome.tabs.get(tabId).catch(() => undefined))?.url;
+    return url !== undefined && URL.canParse(url) ? new URL(url).origin : undefined;
+  },
+});
+chrome.tabs.onRemoved.addListener((tabId) => void proposals.clear(tabId).catch(() => undefined));
+const consultation = {
+  proposals,
+  customAdapters: listCustomAdapters,
+  openPopup: async (tabId: number) => openPopupFor(chromePopupApis(), tabId, (await chrome.tabs.get(tabId)).windowId),
+  sendToTab: chromeSendToTab,
+};
+
+const route = createRouter(createHandlers(host, patientData, consultation, attestations), {
   extensionId: browser.runtime.id,
   extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
   isGrantedOrigin: (origin) => isGrantedOrigin(browser, origin),

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { HostStatusView } from '../ui/HostStatusView.js';
 import { t } from '../ui/i18n.js';
+import { AdaptersView } from './AdaptersView.js';
 import { SitesView } from './SitesView.js';
 import '../ui/style.css';
 
@@ -11,6 +12,7 @@ function Options() {
       <h2>{t('hostTitle')}</h2>
       <HostStatusView />
       <SitesView />
+      <AdaptersView />
     </main>
   );
 }

@@ -1,13 +1,44 @@
 import { render } from 'preact';
+import { useState } from 'preact/hooks';
+import type { ConsultationProposal } from '../shared/domain/consultation.js';
 import { HostStatusView } from '../ui/HostStatusView.js';
 import { t } from '../ui/i18n.js';
+import { AttestationView } from './AttestationView.js';
+import { draftFromProposal, emptyDraft, type Draft } from './draft.js';
+import { PatientPanel } from './PatientPanel.js';
+import { ProposalPanel } from './ProposalView.js';
+import { TodayHistory } from './TodayHistory.js';
 import '../ui/style.css';
 
 function Popup() {
+  const [draft, setDraft] = useState<Draft>(emptyDraft);
+  const [sent, setSent] = useState(0);
+  const [proposal, setProposal] = useState<ConsultationProposal | undefined>();
   return (
     <main>
       <h1>{t('extName')}</h1>
       <HostStatusView />
+      {/* EHR proposal (ehr adapters): what the page read, correctable; it seeds the attestation draft. */}
+      <ProposalPanel
+        onProposal={(read) => {
+          setProposal(read);
+          setDraft(draftFromProposal(read));
+        }}
+      />
+      <PatientPanel
+        proposedSsin={proposal?.patient.ssin.value ?? undefined}
+        proposedCodes={draft.acts.map((act) => act.code).filter((code) => /^\d{6}$/.test(code))}
+        onPatient={(patient) =>
+          setDraft((current) => ({
+            ...current,
+            ssin: patient.ssin,
+            lastName: current.lastName === '' ? (patient.familyName ?? '') : current.lastName,
+            firstName: current.firstName === '' ? (patient.firstName ?? '') : current.firstName,
+          }))
+        }
+      />
+      <AttestationView draft={draft} tabId={proposal?.tabId} onDraftChange={setDraft} onSent={() => setSent((count) => count + 1)} />
+      <TodayHistory refreshToken={sent} />
     </main>
   );
 }

@@ -1,8 +1,15 @@
 import { z } from 'zod';
 import type { Assert, Same } from './type-checks.js';
 import { errorPayloadSchema, type ErrorPayload } from './errors.js';
-import { statusResultSchema } from './host-protocol.js';
+import { attestationSchema, cancelReasonSchema, consultationKeySchema } from './domain/attestation.js';
+import { ssinSchema } from './domain/identifiers.js';
+import { acknowledgementNumberSchema, attestationRecordSchema, attestOutcomeSchema, cancelOutcomeSchema } from './domain/receipt.js';
+import { contactTypeSchema, insurabilitySchema } from './domain/insurability.js';
+import { nomenclatureCodeSchema, tariffsSchema } from './domain/tariff.js';
+import { dmgHolderResultSchema, statusResultSchema } from './host-protocol.js';
 import { MAX_URL_LENGTH } from './limits.js';
+import { adapterSchema } from './adapters/adapter-schema.js';
+import { consultationProposalSchema, consultationReadingSchema } from './domain/consultation.js';
 
 /**
  * Messages to the background service worker, from content scripts and from extension pages, and
@@ -16,7 +23,48 @@ const pageUrlSchema = z
 
 /** content script → background: the adapter runner is on an EHR page (lets the background prewarm the host). */
 export const contentReadySchema = z.strictObject({ type: z.literal('content.ready'), href: pageUrlSchema });
-export const contentReadyResultSchema = z.strictObject({ prewarming: z.boolean() });
+export const contentReadyResultSchema = z.strictObject({
+  prewarming: z.boolean(),
+  /** The clinician's custom adapters whose URL patterns match the sender's page (the background chooses, from the stamped URL). */
+  adapters: z.array(adapterSchema).max(20).optional(),
+});
+
+/**
+ * content script → background: what the adapter reads on the page now, or null when the page shows
+ * no consultation (a single-page EHR left the patient). Each reading replaces the tab's proposal whole.
+ */
+export const consultationProposedSchema = z.strictObject({ type: z.literal('consultation.proposed'), href: pageUrlSchema, reading: consultationReadingSchema.nullable() });
+export const consultationProposedResultSchema = z.strictObject({ proposalId: z.uuid().nullable() });
+
+/** content script → background, after a trusted click on the in-page button: open the popup on this tab. */
+export const popupOpenSchema = z.strictObject({ type: z.literal('popup.open') });
+export const popupOpenResultSchema = z.strictObject({ opened: z.enum(['popup', 'window']) });
+
+/** extension page → background: the latest proposal of a tab (the popup passes the tab it is about). */
+export const consultationCurrentSchema = z.strictObject({ type: z.literal('consultation.current'), tabId: z.number().int().nonnegative() });
+export const consultationCurrentResultSchema = z.strictObject({ proposal: consultationProposalSchema.nullable() });
+
+/** The insurer's acknowledgement number, defined with the receipt (src/shared/domain/receipt.ts). */
+export { acknowledgementNumberSchema };
+
+/**
+ * background → content script (tabs.sendMessage): write the acknowledgement number of this proposal
+ * into the adapter's target field. The content script refuses when the page no longer shows that proposal's patient.
+ */
+export const writeBackCommandSchema = z.strictObject({
+  type: z.literal('content.writeBack'),
+  proposalId: z.uuid(),
+  /** The patient the number belongs to: the page must still show this patient. */
+  ssin: ssinSchema,
+  acknowledgement: acknowledgementNumberSchema,
+});
+export type WriteBackCommand = z.infer<typeof writeBackCommandSchema>;
+export const WRITE_BACK_REFUSALS = ['noTarget', 'patientChanged', 'invalid'] as const;
+export const writeBackResultSchema = z.discriminatedUnion('written', [
+  z.strictObject({ written: z.literal(true) }),
+  z.strictObject({ written: z.literal(false), reason: z.enum(WRITE_BACK_REFUSALS) }),
+]);
+export type WriteBackResult = z.infer<typeof writeBackResultSchema>;
 
 /** extension page → background: how the native host is doing. */
 export const hostStatusRequestSchema = z.strictObject({ type: z.literal('host.status') });
@@ -26,14 +74,79 @@ export const hostConnectionSchema = z.discriminatedUnion('connected', [
 ]);
 export type HostConnection = z.infer<typeof hostConnectionSchema>;
 
+/**
+ * extension page → background: the patient's insurability for today's contact. The background asks
+ * MyCareNet at most once per contact (provider + patient + day) and otherwise answers from its cache.
+ */
+export const insurabilityRequestSchema = z.strictObject({ type: z.literal('insurability.get'), ssin: ssinSchema, contactType: contactTypeSchema });
+/** extension page → background: the clinician explicitly asks MyCareNet again (logged). */
+export const insurabilityRefreshSchema = z.strictObject({ type: z.literal('insurability.refresh'), ssin: ssinSchema, contactType: contactTypeSchema });
+export const insurabilityAnswerSchema = z.strictObject({
+  insurability: insurabilitySchema,
+  /** True when the answer is the one already obtained for this contact. */
+  fromCache: z.boolean(),
+});
+export type InsurabilityAnswer = z.infer<typeof insurabilityAnswerSchema>;
+
+/** extension page → background, on the clinician's click only: tariffs of today for these codes. */
+export const tariffsRequestSchema = z.strictObject({ type: z.literal('tariffs.get'), ssin: ssinSchema, codes: z.array(nomenclatureCodeSchema).min(1).max(20) });
+/** extension page → background, on the clinician's click only: the DMG holder. */
+export const dmgHolderRequestSchema = z.strictObject({ type: z.literal('dmg.get'), ssin: ssinSchema });
+
+/** extension page → background, after the clinician confirmed exactly this: send the eAttest. */
+export const attestationSendSchema = z.strictObject({
+  type: z.literal('attestation.send'),
+  attestation: attestationSchema,
+  /** The EHR tab the attestation came from: the acknowledgement number is written back there when its adapter says where. */
+  tabId: z.number().int().nonnegative().optional(),
+});
+/** extension page → background: cancel a whole acknowledged eAttest, with its reason. */
+export const attestationCancelSchema = z.strictObject({
+  type: z.literal('attestation.cancel'),
+  acknowledgementNumber: acknowledgementNumberSchema,
+  patientSsin: ssinSchema,
+  reason: cancelReasonSchema,
+});
+/** extension page → background: today's eAttests, settled against the host's journal. */
+export const attestationTodaySchema = z.strictObject({ type: z.literal('attestation.today') });
+export const attestationTodayResultSchema = z.strictObject({ records: z.array(attestationRecordSchema).max(2000) });
+/** extension page (the supporting document) → background: one send's record. */
+export const attestationRecordRequestSchema = z.strictObject({ type: z.literal('attestation.record'), consultationKey: consultationKeySchema });
+export const attestationRecordResultSchema = z.strictObject({ record: attestationRecordSchema.nullable() });
+
 /** Every message the background accepts, with the schema of its reply's result. */
 export const backgroundMessages = {
   'content.ready': { message: contentReadySchema, result: contentReadyResultSchema },
   'host.status': { message: hostStatusRequestSchema, result: hostConnectionSchema },
+  'consultation.proposed': { message: consultationProposedSchema, result: consultationProposedResultSchema },
+  'popup.open': { message: popupOpenSchema, result: popupOpenResultSchema },
+  'consultation.current': { message: consultationCurrentSchema, result: consultationCurrentResultSchema },
+  'insurability.get': { message: insurabilityRequestSchema, result: insurabilityAnswerSchema },
+  'insurability.refresh': { message: insurabilityRefreshSchema, result: insurabilityAnswerSchema },
+  'tariffs.get': { message: tariffsRequestSchema, result: tariffsSchema },
+  'dmg.get': { message: dmgHolderRequestSchema, result: dmgHolderResultSchema },
+  'attestation.send': { message: attestationSendSchema, result: attestOutcomeSchema },
+  'attestation.cancel': { message: attestationCancelSchema, result: cancelOutcomeSchema },
+  'attestation.today': { message: attestationTodaySchema, result: attestationTodayResultSchema },
+  'attestation.record': { message: attestationRecordRequestSchema, result: attestationRecordResultSchema },
 } as const;
 
 export type BackgroundMessageType = keyof typeof backgroundMessages;
-export const backgroundMessageSchema = z.discriminatedUnion('type', [contentReadySchema, hostStatusRequestSchema]);
+export const backgroundMessageSchema = z.discriminatedUnion('type', [
+  contentReadySchema,
+  hostStatusRequestSchema,
+  consultationProposedSchema,
+  popupOpenSchema,
+  consultationCurrentSchema,
+  insurabilityRequestSchema,
+  insurabilityRefreshSchema,
+  tariffsRequestSchema,
+  dmgHolderRequestSchema,
+  attestationSendSchema,
+  attestationCancelSchema,
+  attestationTodaySchema,
+  attestationRecordRequestSchema,
+]);
 export type BackgroundMessage = z.infer<typeof backgroundMessageSchema>;
 export type BackgroundMessageOf<T extends BackgroundMessageType> = z.infer<(typeof backgroundMessages)[T]['message']>;
 export type BackgroundResult<T extends BackgroundMessageType> = z.infer<(typeof backgroundMessages)[T]['result']>;

@@ -3,6 +3,8 @@ import type { Assert, Same } from './type-checks.js';
 import { isoDateSchema, ssinSchema } from './domain/identifiers.js';
 import { contactTypeSchema, dmgHolderSchema, insurabilitySchema } from './domain/insurability.js';
 import { nomenclatureCodeSchema, tariffsSchema } from './domain/tariff.js';
+import { attestationSchema, cancelReasonSchema } from './domain/attestation.js';
+import { acknowledgementNumberSchema, attestOutcomeSchema, cancelOutcomeSchema, journalSendSchema } from './domain/receipt.js';
 import { errorPayloadSchema } from './errors.js';
 
 /**
@@ -45,6 +47,15 @@ export const statusResultSchema = z.strictObject({
 });
 export type HostStatus = z.infer<typeof statusResultSchema>;
 
+/**
+ * Prewarming (the background sends it when an EHR page shows a consultation): the host opens the
+ * keystore, signs in to the STS and fetches the ETKs a send needs, so that the first click of the day
+ * is a warm one. Never a business call (no MemberData, no Tarification). `warmed` is false when
+ * there is nothing to warm yet (no certificate imported).
+ */
+export const warmParamsSchema = z.strictObject({});
+export const warmResultSchema = z.strictObject({ warmed: z.boolean(), elapsedMs: z.number().int().nonnegative() });
+
 export const providerParamsSchema = z.strictObject({});
 /** The clinician as the eHealth platform confirms them (the STS token's attributes). */
 export const providerResultSchema = z.strictObject({
@@ -80,14 +91,34 @@ export const tariffsParamsSchema = z.strictObject({
   codes: z.array(nomenclatureCodeSchema).min(1).max(20),
 });
 
+/** Send one attestation (the journal makes it idempotent: see native-host/src/journal). */
+export const attestParamsSchema = z.strictObject({
+  attestation: attestationSchema,
+  /** The insurability of the day says the patient is insured by JSIS (insurer "rcam"): the send is routed there (PROTOCOL §2.4, §11). */
+  jsis: z.boolean().optional(),
+});
+/** Cancel a whole acknowledged attestation (PROTOCOL §8.4). */
+export const cancelParamsSchema = z.strictObject({
+  acknowledgementNumber: acknowledgementNumberSchema,
+  patientSsin: ssinSchema,
+  reason: cancelReasonSchema,
+});
+/** The journal's view of the sends of one Belgian day: history and reconciliation of pending records. */
+export const journalDayParamsSchema = z.strictObject({ date: isoDateSchema });
+export const journalDayResultSchema = z.strictObject({ sends: z.array(journalSendSchema).max(2000) });
+
 /** The command table: adding a command means adding its schemas here and its handler file in native-host/src/commands/. */
 export const hostCommands = {
   hello: { params: helloParamsSchema, result: helloResultSchema },
   status: { params: statusParamsSchema, result: statusResultSchema },
+  warm: { params: warmParamsSchema, result: warmResultSchema },
   provider: { params: providerParamsSchema, result: providerResultSchema },
   insurability: { params: insurabilityParamsSchema, result: insurabilitySchema },
   dmgHolder: { params: dmgHolderParamsSchema, result: dmgHolderResultSchema },
   tariffs: { params: tariffsParamsSchema, result: tariffsSchema },
+  attest: { params: attestParamsSchema, result: attestOutcomeSchema },
+  cancel: { params: cancelParamsSchema, result: cancelOutcomeSchema },
+  journalDay: { params: journalDayParamsSchema, result: journalDayResultSchema },
 } as const;
 
 export type HostCommandName = keyof typeof hostCommands;
@@ -111,10 +142,14 @@ function requestOf<C extends HostCommandName>(command: C) {
 export const hostRequestSchema = z.discriminatedUnion('command', [
   requestOf('hello'),
   requestOf('status'),
+  requestOf('warm'),
   requestOf('provider'),
   requestOf('insurability'),
   requestOf('dmgHolder'),
   requestOf('tariffs'),
+  requestOf('attest'),
+  requestOf('cancel'),
+  requestOf('journalDay'),
 ]);
 export type HostRequest = z.infer<typeof hostRequestSchema>;
 
@@ -131,6 +166,13 @@ export const hostReplySchema = z.discriminatedUnion('ok', [
   z.strictObject({ id: requestIdSchema.nullable(), ok: z.literal(false), error: errorPayloadSchema }),
 ]);
 export type HostReply = z.infer<typeof hostReplySchema>;
+
+/**
+ * The host's notice (an uncorrelated success) that it is leaving on its idle timeout. The browser
+ * then sends new requests to a new host, and repeats on it any request the leaving one did not answer.
+ */
+export const idleExitNoticeSchema = z.strictObject({ notice: z.literal('idle-exit') });
+export const IDLE_EXIT_NOTICE: z.infer<typeof idleExitNoticeSchema> = { notice: 'idle-exit' };
 
 // Compile-time guard: the union and the table name the same entries.
 export type HostCommandsCovered = Assert<Same<HostRequest['command'], HostCommandName>>;

@@ -60,15 +60,15 @@ const ping = { ns: 'urn:eattest:test', name: 't:Ping', children: ['hello'] };
 describe('holder-of-key calls through the MyCareNet front', () => {
   it('lets a correctly signed call through to the service', async () => {
     const services = servicesFor(pki.clinicians.doctorRsa);
-    // The front accepted the caller; the business service itself is not simulated yet (SOA-02001).
+    // The front accepted the caller; the business service behind it refuses a ping as not schema-conform (SOA-03006).
     const outcome = await codeOf(callMyCareNet(services, { url: services.endpoints.memberData, action: 'urn:test', service: 'memberdata', body: ping }));
-    expect(outcome).toEqual({ code: 'MYCARENET_UNAVAILABLE', soaCode: 'SOA-02001' });
+    expect(outcome).toEqual({ code: 'MYCARENET_FAULT', soaCode: 'SOA-03006' });
     services.close();
   });
 
   it('accepts an EC P-384 holder', async () => {
     const services = servicesFor(pki.clinicians.doctorEc);
-    expect(await codeOf(callMyCareNet(services, { url: services.endpoints.memberData, action: 'urn:test', service: 'memberdata', body: ping }))).toMatchObject({ soaCode: 'SOA-02001' });
+    expect(await codeOf(callMyCareNet(services, { url: services.endpoints.memberData, action: 'urn:test', service: 'memberdata', body: ping }))).toMatchObject({ soaCode: 'SOA-03006' });
     services.close();
   });
 
@@ -126,7 +126,7 @@ describe('holder-of-key calls through the MyCareNet front', () => {
         soaCode: 'SOA-01001',
       });
       const before = shortLived.requestCounts().sts;
-      expect(await codeOf(callMyCareNet(services, { url: services.endpoints.memberData, action: 'urn:test', service: 'memberdata', body: ping }))).toMatchObject({ soaCode: 'SOA-02001' });
+      expect(await codeOf(callMyCareNet(services, { url: services.endpoints.memberData, action: 'urn:test', service: 'memberdata', body: ping }))).toMatchObject({ soaCode: 'SOA-03006' });
       expect(shortLived.requestCounts().sts).toBe(before + 1);
       services.close();
     } finally {

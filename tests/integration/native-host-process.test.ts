@@ -100,11 +100,23 @@ describe('native host process', () => {
     expect(await host.exited).toBe(0);
   });
 
-  it('exits after the idle timeout', async () => {
+  it('announces its idle exit, then exits after the idle timeout', async () => {
     host = startHost({ env: { EATTEST_IDLE_TIMEOUT_MS: '300' } });
     await hello(host);
+    expect(await host.nextReply((reply) => reply.id === null)).toEqual({ id: null, ok: true, result: { notice: 'idle-exit' } });
     expect(await host.exited).toBe(0);
     expect(readFileSync(join(host.stateDir, 'host.log'), 'utf8')).toContain('idle timeout reached');
+  });
+
+  it('still serves a request that arrives just after its idle notice, and stays', async () => {
+    host = startHost({ env: { EATTEST_IDLE_TIMEOUT_MS: '1000' } });
+    await hello(host);
+    expect(await host.nextReply((reply) => reply.id === null)).toEqual({ id: null, ok: true, result: { notice: 'idle-exit' } });
+    const late = await host.request('status', {});
+    expect(late.ok).toBe(true);
+    // The request cancelled the exit: the host is still there well after the grace period.
+    const exitedSoon = await Promise.race([host.exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 800))]);
+    expect(exitedSoon).toBe(false);
   });
 
   it('refuses a caller whose origin is not an allowed extension', async () => {

@@ -25,16 +25,21 @@ export interface ExtensionBrowser {
 
 export interface LaunchOptions {
   installHost: boolean;
+  /** A host state directory provisioned beforehand (certificate imported, simulator configured). */
+  stateDir?: string;
   /** Extra environment for the browser, inherited by the host it starts. */
   env?: Record<string, string>;
+  /** Another build of the extension (e.g. a copy with host permissions granted up front); same key, same id. */
+  extensionDir?: string;
 }
 
 export async function launchWithExtension(options: LaunchOptions): Promise<ExtensionBrowser> {
   if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: apt-get install chromium (or set CHROMIUM_PATH)`);
-  if (!existsSync(join(builtExtensionDir, 'manifest.json'))) throw new Error('the extension is not built: run npm run build');
+  const extensionDir = options.extensionDir ?? builtExtensionDir;
+  if (!existsSync(join(extensionDir, 'manifest.json'))) throw new Error('the extension is not built: run npm run build');
   const workDir = mkdtempSync(join(tmpdir(), 'eattest-e2e-'));
   const profileDir = join(workDir, 'profile');
-  const stateDir = join(workDir, 'host-state');
+  const stateDir = options.stateDir ?? join(workDir, 'host-state');
   if (options.installHost) {
     execFileSync(process.execPath, [builtHostScript, 'install', '--browser', 'chromium', '--profile', profileDir, '--state-dir', stateDir], { stdio: 'pipe' });
   }
@@ -42,7 +47,7 @@ export async function launchWithExtension(options: LaunchOptions): Promise<Exten
     executablePath: chromiumPath,
     headless: true,
     userDataDir: profileDir,
-    enableExtensions: [builtExtensionDir],
+    enableExtensions: [extensionDir],
     pipe: true,
     env: { ...process.env, ...options.env },
     args: [

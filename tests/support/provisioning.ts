@@ -23,6 +23,8 @@ export function provisionHostState(options: {
       environment: 'simulator',
       simulatorUrl: options.simulatorUrl,
       trust: { tlsCaFile: options.pki.caCert, stsCaFile: options.pki.caCert },
+      // A fictitious practice's enterprise number (valid check digits), collecting the fees.
+      practice: { collectingEntityCbe: '0812345603' },
       ...options.config,
     }),
   );

@@ -70,7 +70,8 @@ describe('hostRequestSchema', () => {
     expect(isHostCommandName('sign')).toBe(false);
     expect(isHostCommandName('toString')).toBe(false);
     expect(isHostCommandName('hello')).toBe(true);
-    expect(HOST_COMMAND_NAMES).toEqual(['hello', 'status', 'provider']);
+    // Typed business commands only: the host never signs or seals opaque bytes handed to it.
+    expect(HOST_COMMAND_NAMES).toEqual(['hello', 'status', 'warm', 'provider', 'insurability', 'dmgHolder', 'tariffs', 'attest', 'cancel', 'journalDay']);
   });
 
   it('rejects an empty or overlong id and bad hello params', () => {

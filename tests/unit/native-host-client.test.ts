@@ -404,4 +404,52 @@ describe('disconnectError', () => {
       details: { reason: 'port closed' },
     });
   });
+
+  it('after the host announces its idle exit, asks a new host again what the leaving one did not answer', async () => {
+    const h = harness(helloOnlyHost);
+    await h.client.connect();
+    const answer = h.client.request('status', {});
+    await Promise.resolve();
+    const leaving = h.port(0);
+    // The host leaves: notice, then the port closes, the status request unanswered.
+    leaving.deliver({ id: null, ok: true, result: { notice: 'idle-exit' } });
+    leaving.close();
+    await vi.waitFor(() => expect(h.ports).toHaveLength(2));
+    const fresh = h.port(1);
+    await vi.waitFor(() => expect(fresh.posted.map((request) => request.command)).toEqual(['hello', 'status']));
+    const retried = fresh.posted[1];
+    fresh.deliver({ id: retried?.id, ok: true, result: status });
+    await expect(answer).resolves.toEqual(status);
+    expect(h.logs.join('\n')).toContain('idle timeout');
+  });
+
+  it('sends new requests to a new host once the old one announced its exit, and lets it finish what it has', async () => {
+    const h = harness(helloOnlyHost);
+    await h.client.connect();
+    const first = h.client.request('status', {});
+    await Promise.resolve();
+    const leaving = h.port(0);
+    leaving.deliver({ id: null, ok: true, result: { notice: 'idle-exit' } });
+    expect(h.client.connected).toBe(false);
+    const second = h.client.request('status', {});
+    await vi.waitFor(() => expect(h.ports).toHaveLength(2));
+    // The leaving host still answers the request it had; then it is let go.
+    leaving.deliver({ id: leaving.posted[1]?.id, ok: true, result: status });
+    await expect(first).resolves.toEqual(status);
+    expect(leaving.disconnected).toBe(true);
+    const fresh = h.port(1);
+    await vi.waitFor(() => expect(fresh.posted.map((request) => request.command)).toEqual(['hello', 'status']));
+    fresh.deliver({ id: fresh.posted[1]?.id, ok: true, result: status });
+    await expect(second).resolves.toEqual(status);
+  });
+
+  it('does not repeat a request when a host that said nothing goes away', async () => {
+    const h = harness(helloOnlyHost);
+    await h.client.connect();
+    const answer = h.client.request('status', {});
+    await Promise.resolve();
+    h.port(0).close();
+    await expect(answer).rejects.toMatchObject({ code: 'HOST_CRASHED' });
+    expect(h.ports).toHaveLength(1);
+  });
 });

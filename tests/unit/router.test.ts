@@ -52,8 +52,24 @@ function errorOf(reply: BackgroundReply<unknown>): { code: string; details?: unk
 }
 
 describe('messagePolicy', () => {
-  it('lets content scripts only announce and extension pages only ask for status', () => {
-    expect(messagePolicy).toEqual({ 'content.ready': ['content-script'], 'host.status': ['extension-page'] });
+  it('lets content scripts announce, and only extension pages ask for status or patient data', () => {
+    expect(messagePolicy['content.ready']).toEqual(['content-script']);
+    for (const type of ['host.status', 'insurability.get', 'insurability.refresh', 'tariffs.get', 'dmg.get'] as const) {
+      expect(messagePolicy[type], type).toEqual(['extension-page']);
+    }
+  });
+
+  it('refuses tariffs and the DMG holder from a content script before any handler runs', async () => {
+    const tariffs = vi.fn();
+    const dmg = vi.fn();
+    const route = createRouter({ ...fakeHandlers().handlers, 'tariffs.get': tariffs, 'dmg.get': dmg }, context);
+    const ssin = '85073003328';
+    for (const message of [{ type: 'tariffs.get', ssin, codes: ['101010'] }, { type: 'dmg.get', ssin }, { type: 'insurability.get', ssin, contactType: 'other' }]) {
+      const error = errorOf(await route(message, contentFacts));
+      expect(error.code).toBe('SENDER_NOT_ALLOWED');
+    }
+    expect(tariffs).not.toHaveBeenCalled();
+    expect(dmg).not.toHaveBeenCalled();
   });
 });
 

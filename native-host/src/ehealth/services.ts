@@ -7,6 +7,7 @@ import type { HostConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import { endpointsFor, type Endpoints } from './endpoints.js';
 import { EtkDepot } from './etk/etk-depot.js';
+import type { DecryptionKey, SigningCredential } from './seal/credential.js';
 import { SoapTransport } from './soap/transport.js';
 import { StsSession } from './sts/session.js';
 
@@ -53,6 +54,27 @@ export class EhealthServices {
   /** The key that proves possession for holder-of-key calls (the authentication key). */
   async holderKey(): Promise<KeyObject> {
     return (await this.custody.authentication()).privateKey;
+  }
+
+  /** The authentication key with its certificate and chain: seal and XAdES signatures. */
+  async signingCredential(): Promise<SigningCredential> {
+    const { privateKey, certificate, chain } = await this.custody.authentication();
+    return { privateKey, certificate, chain };
+  }
+
+  /**
+   * The CAs that issue the platform's own certificates (the STS, MyCareNet's seal on answers): the
+   * configured trust.stsCaFile.
+   */
+  platformAnchors(): X509Certificate[] {
+    const anchorFile = this.config.trust?.stsCaFile;
+    if (anchorFile === undefined) throw new AppError('HOST_MISCONFIGURED', 'no trust anchor is configured for the platform (trust.stsCaFile)');
+    return splitPem(readPem(anchorFile, 'platform trust anchor')).map((pem) => new X509Certificate(pem));
+  }
+
+  /** The keys that open answers sealed for the clinician, by the decimal serial of their certificate. */
+  async decryptionKeys(): Promise<ReadonlyMap<string, DecryptionKey>> {
+    return this.custody.encryptionKeys();
   }
 
   close(): void {

@@ -25,3 +25,19 @@ export const nihii11Schema = z.string().regex(/^\d{11}$/, 'a NIHII number has 11
 export const isoDateSchema = z.iso.date();
 /** Local mutuality code (3 digits) or an insurer (federation) code. */
 export const mutualitySchema = z.string().regex(/^(750|999|[1-69]\d{2})$/, 'a mutuality code has 3 digits');
+
+/**
+ * CBE (KBO/BCE) enterprise number: 10 digits starting with 0 or 1, the last two being
+ * 97 − (first eight mod 97). Accepts "0820.563.481", "BE0820563481"…
+ */
+export function isValidCbe(value: string): boolean {
+  if (!/^[01]\d{9}$/.test(value)) return false;
+  return 97 - (Number(value.slice(0, 8)) % 97) === Number(value.slice(8));
+}
+
+export function normaliseCbe(input: string): string | undefined {
+  const digits = input.replace(/^\s*BE/i, '').replace(/[\s.\-/]/g, '');
+  return isValidCbe(digits) ? digits : undefined;
+}
+
+export const cbeSchema = z.string().refine(isValidCbe, 'not a valid CBE number (10 digits with a valid check number)');

@@ -7,12 +7,13 @@ import { isoDateSchema, mutualitySchema, nihii11Schema, ssinSchema } from './ide
  */
 
 export const contactTypeSchema = z.enum(['other', 'hospitalized']);
+export type ContactType = z.infer<typeof contactTypeSchema>;
 
 export const insurabilityPeriodSchema = z.strictObject({
   start: isoDateSchema,
   end: isoDateSchema.optional(),
-  /** The 3-digit local mutuality; its first digit × 100 is the insurer (federation). */
-  mutuality: mutualitySchema,
+  /** The 3-digit local mutuality; its first digit × 100 is the insurer (federation); "rcam" for JSIS (PROTOCOL §2.4, §11). */
+  mutuality: z.union([mutualitySchema, z.literal('rcam')]),
   registrationNumber: z.string().max(20).optional(),
   ct1: z.string().regex(/^\d{3}$/).optional(),
   ct2: z.string().regex(/^\d{3}$/).optional(),

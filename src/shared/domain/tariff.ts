@@ -23,6 +23,8 @@ export const tariffErrorSchema = z.strictObject({
   /** The request element it points at, when given. */
   location: z.string().max(300).optional(),
   description: z.string().max(500).optional(),
+  /** The nomenclature code the error is about, when it points at one code's claim. */
+  nomenclatureCode: nomenclatureCodeSchema.optional(),
 });
 
 export const tariffsSchema = z.strictObject({

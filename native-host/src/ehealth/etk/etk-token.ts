@@ -10,6 +10,8 @@ import { verifySignedData } from '../seal/signed-data-verifier.js';
 export interface EncryptionToken {
   encryptionCertificate: X509Certificate;
   signer: X509Certificate;
+  /** The token as published, for a Reply-to-Etk (the recipient reads it the same way). */
+  der: Uint8Array;
 }
 
 const MAX_ETK_BYTES = 1024 * 1024;
@@ -41,7 +43,7 @@ function parseEtkNow(der: Uint8Array): EncryptionToken {
     if (!encryptionCertificate.raw.equals(verified.content)) {
       throw new AppError('MYCARENET_BAD_ANSWER', 'Encryption token (ETK): the content is not exactly one certificate.');
     }
-    return { encryptionCertificate, signer: verified.signer };
+    return { encryptionCertificate, signer: verified.signer, der: Uint8Array.from(der) };
   } catch (error) {
     if (error instanceof AppError) throw error;
     throw new AppError('MYCARENET_BAD_ANSWER', 'The encryption token (ETK) is malformed.');

@@ -1,0 +1,78 @@
+import type { BenchFigures } from './run.js';
+
+/** The figures against their targets (issue 7), as rows for the printed table and the JSON. */
+
+export interface TargetRow {
+  figure: string;
+  measured: string;
+  against: string;
+  value: number;
+  target: string;
+  met: boolean;
+}
+
+const ms = (value: number): string => `${value.toFixed(1)} ms`;
+const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
+
+export function targetRows(figures: BenchFigures): TargetRow[] {
+  const rows: TargetRow[] = [];
+  const add = (figure: string, measured: string, against: string, value: number, target: number, unit = '×'): void => {
+    rows.push({ figure, measured, against, value, target: `≤ ${target}${unit === '×' ? '' : ` ${unit}`}`, met: value <= target });
+  };
+  const { warmSend, coldSend, signAndSeal, hostStartup, scrape, bundles, prewarm } = figures;
+  if (warmSend !== undefined) {
+    add('warmRatio', `clickToAckWarm ${ms(warmSend.clickToAckWarmMs.median)} (n=${warmSend.clickToAckWarmMs.n})`, `bareReplay ${ms(warmSend.bareReplayMs.median)}`, warmSend.warmRatio, 1.5);
+    add('roundTripsPerWarmAttestation', warmSend.roundTripsPerSend.join(','), 'simulator counts', warmSend.roundTripsPerWarmAttestation, 1, 'round trip');
+  }
+  if (coldSend !== undefined) {
+    add('coldRatio', `clickToAckCold ${ms(coldSend.clickToAckColdMs.median)} (n=${coldSend.clickToAckColdMs.n})`, `node -e 0 + 3 round trips ${ms(coldSend.coldBaselineMs)}`, coldSend.coldRatio, 2);
+  }
+  if (prewarm !== undefined) {
+    const warm = figures.warmSend?.clickToAckWarmMs.median;
+    rows.push({
+      figure: 'prewarmed first click',
+      measured: `${ms(prewarm.firstClickPrewarmedMs)}${prewarm.hostWarmed ? ' (host warmed)' : ' (no warm step)'}`,
+      against: warm !== undefined ? `warm median ${ms(warm)}` : 'warm median not measured',
+      value: prewarm.prewarmedToWarmRatio ?? Number.NaN,
+      target: '≈ 1 (as warm)',
+      met: prewarm.prewarmedToWarmRatio !== undefined && prewarm.prewarmedToWarmRatio <= 1.25,
+    });
+  }
+  if (signAndSeal !== undefined) {
+    add('signAndSealRatio', `signAndSeal ${ms(signAndSeal.signAndSealPerAttestationMs.median)}`, `raw key operations ${ms(signAndSeal.rawOperationsMs.median)}`, signAndSeal.signAndSealRatio, 3);
+  }
+  if (hostStartup !== undefined) {
+    add('hostStartRatio', `hostStartToHandshake ${ms(hostStartup.hostStartToHandshakeMs.median)}`, `node -e 0 ${ms(hostStartup.nodeBareStartMs.median)}`, hostStartup.hostStartRatio, 1.5);
+    add('hostMemoryRatio', `host idle RSS ${(hostStartup.hostIdleRssKiB / 1024).toFixed(1)} MB`, `bare node ${(hostStartup.nodeIdleRssKiB / 1024).toFixed(1)} MB`, hostStartup.hostMemoryRatio, 1.5);
+  }
+  if (scrape !== undefined) {
+    for (const page of scrape.pages) {
+      add(`scrape ${page.page}`, `median ${page.medianMs.toFixed(3)} ms, first ${page.firstMs.toFixed(3)} ms, max ${page.maxMs.toFixed(3)} ms`, `${page.nodes} nodes, ${page.longTasks} long tasks`, page.medianMs, 2, 'ms');
+    }
+    add('scrape long tasks', `${scrape.longTasks}`, 'PerformanceObserver longtask', scrape.longTasks, 0, 'long tasks');
+  }
+  if (bundles !== undefined) {
+    add('content script', kib(bundles.contentScript.minifiedBytes), `gzip ${kib(bundles.contentScript.gzipBytes)}`, bundles.contentScript.minifiedBytes / 1024, 20, 'KB');
+    add('popup', kib(bundles.popup.minifiedBytes), `gzip ${kib(bundles.popup.gzipBytes)}, ${bundles.popup.files.length} files`, bundles.popup.minifiedBytes / 1024, 60, 'KB');
+    rows.push({ figure: 'background', measured: kib(bundles.background.minifiedBytes), against: `gzip ${kib(bundles.background.gzipBytes)}`, value: bundles.background.minifiedBytes / 1024, target: 'reported', met: true });
+  }
+  return rows;
+}
+
+export function printTable(rows: readonly TargetRow[], print: (line: string) => void): void {
+  const header: TargetRow = { figure: 'figure', measured: 'measured', against: 'against', value: 0, target: 'target', met: true };
+  const cells = (row: TargetRow, isHeader: boolean): string[] => [
+    row.figure,
+    row.measured,
+    row.against,
+    isHeader ? 'value' : Number.isNaN(row.value) ? '—' : String(Math.round(row.value * 1000) / 1000),
+    row.target,
+    isHeader ? '' : row.met ? 'meets' : 'MISSES',
+  ];
+  const table = [cells(header, true), ...rows.map((row) => cells(row, false))];
+  const widths = table[0]?.map((_, column) => Math.max(...table.map((line) => (line[column] ?? '').length))) ?? [];
+  for (const [index, line] of table.entries()) {
+    print(line.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
+    if (index === 0) print(widths.map((width) => '-'.repeat(width)).join('  '));
+  }
+}

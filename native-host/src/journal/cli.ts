@@ -1,0 +1,51 @@
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { CliIo } from '../cli.js';
+import { stateDirectory } from '../config.js';
+import { readJournal } from './journal.js';
+import { describeChain, describeTornTail, journalExport, summarizeJournal } from './report.js';
+
+/** `eattest-host journal [--verify] [--export FILE] [--state-dir DIR]` */
+
+const USAGE = 'eattest-host: usage: eattest-host journal [--verify] [--export FILE] [--state-dir DIR]\n';
+
+/** Exit codes: 0 fine, 1 the chain is broken, 2 bad usage. */
+export function runJournalCli(argv: readonly string[], io: CliIo, now: Date = new Date()): number {
+  let values: { verify?: boolean | undefined; export?: string | undefined; 'state-dir'?: string | undefined };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { verify: { type: 'boolean' }, export: { type: 'string' }, 'state-dir': { type: 'string' } },
+      allowPositionals: false,
+      strict: true,
+    }));
+  } catch (error) {
+    io.err(`eattest-host: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 2;
+  }
+  const reading = readJournal(values['state-dir'] ?? stateDirectory());
+
+  if (values.export !== undefined) {
+    // 'wx': an export never overwrites a file, least of all an earlier export.
+    let fd: number;
+    try {
+      fd = openSync(values.export, 'wx', 0o600);
+    } catch (error) {
+      io.err(`eattest-host: cannot create ${values.export}: ${error instanceof Error && 'code' in error ? String(error.code) : 'error'}\n`);
+      return 1;
+    }
+    try {
+      writeSync(fd, `${JSON.stringify(journalExport(reading, now), null, 2)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    io.out(`Exported ${reading.entries.length} journal entries to ${values.export} (chain ${describeChain(reading.check)}).\n`);
+  } else if (values.verify === true) {
+    if (!reading.exists) io.out(`No journal yet at ${reading.file}: nothing to verify.\n`);
+    else io.out([`Journal ${reading.file}`, `  chain ${describeChain(reading.check)}`, ...describeTornTail(reading).map((line) => `  ${line}`), ''].join('\n'));
+  } else {
+    io.out(summarizeJournal(reading, now));
+  }
+  return reading.check.ok ? 0 : 1;
+}

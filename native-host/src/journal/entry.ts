@@ -1,0 +1,166 @@
+import { hostname, userInfo } from 'node:os';
+import { z } from 'zod';
+import { cancelReasonSchema, consultationKeySchema } from '../../../src/shared/domain/attestation.js';
+import { isoDateSchema, nihii11Schema, ssinSchema } from '../../../src/shared/domain/identifiers.js';
+import { nomenclatureCodeSchema } from '../../../src/shared/domain/tariff.js';
+import { environmentSchema } from '../../../src/shared/host-protocol.js';
+import { JOURNAL_TIMESTAMP_PATTERN } from './timestamp.js';
+
+/**
+ * The records of the transmission journal (PROTOCOL rule 1, art. 3 of the protocol): who was
+ * responsible, who executed, complete time information, and every disturbance seen. The
+ * journal is the host's own file, but it is re-read after crashes and by other processes, so
+ * every line is parsed with these schemas, with size caps.
+ */
+
+/** One journal line may not exceed this (a sealed eAttest request is tens of kilobytes). */
+export const MAX_ENTRY_BYTES = 6 * 1024 * 1024;
+const MAX_BLOB_BASE64_CHARS = 2 * 1024 * 1024;
+const MAX_DISTURBANCES = 50;
+
+export const timestampSchema = z.string().regex(JOURNAL_TIMESTAMP_PATTERN, 'an ISO 8601 time with milliseconds and offset');
+export const hashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex');
+const base64Schema = z.string().max(MAX_BLOB_BASE64_CHARS).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+const shortText = z.string().max(500);
+
+/** 14 digits as generated here (PROTOCOL §2.3); the schema also admits references of other clients. */
+export const inputReferenceSchema = z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'an input reference');
+export const attemptNbrSchema = z.number().int().min(1).max(99);
+/** Observed as "500-1-260212-5960827-60" (PROTOCOL §8.3). */
+export const acknowledgementNumberSchema = z.string().regex(/^[A-Za-z0-9-]{1,40}$/, 'an acknowledgement number');
+
+/** The provider the transmission is made for, as the STS token names them. */
+export const responsibleSchema = z.strictObject({ nihii11: nihii11Schema, ssin: ssinSchema, name: z.string().max(200) });
+
+/** Who actually ran it: the certificate holder (a mandatary may differ from the provider) and the OS account. */
+export const executorSchema = z.strictObject({
+  certificateHolderSsin: ssinSchema,
+  osUser: z.string().max(200),
+  hostName: z.string().max(255),
+  via: z.enum(['browser', 'cli']),
+});
+export type Executor = z.infer<typeof executorSchema>;
+
+export const disturbanceSchema = z.strictObject({
+  at: timestampSchema,
+  kind: z.enum(['latency', 'fault', 'retry', 'timeout', 'connection-dropped', 'bad-answer', 'token-renewed']),
+  detail: shortText,
+  durationMs: z.number().int().min(0).max(3_600_000).optional(),
+});
+export type Disturbance = z.infer<typeof disturbanceSchema>;
+
+export const refusalErrorSchema = z.strictObject({
+  /** The kmehr CD-ERROR code (187, 191…). */
+  code: z.string().max(20),
+  /** XPath into the request that the error points at. */
+  xpath: z.string().max(500).optional(),
+  meaning: shortText.optional(),
+});
+
+const unknownOutcomeSchema = z.strictObject({
+  status: z.literal('unknown'),
+  cause: z.enum(['timeout', 'connection-dropped', 'bad-answer', 'interrupted']),
+  detail: shortText.optional(),
+});
+const refusedOutcomeSchema = z.strictObject({ status: z.literal('refused'), errors: z.array(refusalErrorSchema).min(1).max(50) });
+
+const actSummarySchema = z.strictObject({ code: nomenclatureCodeSchema, quantity: z.number().int().min(1).max(99) });
+
+const transmissionFields = {
+  inputReference: inputReferenceSchema,
+  attemptNbr: attemptNbrSchema,
+  environment: environmentSchema,
+  responsible: responsibleSchema,
+  executor: executorSchema,
+  patientSsin: ssinSchema,
+  /** The request exactly as sent (sealed or signed), base64. */
+  request: base64Schema,
+};
+
+const outcomeFields = {
+  /** The sequence number of the intent this answers. */
+  intentSeq: z.number().int().min(1),
+  inputReference: inputReferenceSchema,
+  attemptNbr: attemptNbrSchema,
+  /** The answer exactly as received (still sealed), base64, when there was one. */
+  response: base64Schema.optional(),
+  latencyMs: z.number().int().min(0).max(3_600_000).optional(),
+  disturbances: z.array(disturbanceSchema).max(MAX_DISTURBANCES),
+};
+
+export const sendIntentSchema = z.strictObject({
+  kind: z.literal('send-intent'),
+  consultationKey: consultationKeySchema,
+  careDate: isoDateSchema,
+  acts: z.array(actSummarySchema).min(1).max(30),
+  ...transmissionFields,
+});
+
+export const sendOutcomeSchema = z.strictObject({
+  kind: z.literal('send-outcome'),
+  result: z.discriminatedUnion('status', [
+    z.strictObject({ status: z.literal('acknowledged'), acknowledgementNumber: acknowledgementNumberSchema }),
+    refusedOutcomeSchema,
+    unknownOutcomeSchema,
+  ]),
+  ...outcomeFields,
+});
+
+export const cancelIntentSchema = z.strictObject({
+  kind: z.literal('cancel-intent'),
+  consultationKey: consultationKeySchema.optional(),
+  acknowledgementNumber: acknowledgementNumberSchema,
+  reason: cancelReasonSchema,
+  ...transmissionFields,
+});
+
+export const cancelOutcomeSchema = z.strictObject({
+  kind: z.literal('cancel-outcome'),
+  acknowledgementNumber: acknowledgementNumberSchema,
+  result: z.discriminatedUnion('status', [z.strictObject({ status: z.literal('cancelled') }), refusedOutcomeSchema, unknownOutcomeSchema]),
+  ...outcomeFields,
+});
+
+/** Something that happened to the journal itself (a crash mid-write, a lock left by a dead process). */
+export const journalDisturbanceSchema = z.strictObject({
+  kind: z.literal('journal-disturbance'),
+  disturbance: z.enum(['torn-tail-quarantined', 'missing-newline-repaired', 'stale-lock-broken']),
+  detail: shortText,
+  quarantineFile: z.string().max(500).optional(),
+  bytes: z.number().int().min(0).optional(),
+  sha256: hashSchema.optional(),
+});
+
+export const journalRecordSchema = z.discriminatedUnion('kind', [sendIntentSchema, sendOutcomeSchema, cancelIntentSchema, cancelOutcomeSchema, journalDisturbanceSchema]);
+export type JournalRecord = z.infer<typeof journalRecordSchema>;
+export type RecordOfKind<K extends JournalRecord['kind']> = Extract<JournalRecord, { kind: K }>;
+
+/** One line of the journal: the record, its place in the chain and its hash. */
+export const journalEntrySchema = z.strictObject({
+  seq: z.number().int().min(1),
+  at: timestampSchema,
+  prev: hashSchema,
+  record: journalRecordSchema,
+  hash: hashSchema,
+});
+export type JournalEntry = z.infer<typeof journalEntrySchema>;
+export type EntryOfKind<K extends JournalRecord['kind']> = Omit<JournalEntry, 'record'> & { record: RecordOfKind<K> };
+
+export function isEntryOfKind<K extends JournalRecord['kind']>(entry: JournalEntry, kind: K): entry is EntryOfKind<K> {
+  return entry.record.kind === kind;
+}
+
+/** The previous hash of the first entry. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The executor for this process: the certificate holder and the OS account running the host. */
+export function currentExecutor(certificateHolderSsin: string, via: Executor['via']): Executor {
+  let osUser = 'unknown';
+  try {
+    osUser = userInfo().username;
+  } catch {
+    // Some containers have no passwd entry for the uid; keep the journal writable.
+    osUser = process.env['USER'] ?? process.env['USERNAME'] ?? `uid:${String(process.getuid?.() ?? '?')}`;
+  }
+  return { certificateHolderSsin, osUser: osUser.slice(0, 200), hostName: hostname().slice(0, 255), via };
+}

@@ -1,0 +1,109 @@
+import type { CancelReason } from '../../../../src/shared/domain/attestation.js';
+import type { CancelOutcome } from '../../../../src/shared/domain/receipt.js';
+import { AppError } from '../../../../src/shared/errors.js';
+import { currentExecutor, isEntryOfKind, type Disturbance, type JournalEntry, type RecordOfKind } from '../../journal/entry.js';
+import { sendHistories } from '../../journal/history.js';
+import { MAX_SEND_ATTEMPTS, newInputReference } from '../../journal/idempotency.js';
+import { Journal } from '../../journal/journal.js';
+import { journalTimestamp } from '../../journal/timestamp.js';
+import { careProviderOf } from '../commons/care-provider.js';
+import type { EattestDependencies } from './journaled-send.js';
+import { cancelAttestationRequest, readCancelAnswer } from './cancel-attestation.js';
+import { observedCall } from './observed-call.js';
+import { ATTEST_SOAP_ACTIONS } from './protocol.js';
+
+/**
+ * The `cancel` command's work (PROTOCOL §8.4): the whole attestation, by its acknowledgement
+ * number, for the same patient and author. Journaled like a send: the intent before the call, the
+ * outcome after; a cancellation whose outcome is unknown is retried under its InputReference.
+ */
+
+export interface CancelRequest {
+  acknowledgementNumber: string;
+  patientSsin: string;
+  reason: CancelReason;
+}
+
+type CancelGo = { inputReference: string; attemptNbr: number };
+
+/** The latest cancellation of this number whose outcome is unknown is retried; otherwise a new reference. */
+function decideCancel(recent: readonly JournalEntry[], acknowledgementNumber: string, now: Date): CancelGo {
+  const intents = recent.filter((entry) => isEntryOfKind(entry, 'cancel-intent') && entry.record.acknowledgementNumber === acknowledgementNumber);
+  const last = intents.at(-1);
+  if (last !== undefined && isEntryOfKind(last, 'cancel-intent')) {
+    const outcome = recent.find((entry) => isEntryOfKind(entry, 'cancel-outcome') && entry.record.intentSeq === last.seq);
+    const settled = outcome !== undefined && isEntryOfKind(outcome, 'cancel-outcome') && outcome.record.result.status !== 'unknown';
+    if (!settled) {
+      if (last.record.attemptNbr >= MAX_SEND_ATTEMPTS) throw new AppError('MYCARENET_UNAVAILABLE', `the cancellation was tried ${last.record.attemptNbr} times without an answer`, { inputReference: last.record.inputReference });
+      return { inputReference: last.record.inputReference, attemptNbr: last.record.attemptNbr + 1 };
+    }
+  }
+  const taken = new Set(recent.flatMap((entry) => (isEntryOfKind(entry, 'send-intent') || isEntryOfKind(entry, 'cancel-intent') ? [entry.record.inputReference] : [])));
+  return { inputReference: newInputReference(now, taken), attemptNbr: 1 };
+}
+
+export async function cancelWithJournal(deps: EattestDependencies, request: CancelRequest): Promise<CancelOutcome> {
+  const clock = deps.clock ?? (() => new Date());
+  const provider = careProviderOf(await (await deps.ehealth.sts()).token());
+  const journal = new Journal({ stateDir: deps.stateDir, logger: deps.log, now: clock });
+  let prepared: Awaited<ReturnType<typeof cancelAttestationRequest>> | undefined;
+  const { appended } = await journal.transaction(async (recent, now) => {
+    const go = decideCancel(recent, request.acknowledgementNumber, now);
+    const send = sendHistories(recent).find((candidate) => candidate.status.status === 'acknowledged' && candidate.status.acknowledgementNumber === request.acknowledgementNumber);
+    prepared = await cancelAttestationRequest(deps.ehealth, deps.config, { provider, ...go, ...request, now });
+    const intent: RecordOfKind<'cancel-intent'> = {
+      kind: 'cancel-intent',
+      ...(send !== undefined ? { consultationKey: send.consultationKey } : {}),
+      acknowledgementNumber: request.acknowledgementNumber,
+      reason: request.reason,
+      ...go,
+      environment: deps.config.environment,
+      responsible: { nihii11: provider.nihii11, ssin: provider.ssin, name: [provider.givenName, provider.surname].filter((part) => part !== undefined).join(' ') },
+      executor: currentExecutor(deps.certificateSsin ?? provider.ssin, deps.via),
+      patientSsin: request.patientSsin,
+      // The signed kmehr cancellation (the request itself also carries the vendor licence, kept out of the journal).
+      request: Buffer.from(prepared.kmehr).toString('base64'),
+    };
+    return { records: [intent], value: undefined };
+  });
+  const intent = appended[0];
+  if (prepared === undefined || intent === undefined || !isEntryOfKind(intent, 'cancel-intent')) throw new AppError('INTERNAL', 'the cancellation intent was not journaled');
+  const { inputReference, attemptNbr } = intent.record;
+
+  const call = await observedCall(deps.ehealth, { url: deps.ehealth.endpoints.eAttest, action: ATTEST_SOAP_ACTIONS.cancel, body: prepared.body });
+  const outcome = (result: RecordOfKind<'cancel-outcome'>['result'], disturbances: Disturbance[], response?: Uint8Array) =>
+    journal.append({
+      kind: 'cancel-outcome',
+      acknowledgementNumber: request.acknowledgementNumber,
+      result,
+      intentSeq: intent.seq,
+      inputReference,
+      attemptNbr,
+      ...(response !== undefined ? { response: Buffer.from(response).toString('base64') } : {}),
+      latencyMs: call.latencyMs,
+      disturbances,
+    });
+  const unsettled = (error: AppError) =>
+    new AppError(error.code, `${error.message}; the insurer may have received the cancellation: cancelling again retries it under the same reference`, { outcome: 'unknown', inputReference, attemptNbr });
+  if (call.kind !== 'answered') {
+    await outcome({ status: 'unknown', cause: call.kind === 'unknown' ? call.cause : 'interrupted', detail: call.error.message.slice(0, 500) }, call.disturbances);
+    throw unsettled(call.error);
+  }
+  let answer;
+  try {
+    answer = readCancelAnswer(deps.ehealth, call.answer.document, { ...prepared, inputReference }, clock());
+  } catch (error) {
+    const appError = error instanceof AppError ? error : new AppError('MYCARENET_BAD_ANSWER', 'eAttest cancel answer: unreadable');
+    await outcome({ status: 'unknown', cause: 'bad-answer', detail: appError.message.slice(0, 500) }, [...call.disturbances, { at: journalTimestamp(clock()), kind: 'bad-answer', detail: appError.message.slice(0, 500) }]);
+    throw unsettled(appError);
+  }
+  const { verdict } = answer;
+  if (!verdict.accepted) {
+    const errors = verdict.refusals.map((refusal) => ({ code: refusal.code, ...(refusal.location !== undefined ? { xpath: refusal.location } : {}), ...(refusal.description !== undefined ? { meaning: refusal.description.slice(0, 500) } : {}) }));
+    await outcome({ status: 'refused', errors }, call.disturbances, answer.raw);
+    return { outcome: 'refused', acknowledgementNumber: request.acknowledgementNumber, refusals: verdict.refusals };
+  }
+  await outcome({ status: 'cancelled' }, call.disturbances, answer.raw);
+  deps.log.info('eAttest cancelled', { inputReference, attemptNbr, elapsedMs: call.latencyMs });
+  return { outcome: 'cancelled', acknowledgementNumber: request.acknowledgementNumber, reason: request.reason, cancelledAt: clock().toISOString() };
+}

@@ -1,0 +1,193 @@
+import { consultationKey, type Attestation } from '../../../../src/shared/domain/attestation.js';
+import { brusselsDate } from '../../../../src/shared/domain/calendar.js';
+import type { AttestOutcome } from '../../../../src/shared/domain/receipt.js';
+import { AppError } from '../../../../src/shared/errors.js';
+import type { HostConfig } from '../../config.js';
+import { MYCARENET_ETK } from '../../ehealth/etk/etk-depot.js';
+import type { EhealthServices } from '../../ehealth/services.js';
+import { currentExecutor, isEntryOfKind, type Disturbance, type EntryOfKind, type Executor, type JournalEntry, type RecordOfKind } from '../../journal/entry.js';
+import { decideSend } from '../../journal/idempotency.js';
+import { Journal } from '../../journal/journal.js';
+import { refusalError, reserveSend, type SendGo } from '../../journal/send-reservation.js';
+import { journalTimestamp } from '../../journal/timestamp.js';
+import type { Logger } from '../../log.js';
+import { careProviderOf, type CareProvider } from '../commons/care-provider.js';
+import { disturbance, observedCall } from './observed-call.js';
+import { ATTEST_SOAP_ACTIONS } from './protocol.js';
+import { readSendAnswer, sealAttestation, sendAttestationRequest, type SealedAttestation } from './send-attestation.js';
+import { loadSendRecord, saveSendRecord } from './send-records.js';
+
+/**
+ * The `attest` command's work (PROTOCOL rule 1 and 6, §8.6): today's care only; the journal decides
+ * new / retry / refuse before any network call; the write-ahead intent (with the sealed request) is
+ * journaled before the call and the outcome after it. An unknown outcome is never settled by a new
+ * attestation: the next `attest` of the same consultation re-sends the same sealed content under
+ * the same InputReference with attemptNbr + 1.
+ */
+
+export interface EattestDependencies {
+  config: HostConfig;
+  stateDir: string;
+  log: Logger;
+  ehealth: EhealthServices;
+  /** The SSIN of the imported certificate (no network needed), or undefined when there is none. */
+  certificateSsin: string | undefined;
+  via: Executor['via'];
+  clock?: () => Date;
+}
+
+function providerName(provider: CareProvider): string {
+  return [provider.givenName, provider.surname].filter((part) => part !== undefined).join(' ').slice(0, 200);
+}
+
+/**
+ * Refuses an already attested consultation from the journal alone: the consultation key needs the
+ * provider's NIHII, which the STS token gives; before asking the STS, the NIHIIs this certificate
+ * holder already sent under are tried.
+ */
+async function refuseFromJournalAlone(recent: readonly JournalEntry[], attestation: Attestation, certificateSsin: string | undefined, now: Date): Promise<void> {
+  if (certificateSsin === undefined) return;
+  const nihiis = new Set(recent.flatMap((entry) => (isEntryOfKind(entry, 'send-intent') && entry.record.responsible.ssin === certificateSsin ? [entry.record.responsible.nihii11] : [])));
+  for (const nihii of nihiis) {
+    const decision = decideSend(recent, { consultationKey: await consultationKey(nihii, attestation), careDate: attestation.careDate }, now);
+    if (decision.action === 'refuse') throw refusalError(decision);
+  }
+}
+
+/** What to send for this attempt: the first attempt seals; a retry re-sends what the first sealed. */
+async function sealedFor(deps: EattestDependencies, go: SendGo, attestation: Attestation, key: string, jsis: boolean, provider: CareProvider, now: Date) {
+  if (go.action === 'retry') {
+    const stored = loadSendRecord(deps.stateDir, go.inputReference);
+    if (stored !== undefined && stored.consultationKey === key) return { sealed: stored.sealed, attestation: stored.attestation, jsis: stored.jsis };
+    deps.log.warn('eAttest retry without its send record: sealing the attestation again under the same reference', { inputReference: go.inputReference });
+  }
+  const sealed: SealedAttestation = await sealAttestation(deps.ehealth, attestation, { provider, inputReference: go.inputReference, now });
+  saveSendRecord(deps.stateDir, { inputReference: go.inputReference, consultationKey: key, attestation, jsis, sealed });
+  return { sealed, attestation, jsis };
+}
+
+export async function attestWithJournal(deps: EattestDependencies, proposed: Attestation, options: { jsis?: boolean | undefined } = {}): Promise<AttestOutcome> {
+  const clock = deps.clock ?? (() => new Date());
+  const attestation = withCollectingEntity(proposed, deps.config);
+  const today = brusselsDate(clock());
+  if (attestation.careDate !== today) throw new AppError('DATE_NOT_ALLOWED', 'eAttest takes only today’s care', { careDate: attestation.careDate, today });
+  const journal = new Journal({ stateDir: deps.stateDir, logger: deps.log, now: clock });
+  await journal.transaction(async (recent, now) => {
+    await refuseFromJournalAlone(recent, attestation, deps.certificateSsin, now);
+    return { records: [], value: undefined };
+  });
+
+  const token = await (await deps.ehealth.sts()).token();
+  const provider = careProviderOf(token);
+  const key = await consultationKey(provider.nihii11, attestation);
+  // Warm the ETK cache so that sealing under the journal lock needs no network.
+  await Promise.all([deps.ehealth.etkDepot.get(MYCARENET_ETK), deps.ehealth.etkDepot.get({ type: 'SSIN', value: provider.ssin })]);
+
+  let sent: { sealed: SealedAttestation; attestation: Attestation; jsis: boolean } | undefined;
+  const reservation = await reserveSend(journal, { consultationKey: key, careDate: attestation.careDate }, async (go): Promise<RecordOfKind<'send-intent'>> => {
+    sent = await sealedFor(deps, go, attestation, key, options.jsis ?? false, provider, clock());
+    return {
+      kind: 'send-intent',
+      consultationKey: key,
+      careDate: sent.attestation.careDate,
+      acts: sent.attestation.acts.map((act) => ({ code: act.code, quantity: act.quantity })),
+      inputReference: go.inputReference,
+      attemptNbr: go.attemptNbr,
+      environment: deps.config.environment,
+      responsible: { nihii11: provider.nihii11, ssin: provider.ssin, name: providerName(provider) },
+      executor: currentExecutor(deps.certificateSsin ?? provider.ssin, deps.via),
+      patientSsin: sent.attestation.patient.ssin,
+      request: Buffer.from(sent.sealed.sealed).toString('base64'),
+    };
+  });
+  if (!('intent' in reservation)) throw refusalError(reservation.decision);
+  if (sent === undefined) throw new AppError('INTERNAL', 'the intent was journaled without its request');
+  const { decision, intent } = reservation;
+  if (decision.action === 'retry') deps.log.info('eAttest retry of an unsettled send', { inputReference: decision.inputReference, attemptNbr: decision.attemptNbr });
+  return transmit(deps, journal, intent, { ...sent, provider, key, clock });
+}
+
+interface Transmission {
+  sealed: SealedAttestation;
+  attestation: Attestation;
+  jsis: boolean;
+  provider: CareProvider;
+  key: string;
+  clock: () => Date;
+}
+
+async function transmit(deps: EattestDependencies, journal: Journal, intent: EntryOfKind<'send-intent'>, transmission: Transmission): Promise<AttestOutcome> {
+  const { inputReference, attemptNbr } = intent.record;
+  const { provider, attestation, clock } = transmission;
+  const prepared = sendAttestationRequest(deps.config, transmission.sealed, { provider, inputReference, attemptNbr, patientSsin: attestation.patient.ssin, jsis: transmission.jsis, now: clock() });
+  // A retry is itself a disturbance the protocol wants on record (art. 3).
+  const retry = attemptNbr > 1 ? [disturbance('retry', `attempt ${attemptNbr} of ${inputReference}, after an attempt whose outcome stayed unknown`)] : [];
+  const call = await observedCall(deps.ehealth, { url: deps.ehealth.endpoints.eAttest, action: ATTEST_SOAP_ACTIONS.send, body: prepared.body }, retry);
+  const outcome = (result: RecordOfKind<'send-outcome'>['result'], disturbances: Disturbance[], response?: Uint8Array): Promise<JournalEntry> =>
+    journal.append({
+      kind: 'send-outcome',
+      result,
+      intentSeq: intent.seq,
+      inputReference,
+      attemptNbr,
+      ...(response !== undefined ? { response: Buffer.from(response).toString('base64') } : {}),
+      latencyMs: call.latencyMs,
+      disturbances,
+    });
+  const unsettled = (error: AppError) =>
+    new AppError(error.code, `${error.message}; the insurer may have received the attestation: sending it again retries it under the same reference`, {
+      outcome: 'unknown',
+      inputReference,
+      attemptNbr,
+    });
+
+  if (call.kind !== 'answered') {
+    const cause = call.kind === 'unknown' ? call.cause : 'interrupted';
+    await outcome({ status: 'unknown', cause, detail: call.error.message.slice(0, 500) }, call.disturbances);
+    throw unsettled(call.error);
+  }
+  let sealedAnswer: Uint8Array | undefined;
+  let answer;
+  try {
+    answer = await readSendAnswer(deps.ehealth, call.answer.document, { ...prepared, inputReference }, clock(), (sealed) => (sealedAnswer = sealed));
+  } catch (error) {
+    const appError = error instanceof AppError ? error : new AppError('MYCARENET_BAD_ANSWER', 'eAttest answer: unreadable');
+    const disturbances: Disturbance[] = [...call.disturbances, { at: journalTimestamp(clock()), kind: 'bad-answer', detail: appError.message.slice(0, 500) }];
+    await outcome({ status: 'unknown', cause: 'bad-answer', detail: appError.message.slice(0, 500) }, disturbances, sealedAnswer);
+    throw unsettled(appError);
+  }
+  const { verdict } = answer;
+  if (!verdict.accepted) {
+    await outcome({ status: 'refused', errors: verdict.refusals.map((refusal) => ({ code: refusal.code, ...(refusal.location !== undefined ? { xpath: refusal.location } : {}), ...(refusal.description !== undefined ? { meaning: refusal.description.slice(0, 500) } : {}) })) }, call.disturbances, sealedAnswer);
+    deps.log.info('eAttest refused', { inputReference, attemptNbr, codes: verdict.refusals.map((refusal) => refusal.code).join(','), elapsedMs: call.latencyMs });
+    return { outcome: 'refused', inputReference, attemptNbr, consultationKey: transmission.key, refusals: verdict.refusals };
+  }
+  const acknowledgementNumber = verdict.acknowledgementNumber;
+  if (acknowledgementNumber === undefined) throw new AppError('INTERNAL', 'an accepted send without a number');
+  await outcome({ status: 'acknowledged', acknowledgementNumber }, call.disturbances, sealedAnswer);
+  deps.log.info('eAttest acknowledged', { inputReference, attemptNbr, elapsedMs: call.latencyMs });
+  return {
+    outcome: 'acknowledged',
+    acknowledgementNumber,
+    ...(verdict.insurer !== undefined ? { insurer: verdict.insurer } : {}),
+    acknowledgedAt: clock().toISOString(),
+    inputReference,
+    attemptNbr,
+    consultationKey: transmission.key,
+    provider: { nihii11: provider.nihii11, ssin: provider.ssin, ...(provider.givenName !== undefined ? { givenName: provider.givenName } : {}), ...(provider.surname !== undefined ? { surname: provider.surname } : {}) },
+    attestation,
+  };
+}
+
+/**
+ * Every eAttest names the entity that collects the fee (error 100 without it): the attestation's
+ * own, else the practice's from the host configuration. Without either, nothing is sent.
+ */
+function withCollectingEntity(attestation: Attestation, config: HostConfig): Attestation {
+  if (attestation.collectingEntityCbe !== undefined) return attestation;
+  const cbe = config.practice?.collectingEntityCbe;
+  if (cbe === undefined) {
+    throw new AppError('HOST_MISCONFIGURED', 'the CBE number of the entity collecting the fees is not configured (practice.collectingEntityCbe in config.json)', { missing: 'practice.collectingEntityCbe' });
+  }
+  return { ...attestation, collectingEntityCbe: cbe };
+}

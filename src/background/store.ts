@@ -1,0 +1,94 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Insurability } from '../shared/domain/insurability.js';
+import type { AttestationRecord, AttestationStore } from './attestations.js';
+import type { AuditEntry, PatientDataStore } from './patient-data.js';
+
+/**
+ * The extension's IndexedDB: today's insurability per contact, the audit trail of every
+ * consultation, and a record per attestation sent (history, receipts, sends to settle). The host's journal stays the source of truth for transmissions of attestations;
+ * this store keeps what the UI needs and what the clinician did in it.
+ */
+
+interface CompanionDb extends DBSchema {
+  insurability: { key: string; value: { key: string; date: string; insurability: Insurability }; indexes: { byDate: string } };
+  audit: { key: number; value: AuditEntry; indexes: { byAt: string } };
+  attestations: { key: string; value: AttestationRecord; indexes: { byDate: string; byAcknowledgement: string } };
+}
+
+const DB_NAME = 'eattest-companion';
+const DB_VERSION = 1;
+/** The audit trail is kept for a year on this device; the host's journal keeps transmissions for good. */
+const AUDIT_RETENTION_DAYS = 366;
+
+export class CompanionStore implements PatientDataStore, AttestationStore {
+  private db: Promise<IDBPDatabase<CompanionDb>> | undefined;
+
+  private open(): Promise<IDBPDatabase<CompanionDb>> {
+    this.db ??= openDB<CompanionDb>(DB_NAME, DB_VERSION, {
+      upgrade(db) {
+        db.createObjectStore('insurability', { keyPath: 'key' }).createIndex('byDate', 'date');
+        db.createObjectStore('audit', { autoIncrement: true }).createIndex('byAt', 'at');
+        const attestations = db.createObjectStore('attestations', { keyPath: 'consultationKey' });
+        attestations.createIndex('byDate', 'careDate');
+        attestations.createIndex('byAcknowledgement', 'acknowledgementNumber');
+      },
+    });
+    return this.db;
+  }
+
+  async insurabilityFor(contactKey: string): Promise<Insurability | undefined> {
+    return (await (await this.open()).get('insurability', contactKey))?.insurability;
+  }
+
+  async keepInsurability(contactKey: string, insurability: Insurability, today: string): Promise<void> {
+    const db = await this.open();
+    const transaction = db.transaction('insurability', 'readwrite');
+    await transaction.store.put({ key: contactKey, date: today, insurability });
+    let stale = await transaction.store.index('byDate').openCursor(IDBKeyRange.upperBound(today, true));
+    while (stale !== null) {
+      await stale.delete();
+      stale = await stale.continue();
+    }
+    await transaction.done;
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    const db = await this.open();
+    const transaction = db.transaction('audit', 'readwrite');
+    await transaction.store.add(entry);
+    const horizon = new Date(Date.parse(entry.at) - AUDIT_RETENTION_DAYS * 86_400_000).toISOString();
+    let old = await transaction.store.index('byAt').openCursor(IDBKeyRange.upperBound(horizon, true));
+    while (old !== null) {
+      await old.delete();
+      old = await old.continue();
+    }
+    await transaction.done;
+  }
+
+  async record(consultationKey: string): Promise<AttestationRecord | undefined> {
+    return (await this.open()).get('attestations', consultationKey);
+  }
+
+  async putRecord(record: AttestationRecord): Promise<void> {
+    await (await this.open()).put('attestations', record);
+  }
+
+  async recordsOf(careDate: string): Promise<AttestationRecord[]> {
+    return (await this.open()).getAllFromIndex('attestations', 'byDate', careDate);
+  }
+
+  async recordByAcknowledgement(acknowledgementNumber: string): Promise<AttestationRecord | undefined> {
+    return (await this.open()).getFromIndex('attestations', 'byAcknowledgement', acknowledgementNumber);
+  }
+
+  async recentAudit(limit: number): Promise<AuditEntry[]> {
+    const db = await this.open();
+    const entries: AuditEntry[] = [];
+    let cursor = await db.transaction('audit').store.index('byAt').openCursor(null, 'prev');
+    while (cursor !== null && entries.length < limit) {
+      entries.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    return entries;
+  }
+}

@@ -1,0 +1,211 @@
+import { useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import type { Attestation } from '../shared/domain/attestation.js';
+import { brusselsDate } from '../shared/domain/calendar.js';
+import { formatCents } from '../shared/domain/money.js';
+import type { AttestOutcome, Refusal } from '../shared/domain/receipt.js';
+import { toErrorPayload, type ErrorPayload } from '../shared/errors.js';
+import { askBackground } from '../ui/background.js';
+import { ActsTable } from '../ui/ActsTable.js';
+import { ErrorNotice } from '../ui/ErrorNotice.js';
+import { t, type MessageKey } from '../ui/i18n.js';
+import { attestationFromDraft, type ActDraft, type Draft, type DraftProblem } from './draft.js';
+
+type Phase =
+  | { phase: 'editing'; problems: DraftProblem[] }
+  | { phase: 'confirming'; attestation: Attestation }
+  | { phase: 'sending'; attestation: Attestation }
+  | { phase: 'done'; outcome: AttestOutcome }
+  | { phase: 'failed'; attestation: Attestation; error: ErrorPayload };
+
+/** Refusal codes we explain in our words (PROTOCOL §8.5); others show the insurer's text. */
+const EXPLAINED_REFUSALS = new Set(['120', '169', '187', '191', '196', '238']);
+
+export function refusalText(refusal: Refusal): string {
+  return EXPLAINED_REFUSALS.has(refusal.code) ? t(`refusal_${refusal.code}` as MessageKey) : `${refusal.code}: ${refusal.description ?? ''}`;
+}
+
+export function openReceipt(consultationKey: string): void {
+  void browser.tabs.create({ url: browser.runtime.getURL(`src/receipt/index.html?key=${consultationKey}`) });
+}
+
+function ActRow({ act, onChange, onRemove }: { act: ActDraft; onChange: (act: ActDraft) => void; onRemove: () => void }) {
+  return (
+    <tr data-testid="draft-act">
+      <td>
+        <input aria-label={t('actCode')} data-field="code" value={act.code} maxLength={6} size={7} onInput={(event) => onChange({ ...act, code: event.currentTarget.value })} />
+      </td>
+      <td>
+        <input aria-label={t('actQuantity')} data-field="quantity" value={act.quantity} maxLength={2} size={2} onInput={(event) => onChange({ ...act, quantity: event.currentTarget.value })} />
+      </td>
+      <td>
+        <input aria-label={t('actAmountPaid')} data-field="amountPaid" value={act.amountPaid} maxLength={10} size={7} onInput={(event) => onChange({ ...act, amountPaid: event.currentTarget.value })} />
+      </td>
+      <td>
+        <button type="button" class="link" onClick={onRemove} aria-label={t('actRemove')}>
+          ×
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+/** Exactly what will be sent, before the clinician says so. */
+function ConfirmSummary({ attestation }: { attestation: Attestation }) {
+  const locale = t('languageCode');
+  return (
+    <div data-testid="confirm-summary">
+      <dl>
+        <dt>{t('patientName')}</dt>
+        <dd data-testid="confirm-patient">{`${attestation.patient.lastName}, ${attestation.patient.firstName}`}</dd>
+        <dt>{t('patientSsin')}</dt>
+        <dd data-testid="confirm-ssin">{attestation.patient.ssin}</dd>
+        <dt>{t('careDate')}</dt>
+        <dd>{attestation.careDate}</dd>
+      </dl>
+      <ActsTable attestation={attestation} rowTestId="confirm-act" />
+      <dl>
+        <dt>{t('totalPaid')}</dt>
+        <dd data-testid="confirm-total">{formatCents(attestation.patientPaidCents, locale)}</dd>
+        {attestation.supplementCents !== undefined && (
+          <>
+            <dt>{t('supplement')}</dt>
+            <dd>{formatCents(attestation.supplementCents, locale)}</dd>
+          </>
+        )}
+      </dl>
+    </div>
+  );
+}
+
+/**
+ * Compose, confirm, send: the draft is edited, then shown exactly as it will be sent, and only the
+ * clinician's click on "Send" sends it. The acknowledgement number is shown large on the same screen.
+ */
+export function AttestationView({ draft, tabId, onDraftChange, onSent }: { draft: Draft; tabId?: number | undefined; onDraftChange: (draft: Draft) => void; onSent: () => void }) {
+  const [state, setState] = useState<Phase>({ phase: 'editing', problems: [] });
+  const today = brusselsDate(new Date());
+
+  const review = () => {
+    const result = attestationFromDraft(draft, today);
+    setState('attestation' in result ? { phase: 'confirming', attestation: result.attestation } : { phase: 'editing', problems: result.problems });
+  };
+  const send = (attestation: Attestation) => {
+    setState({ phase: 'sending', attestation });
+    askBackground({ type: 'attestation.send', attestation, ...(tabId !== undefined ? { tabId } : {}) })
+      .then((outcome) => {
+        setState({ phase: 'done', outcome });
+        onSent();
+      })
+      .catch((error: unknown) => {
+        setState({ phase: 'failed', attestation, error: toErrorPayload(error) });
+        onSent();
+      });
+  };
+
+  if (state.phase === 'done') {
+    const { outcome } = state;
+    if (outcome.outcome === 'acknowledged') {
+      return (
+        <section data-testid="attestation-result" data-outcome="acknowledged">
+          <p class="ok">{t('acknowledged')}</p>
+          <p class="ack-number" data-testid="ack-number">
+            {outcome.acknowledgementNumber}
+          </p>
+          <button type="button" data-testid="print-receipt" onClick={() => openReceipt(outcome.consultationKey)}>
+            {t('printReceipt')}
+          </button>
+        </section>
+      );
+    }
+    return (
+      <section data-testid="attestation-result" data-outcome="refused">
+        <div class="banner banner-stop">
+          <strong>{t('refused')}</strong>
+          <ul>
+            {outcome.refusals.map((refusal, index) => (
+              <li key={index} data-code={refusal.code}>
+                {refusalText(refusal)}
+              </li>
+            ))}
+          </ul>
+          <p>{t('refusedNext')}</p>
+        </div>
+      </section>
+    );
+  }
+
+  if (state.phase === 'confirming' || state.phase === 'sending' || state.phase === 'failed') {
+    return (
+      <section data-testid="attestation-confirm">
+        <h2>{t('confirmTitle')}</h2>
+        <ConfirmSummary attestation={state.attestation} />
+        {state.phase === 'failed' && <ErrorNotice error={state.error} />}
+        <div class="row">
+          <button type="button" data-testid="send-attestation" class="primary" disabled={state.phase === 'sending'} onClick={() => send(state.attestation)}>
+            {state.phase === 'sending' ? t('sending') : state.phase === 'failed' ? t('sendAgain') : t('sendAttestation')}
+          </button>
+          <button type="button" disabled={state.phase === 'sending'} onClick={() => setState({ phase: 'editing', problems: [] })}>
+            {t('edit')}
+          </button>
+        </div>
+      </section>
+    );
+  }
+
+  const update = (patch: Partial<Draft>) => onDraftChange({ ...draft, ...patch });
+  return (
+    <section data-testid="attestation-draft">
+      <h2>{t('attestationTitle')}</h2>
+      <div class="row">
+        <label>
+          {t('patientLastName')}
+          <input data-testid="draft-last-name" value={draft.lastName} maxLength={100} onInput={(event) => update({ lastName: event.currentTarget.value })} />
+        </label>
+        <label>
+          {t('patientFirstName')}
+          <input data-testid="draft-first-name" value={draft.firstName} maxLength={100} onInput={(event) => update({ firstName: event.currentTarget.value })} />
+        </label>
+      </div>
+      <table>
+        <thead>
+          <tr>
+            <th>{t('actCode')}</th>
+            <th>{t('actQuantity')}</th>
+            <th>{t('actAmountPaid')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {draft.acts.map((act, index) => (
+            <ActRow
+              key={index}
+              act={act}
+              onChange={(changed) => update({ acts: draft.acts.map((other, at) => (at === index ? changed : other)) })}
+              onRemove={() => update({ acts: draft.acts.filter((_, at) => at !== index) })}
+            />
+          ))}
+        </tbody>
+      </table>
+      <div class="row">
+        <button type="button" class="link" onClick={() => update({ acts: [...draft.acts, { code: '', quantity: '1', amountPaid: '' }] })}>
+          {t('actAdd')}
+        </button>
+        <label>
+          {t('supplement')}
+          <input value={draft.supplement} maxLength={10} size={7} onInput={(event) => update({ supplement: event.currentTarget.value })} />
+        </label>
+      </div>
+      {state.problems.length > 0 && (
+        <ul class="field-problem" data-testid="draft-problems">
+          {state.problems.map((problem) => (
+            <li key={problem}>{t(problem)}</li>
+          ))}
+        </ul>
+      )}
+      <button type="button" data-testid="review-attestation" onClick={review}>
+        {t('reviewAttestation')}
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,138 @@
+import { useEffect, useState } from 'preact/hooks';
+import {
+  ACT_FIELDS,
+  correctField,
+  proposalProblems,
+  type ActFieldKey,
+  type ConsultationProposal,
+  type Field,
+  type FieldPath,
+} from '../shared/domain/consultation.js';
+import { ErrorNotice } from '../ui/ErrorNotice.js';
+import { t, type MessageKey } from '../ui/i18n.js';
+import { useCurrentProposal } from './current-proposal.js';
+
+/** Act columns shown: the ones any act of this proposal has a value or a problem for, and the required ones. */
+function actColumns(proposal: ConsultationProposal): ActFieldKey[] {
+  return (Object.keys(ACT_FIELDS) as ActFieldKey[]).filter(
+    (key) => ACT_FIELDS[key].required || proposal.acts.some((act) => act[key].raw !== null || act[key].problem !== null),
+  );
+}
+
+function pathName(path: FieldPath): string {
+  return path.part === 'act' ? `act.${path.index}.${path.field}` : `${path.part}.${path.field}`;
+}
+
+function FieldInput({ field, path, label, onCorrect }: { field: Field<unknown>; path: FieldPath; label: string; onCorrect: (path: FieldPath, text: string) => void }) {
+  const name = pathName(path);
+  return (
+    <>
+      <input
+        aria-label={label}
+        data-field={name}
+        data-problem={field.problem ?? undefined}
+        aria-invalid={field.problem !== null}
+        value={field.raw ?? ''}
+        maxLength={200}
+        onChange={(event) => onCorrect(path, event.currentTarget.value)}
+      />
+      {field.problem !== null && <span class="field-problem">{t(`problem_${field.problem}` as MessageKey)}</span>}
+      {field.corrected && <span class="muted"> ({t('proposalCorrected')})</span>}
+    </>
+  );
+}
+
+export interface ProposalViewProps {
+  proposal: ConsultationProposal;
+  /** The clinician's corrections produce a new proposal value (same id, corrected fields marked). */
+  onCorrect: (proposal: ConsultationProposal) => void;
+  newerAvailable: boolean;
+  onShowNewer: () => void;
+}
+
+/** The consultation as read from the EHR, each field with its problem, every field correctable. */
+export function ProposalView({ proposal, onCorrect, newerAvailable, onShowNewer }: ProposalViewProps) {
+  const correct = (path: FieldPath, text: string) => onCorrect(correctField(proposal, path, text));
+  const problems = proposalProblems(proposal);
+  const columns = actColumns(proposal);
+  const patientFields = ['ssin', 'familyName', 'firstName', 'birthDate'] as const;
+  const consultationFields = ['date', 'providerHint'] as const;
+  return (
+    <section data-testid="proposal" data-proposal-id={proposal.id}>
+      <h2>{t('proposalTitle')}</h2>
+      <p class="muted">{t('proposalSource', proposal.origin)}</p>
+      {newerAvailable && (
+        <div class="banner banner-warn" role="status" data-testid="proposal-newer">
+          <p>{t('proposalChanged')}</p>
+          <button type="button" onClick={onShowNewer}>{t('proposalShowNew')}</button>
+        </div>
+      )}
+      <p class={problems.length > 0 ? 'field-problem' : 'ok'} data-testid="proposal-summary" data-problems={problems.length}>
+        {problems.length > 0 ? t('proposalToCheck', String(problems.length)) : t('proposalComplete')}
+      </p>
+      {problems.some((problem) => problem.problem === 'noActs') && <p class="field-problem">{t('problem_noActs')}</p>}
+      <div class="row">
+        {patientFields.map((field) => (
+          <label key={field}>
+            {t(`field_${field}`)}
+            <FieldInput field={proposal.patient[field]} path={{ part: 'patient', field }} label={t(`field_${field}`)} onCorrect={correct} />
+          </label>
+        ))}
+        {consultationFields.map((field) => (
+          <label key={field}>
+            {t(`field_${field}`)}
+            <FieldInput field={proposal.consultation[field]} path={{ part: 'consultation', field }} label={t(`field_${field}`)} onCorrect={correct} />
+          </label>
+        ))}
+      </div>
+      {proposal.acts.length > 0 && (
+        <table data-testid="proposal-acts">
+          <caption class="muted">{t('proposalActs')}</caption>
+          <thead>
+            <tr>{columns.map((key) => <th key={key}>{t(`field_${key}`)}</th>)}</tr>
+          </thead>
+          <tbody>
+            {proposal.acts.map((act, index) => (
+              <tr key={index}>
+                {columns.map((key) => (
+                  <td key={key}>
+                    <FieldInput field={act[key]} path={{ part: 'act', index, field: key }} label={t(`field_${key}`)} onCorrect={correct} />
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/**
+ * The popup's proposal block: loads the tab's proposal, keeps the clinician's corrections, and hands
+ * every version up (`onProposal`) for the attestation form.
+ */
+export function ProposalPanel({ onProposal }: { onProposal?: (proposal: ConsultationProposal) => void }) {
+  const { state, reload } = useCurrentProposal();
+  const [shown, setShown] = useState<ConsultationProposal | null>(null);
+  useEffect(() => {
+    if (state.phase !== 'done') return;
+    setShown(state.proposal);
+    if (state.proposal !== null) onProposal?.(state.proposal);
+  }, [state.phase === 'done' ? state.proposal : undefined]);
+
+  if (state.phase === 'loading') return null;
+  if (state.phase === 'failed') return <ErrorNotice error={state.error} />;
+  if (shown === null) return <p class="muted" data-testid="proposal-none">{t('proposalNone')}</p>;
+  return (
+    <ProposalView
+      proposal={shown}
+      newerAvailable={state.newerAvailable}
+      onShowNewer={reload}
+      onCorrect={(corrected) => {
+        setShown(corrected);
+        onProposal?.(corrected);
+      }}
+    />
+  );
+}

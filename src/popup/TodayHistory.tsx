@@ -1,0 +1,100 @@
+import { useEffect, useState } from 'preact/hooks';
+import { CANCEL_REASON_MEANING_KEYS, CANCEL_REASONS, type CancelReason } from '../shared/domain/attestation.js';
+import type { AttestationRecord } from '../shared/domain/receipt.js';
+import { toErrorPayload, type ErrorPayload } from '../shared/errors.js';
+import { askBackground } from '../ui/background.js';
+import { ErrorNotice } from '../ui/ErrorNotice.js';
+import { t, type MessageKey } from '../ui/i18n.js';
+import { openReceipt, refusalText } from './AttestationView.js';
+
+function CancelForm({ record, onDone }: { record: AttestationRecord; onDone: () => void }) {
+  const [reason, setReason] = useState<CancelReason | ''>('');
+  const [error, setError] = useState<ErrorPayload | undefined>();
+  const [busy, setBusy] = useState(false);
+  const acknowledgementNumber = record.acknowledgementNumber;
+  if (acknowledgementNumber === undefined) return null;
+  const cancel = () => {
+    if (reason === '') return;
+    setBusy(true);
+    askBackground({ type: 'attestation.cancel', acknowledgementNumber, patientSsin: record.attestation.patient.ssin, reason })
+      .then((outcome) => {
+        setBusy(false);
+        if (outcome.outcome === 'refused') setError({ code: 'MYCARENET_REFUSED', message: outcome.refusals.map(refusalText).join('; ') });
+        onDone();
+      })
+      .catch((failure: unknown) => {
+        setBusy(false);
+        setError(toErrorPayload(failure));
+      });
+  };
+  return (
+    <div class="cancel-form" data-testid="cancel-form">
+      <label>
+        {t('cancelReason')}
+        <select data-testid="cancel-reason" value={reason} onChange={(event) => setReason(event.currentTarget.value as CancelReason | '')}>
+          <option value="">—</option>
+          {CANCEL_REASONS.map((code) => (
+            <option key={code} value={code}>{`${code} — ${t(CANCEL_REASON_MEANING_KEYS[code] as MessageKey)}`}</option>
+          ))}
+        </select>
+      </label>
+      <button type="button" data-testid="confirm-cancel" disabled={reason === '' || busy} onClick={cancel}>
+        {t('cancelAttestation')}
+      </button>
+      {error !== undefined && <ErrorNotice error={error} />}
+    </div>
+  );
+}
+
+/** Today's eAttests with their numbers and status, settled against the host's journal. */
+export function TodayHistory({ refreshToken }: { refreshToken: number }) {
+  const [records, setRecords] = useState<AttestationRecord[] | undefined>();
+  const [error, setError] = useState<ErrorPayload | undefined>();
+  const [cancelling, setCancelling] = useState<string | undefined>();
+  const load = () => {
+    askBackground({ type: 'attestation.today' })
+      .then(({ records: today }) => {
+        setRecords(today);
+        setError(undefined);
+      })
+      .catch((failure: unknown) => setError(toErrorPayload(failure)));
+  };
+  useEffect(load, [refreshToken]);
+
+  return (
+    <section data-testid="history">
+      <h2>{t('historyTitle')}</h2>
+      {error !== undefined && <ErrorNotice error={error} />}
+      {records?.length === 0 && <p class="muted">{t('historyEmpty')}</p>}
+      <ul class="history">
+        {records?.map((record) => (
+          <li key={record.consultationKey} data-testid="history-entry" data-status={record.status}>
+            <span>{`${record.attestation.patient.lastName} ${record.attestation.patient.firstName}`}</span>{' '}
+            <span class={`status status-${record.status}`}>{t(`status_${record.status}` as MessageKey)}</span>{' '}
+            {record.acknowledgementNumber !== undefined && <code data-testid="history-ack">{record.acknowledgementNumber}</code>}
+            {record.status === 'acknowledged' && (
+              <>
+                {' '}
+                <button type="button" class="link" onClick={() => openReceipt(record.consultationKey)}>
+                  {t('printReceipt')}
+                </button>{' '}
+                <button type="button" class="link" data-testid="start-cancel" onClick={() => setCancelling(record.consultationKey)}>
+                  {t('cancelAttestation')}
+                </button>
+              </>
+            )}
+            {cancelling === record.consultationKey && (
+              <CancelForm
+                record={record}
+                onDone={() => {
+                  setCancelling(undefined);
+                  load();
+                }}
+              />
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * Days of care are Belgian calendar days: "today" is today in Europe/Brussels, whatever the
+ * clinician's machine clock zone, so that a consultation at 00:30 belongs to the right day.
+ * Timestamps carry the Belgian wall clock with its offset, across summer-time changes.
+ */
+
+/** The Belgian calendar day of an instant, as YYYY-MM-DD. */
+export function brusselsDate(instant: Date): string {
+  const clock = brusselsClockReading(instant);
+  return `${clock.year}-${clock.month}-${clock.day}`;
+}
+
+const brusselsClock = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Brussels',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+export interface BrusselsClockReading {
+  year: string;
+  month: string;
+  day: string;
+  hour: string;
+  minute: string;
+  second: string;
+  millisecond: string;
+  /** Minutes east of UTC (60 in winter, 120 in summer). */
+  offsetMinutes: number;
+}
+
+/** The Belgian wall clock of an instant, to the millisecond, with its offset from UTC. */
+export function brusselsClockReading(instant: Date): BrusselsClockReading {
+  const parts = Object.fromEntries(brusselsClock.formatToParts(instant).map((part) => [part.type, part.value]));
+  const field = (name: string): string => {
+    const value = parts[name];
+    if (value === undefined) throw new Error(`Intl gave no ${name}`);
+    return value;
+  };
+  const reading = {
+    year: field('year'),
+    month: field('month'),
+    day: field('day'),
+    hour: field('hour'),
+    minute: field('minute'),
+    second: field('second'),
+    millisecond: String(instant.getUTCMilliseconds()).padStart(3, '0'),
+  };
+  const wallClockAsUtc = Date.UTC(Number(reading.year), Number(reading.month) - 1, Number(reading.day), Number(reading.hour), Number(reading.minute), Number(reading.second));
+  const wholeSeconds = Math.floor(instant.getTime() / 1000) * 1000;
+  return { ...reading, offsetMinutes: Math.round((wallClockAsUtc - wholeSeconds) / 60_000) };
+}
+

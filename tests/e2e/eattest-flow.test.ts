@@ -1,0 +1,116 @@
+import { rmSync } from 'node:fs';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEhrServer, type EhrServer } from '../../demo/ehr-server.js';
+import { ensureTestPki, type TestPki } from '../../simulator/pki/test-pki.js';
+import { startSimulator, type Simulator } from '../../simulator/src/server.js';
+import { launchWithExtension, type ExtensionBrowser } from '../support/chromium.js';
+import { clickInPageButton, contentScriptRegistered, waitForPopup } from '../support/content-e2e.js';
+import { extensionWithGrantedOrigins } from '../support/granted-extension.js';
+import { provisionHostState } from '../support/provisioning.js';
+import { simulatorAttestations } from '../support/simulator-control.js';
+
+/**
+ * The whole flow in Chromium with the real host and the simulator: a demo EHR page, the in-page
+ * button, the popup with the patient's insurability, the confirm screen, the acknowledgement
+ * number, the supporting document, the number written back into the EHR, and the same
+ * consultation refused a second time (one attestation at the simulator).
+ */
+
+const ACK_FORM = /^\d{3}-1-\d{6}-\d{7}-\d{2}$/;
+let pki: TestPki;
+let simulator: Simulator;
+let ehr: EhrServer;
+let stateDir: string;
+let granted: { dir: string; remove(): void };
+let session: ExtensionBrowser;
+
+beforeAll(async () => {
+  pki = await ensureTestPki();
+  simulator = await startSimulator({ pki });
+  ehr = await startEhrServer();
+  stateDir = provisionHostState({ pki, clinician: pki.clinicians.doctorRsa, simulatorUrl: simulator.url });
+  granted = extensionWithGrantedOrigins(['http://127.0.0.1/*']);
+  session = await launchWithExtension({ installHost: true, stateDir, extensionDir: granted.dir });
+  await contentScriptRegistered(session);
+}, 120_000);
+afterAll(async () => {
+  await session.close();
+  granted.remove();
+  await ehr.close();
+  await simulator.close();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+function attestationsAtSimulator(): Promise<unknown[]> {
+  return simulatorAttestations(simulator.url, pki.caCert);
+}
+
+async function openPopupFromEhr(page: Page): Promise<Page> {
+  await page.waitForSelector('.act[data-code]', { timeout: 20_000 });
+  await clickInPageButton(page);
+  const popup = await waitForPopup(session);
+  await popup.waitForSelector('[data-testid="insurability-card"]', { timeout: 20_000 });
+  return popup;
+}
+
+describe('from the EHR page to the acknowledgement number (Chromium, real host, simulator)', () => {
+  it('sends once, shows the number, prints the receipt, writes it back, and refuses the same consultation again', async () => {
+    const page = await session.browser.newPage();
+    await page.goto(`${ehr.origin}/medispa/patients/p1`);
+    const popup = await openPopupFromEhr(page);
+    expect(await popup.$eval('[data-testid="route-banner"]', (element) => element.getAttribute('data-route'))).toBe('eattest');
+
+    await popup.click('[data-testid="review-attestation"]');
+    await popup.waitForSelector('[data-testid="confirm-summary"]');
+    expect(await popup.$eval('[data-testid="confirm-ssin"]', (element) => element.textContent)).toBe('85041213359');
+    expect(await popup.$$eval('[data-testid="confirm-act"]', (rows) => rows.map((row) => row.firstElementChild?.textContent))).toEqual(['101076']);
+    await popup.click('[data-testid="send-attestation"]');
+    const ackElement = await popup.waitForSelector('[data-testid="ack-number"]', { timeout: 30_000 });
+    const ack = (await ackElement?.evaluate((element) => element.textContent)) ?? '';
+    expect(ack).toMatch(ACK_FORM);
+
+    // The history of today, and the number written back into the EHR's field.
+    await popup.waitForSelector('[data-testid="history-entry"][data-status="acknowledged"]', { timeout: 10_000 });
+    await page.waitForFunction((number) => document.querySelector<HTMLInputElement>('input[name="eattest-ack"]')?.value === number, { timeout: 10_000 }, ack);
+
+    // The supporting document, in its own extension page.
+    const before = new Set(session.browser.targets());
+    await popup.click('[data-testid="print-receipt"]');
+    const receiptTarget = await session.browser.waitForTarget((target) => !before.has(target) && target.url().includes('/src/receipt/index.html'), { timeout: 10_000 });
+    const receipt = await receiptTarget.asPage();
+    await receipt.waitForSelector('[data-testid="receipt"]', { timeout: 10_000 });
+    expect(await receipt.$eval('[data-testid="receipt-ack"]', (element) => element.textContent)).toBe(ack);
+    expect(await receipt.$eval('[data-testid="receipt-patient"]', (element) => element.textContent)).toContain('85041213359');
+    expect(Number(await receipt.$eval('[data-testid="barcode"]', (element) => element.getAttribute('data-modules')))).toBe((ack.length + 3) * 11 + 2);
+    expect(await receipt.$eval('[data-testid="receipt-total"]', (element) => element.textContent)).toMatch(/30/);
+    await receipt.close();
+    // Opening the receipt's tab takes the focus, which closes a real toolbar popup on its own.
+    if (!popup.isClosed()) await popup.close().catch(() => undefined);
+
+    // The same consultation again: refused before anything is sent; still one attestation.
+    const again = await openPopupFromEhr(page);
+    await again.click('[data-testid="review-attestation"]');
+    await again.waitForSelector('[data-testid="send-attestation"]');
+    await again.click('[data-testid="send-attestation"]');
+    const refusal = await again.waitForSelector('[data-testid="attestation-confirm"] [data-error-code]', { timeout: 20_000 });
+    expect(await refusal?.evaluate((element) => element.getAttribute('data-error-code'))).toBe('ALREADY_ATTESTED');
+    expect(await attestationsAtSimulator()).toHaveLength(1);
+    await again.close();
+    await page.close();
+  });
+
+  it('shows the insurer’s refusal for a patient of a medical house, in the clinician’s words', async () => {
+    const page = await session.browser.newPage();
+    await page.goto(`${ehr.origin}/medispa/patients/p2`);
+    const popup = await openPopupFromEhr(page);
+    expect(await popup.$eval('[data-testid="route-banner"]', (element) => element.getAttribute('data-reason'))).toBe('medicalHouse');
+    await popup.click('[data-testid="review-attestation"]');
+    await popup.waitForSelector('[data-testid="send-attestation"]');
+    await popup.click('[data-testid="send-attestation"]');
+    await popup.waitForSelector('[data-testid="attestation-result"][data-outcome="refused"]', { timeout: 30_000 });
+    expect(await popup.$$eval('[data-testid="attestation-result"] li', (items) => items.map((item) => item.getAttribute('data-code')))).toContain('169');
+    await popup.close();
+    await page.close();
+  });
+});

@@ -1,0 +1,125 @@
+import { TargetType, type Page, type Target, type WebWorker } from 'puppeteer-core';
+import { startEhrServer, type EhrServer } from '../../demo/ehr-server.js';
+import { extensionId, launchWithExtension, type ExtensionBrowser } from './chromium.js';
+import { extensionWithGrantedOrigins } from './granted-extension.js';
+
+/** The content-script bench: the demo EHR server, and Chromium with the extension granted on the loopback. */
+export interface ContentBench {
+  ehr: EhrServer;
+  session: ExtensionBrowser;
+  worker: WebWorker;
+  close(): Promise<void>;
+}
+
+export const POPUP_URL_PREFIX = `chrome-extension://${extensionId}/src/popup/index.html`;
+const BUTTON = 'eattest-companion-button';
+
+export async function startContentBench(): Promise<ContentBench> {
+  const ehr = await startEhrServer();
+  const granted = extensionWithGrantedOrigins(['http://127.0.0.1/*']);
+  const session = await launchWithExtension({ installHost: false, extensionDir: granted.dir });
+  const worker = await contentScriptRegistered(session);
+  return {
+    ehr,
+    session,
+    worker,
+    async close() {
+      await session.close();
+      granted.remove();
+      await ehr.close();
+    },
+  };
+}
+
+/** The extension's service worker, once the content script is registered for the granted origins. */
+export async function contentScriptRegistered(session: ExtensionBrowser): Promise<WebWorker> {
+  const target = await session.browser.waitForTarget((candidate) => candidate.type() === TargetType.SERVICE_WORKER && candidate.url().startsWith(`chrome-extension://${extensionId}/`));
+  const worker = await target.worker();
+  if (worker === null) throw new Error('no service worker');
+  // The extension APIs appear once the worker has started, and the content script once it is registered.
+  for (let attempt = 0; attempt < 100 && !(await worker.evaluate(() => typeof chrome !== 'undefined')); attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await worker.evaluate(async () => {
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      if ((await chrome.scripting.getRegisteredContentScripts()).length > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('the content script was never registered');
+  });
+  return worker;
+}
+
+/** Waits for the in-page button and clicks it like a person: a trusted click at its place on screen. */
+export async function clickInPageButton(page: Page): Promise<void> {
+  const host = await page.waitForSelector(BUTTON, { visible: true, timeout: 10_000 });
+  if (host === null) throw new Error('no in-page button');
+  const box = await host.boundingBox();
+  if (box === null) throw new Error('the in-page button is not visible');
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+}
+
+export function isPopupTarget(target: Target): boolean {
+  return target.url().startsWith(POPUP_URL_PREFIX);
+}
+
+/** The popup the button opened (the toolbar popup, or the extension window on popup.html?tab=). */
+export async function waitForPopup(session: ExtensionBrowser, timeout = 10_000): Promise<Page> {
+  const target = await session.browser.waitForTarget(isPopupTarget, { timeout });
+  const page = await target.asPage();
+  await page.waitForSelector('[data-testid="proposal"], [data-testid="proposal-none"]', { timeout });
+  return page;
+}
+
+/** Whether a popup opens within the time given (for the cases where none must). */
+export async function popupOpensWithin(session: ExtensionBrowser, ms: number): Promise<boolean> {
+  try {
+    await session.browser.waitForTarget(isPopupTarget, { timeout: ms });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface SeenProposal {
+  id: string;
+  ssin: string | null;
+  codes: (string | null)[];
+  amounts: (number | null)[];
+}
+
+/** Starts recording, in the service worker, every proposal stored for any tab (session storage changes). */
+export async function recordProposals(worker: WebWorker): Promise<void> {
+  await worker.evaluate(() => {
+    const seen: unknown[] = [];
+    (globalThis as Record<string, unknown>)['__seenProposals'] = seen;
+    chrome.storage.session.onChanged.addListener((changes) => {
+      for (const [key, change] of Object.entries(changes)) {
+        if (key.startsWith('proposal:') && change.newValue !== undefined) seen.push((change.newValue as { proposal: unknown }).proposal);
+      }
+    });
+  });
+}
+
+export async function seenProposals(worker: WebWorker): Promise<SeenProposal[]> {
+  return worker.evaluate(() => {
+    type Stored = { id: string; patient: { ssin: { value: string | null } }; acts: { code: { value: string | null }; amountPaid: { value: number | null } }[] };
+    const seen = ((globalThis as Record<string, unknown>)['__seenProposals'] ?? []) as Stored[];
+    return seen.map((proposal) => ({
+      id: proposal.id,
+      ssin: proposal.patient.ssin.value,
+      codes: proposal.acts.map((act) => act.code.value),
+      amounts: proposal.acts.map((act) => act.amountPaid.value),
+    }));
+  });
+}
+
+/** The SSIN of every tab's stored proposal, straight from session storage. */
+export async function storedProposalSsins(worker: WebWorker): Promise<(string | null)[]> {
+  return worker.evaluate(async () => {
+    const all = await chrome.storage.session.get(null);
+    return Object.entries(all)
+      .filter(([key]) => key.startsWith('proposal:'))
+      .map(([, value]) => (value as { proposal: { patient: { ssin: { value: string | null } } } }).proposal.patient.ssin.value);
+  });
+}

@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { get } from 'node:https';
+
+/** GET on the simulator's control endpoint, trusting its test CA; the parsed JSON. */
+export function simulatorControl(simulatorUrl: string, caFile: string, path: 'attestations' | 'stats'): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    get(`${simulatorUrl}/__control/${path}`, { ca: readFileSync(caFile, 'utf8') }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      });
+    }).on('error', reject);
+  });
+}
+
+export async function simulatorAttestations(simulatorUrl: string, caFile: string): Promise<unknown[]> {
+  const body = (await simulatorControl(simulatorUrl, caFile, 'attestations')) as { attestations: unknown[] };
+  return body.attestations;
+}
