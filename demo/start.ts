@@ -106,22 +106,23 @@ if (headless) {
     const popup = await popupTarget.asPage();
     const summary = await popup.waitForSelector('[data-testid="proposal-summary"]', { timeout: 20_000 });
     step(`popup on the proposal: ${(await summary?.evaluate((element) => element.textContent)) ?? ''}`);
-    await popup.setViewport({ width: 460, height: 900 });
+    // A toolbar popup is at most 600 px high; the screenshots show what the clinician sees.
+    await popup.setViewport({ width: 460, height: 600 });
     await popup.waitForSelector('[data-testid="insurability-card"], [data-testid="insurability-error"]', { timeout: 30_000 });
     const proposalFile = join(screenshots, 'popup-proposal.png');
-    await popup.screenshot({ path: proposalFile, fullPage: true });
+    await popup.screenshot({ path: proposalFile });
     step(`insurability and proposal: ${proposalFile}`);
     // The clinician reviews exactly what will be sent, then sends it.
     await popup.click('[data-testid="review-attestation"]');
     await popup.waitForSelector('[data-testid="confirm-summary"]', { timeout: 10_000 });
     const confirmFile = join(screenshots, 'popup-confirm.png');
-    await popup.screenshot({ path: confirmFile, fullPage: true });
+    await popup.screenshot({ path: confirmFile });
     step(`confirm screen: ${confirmFile}`);
     await popup.click('[data-testid="send-attestation"]');
     const result = await popup.waitForSelector('[data-testid="ack-number"], [data-testid="attestation-result"], [data-testid="attestation-confirm"] [data-error-code]', { timeout: 60_000 });
     const ack = await popup.$eval('[data-testid="ack-number"]', (element) => element.textContent).catch(() => undefined);
     const ackFile = join(screenshots, 'popup-acknowledged.png');
-    await popup.screenshot({ path: ackFile, fullPage: true });
+    await popup.screenshot({ path: ackFile });
     if (ack === undefined) {
       step(`not acknowledged: ${(await result?.evaluate((element) => (element as HTMLElement).innerText)) ?? ''} (${ackFile})`);
     } else {

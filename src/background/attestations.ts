@@ -85,6 +85,17 @@ export class Attestations {
     return (await this.store.recordsOf(today)).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
 
+  /**
+   * When the worker starts: if a send of today was left without an outcome (the worker or the host
+   * stopped while it ran), settle it from the journal now rather than when the popup next opens.
+   * Nothing to settle, nothing asked: the host is not started for nothing.
+   */
+  async settleLeftovers(): Promise<void> {
+    const today = brusselsDate(this.now());
+    const records = await this.store.recordsOf(today);
+    if (records.some((record) => record.status === 'pending' || record.status === 'unknown')) await this.reconcile(today);
+  }
+
   /** Brings the records of a day in line with the host's journal, which is the truth. */
   async reconcile(date: string): Promise<void> {
     const records = await this.store.recordsOf(date);

@@ -24,6 +24,7 @@ const store = new CompanionStore();
 const hostRequest: HostRequest = (command, params) => host.request(command, params);
 const patientData = new PatientData(hostRequest, store);
 const attestations = new Attestations(hostRequest, store, (ssin) => patientData.cachedInsurerOf(ssin));
+attestations.settleLeftovers().catch((error: unknown) => console.warn('[eattest] could not settle earlier sends', error));
 
 // EHR consultation proposals, one per tab, kept across worker restarts in session storage.
 const proposals = new ProposalStore({

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { Attestation } from '../shared/domain/attestation.js';
 import { brusselsDate } from '../shared/domain/calendar.js';
@@ -85,6 +85,11 @@ function ConfirmSummary({ attestation }: { attestation: Attestation }) {
 export function AttestationView({ draft, tabId, onDraftChange, onSent }: { draft: Draft; tabId?: number | undefined; onDraftChange: (draft: Draft) => void; onSent: () => void }) {
   const [state, setState] = useState<Phase>({ phase: 'editing', problems: [] });
   const today = brusselsDate(new Date());
+  // The popup is short: what the clinician must read now (what will be sent, the number) is brought into view.
+  const focus = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (state.phase !== 'editing') focus.current?.scrollIntoView({ block: 'start' });
+  }, [state.phase]);
 
   const review = () => {
     const result = attestationFromDraft(draft, today);
@@ -107,7 +112,7 @@ export function AttestationView({ draft, tabId, onDraftChange, onSent }: { draft
     const { outcome } = state;
     if (outcome.outcome === 'acknowledged') {
       return (
-        <section data-testid="attestation-result" data-outcome="acknowledged">
+        <section data-testid="attestation-result" data-outcome="acknowledged" ref={focus}>
           <p class="ok">{t('acknowledged')}</p>
           <p class="ack-number" data-testid="ack-number">
             {outcome.acknowledgementNumber}
@@ -119,7 +124,7 @@ export function AttestationView({ draft, tabId, onDraftChange, onSent }: { draft
       );
     }
     return (
-      <section data-testid="attestation-result" data-outcome="refused">
+      <section data-testid="attestation-result" data-outcome="refused" ref={focus}>
         <div class="banner banner-stop">
           <strong>{t('refused')}</strong>
           <ul>
@@ -137,7 +142,7 @@ export function AttestationView({ draft, tabId, onDraftChange, onSent }: { draft
 
   if (state.phase === 'confirming' || state.phase === 'sending' || state.phase === 'failed') {
     return (
-      <section data-testid="attestation-confirm">
+      <section data-testid="attestation-confirm" ref={focus}>
         <h2>{t('confirmTitle')}</h2>
         <ConfirmSummary attestation={state.attestation} />
         {state.phase === 'failed' && <ErrorNotice error={state.error} />}

@@ -46,8 +46,9 @@ function attestationsAtSimulator(): Promise<unknown[]> {
   return simulatorAttestations(simulator.url, pki.caCert);
 }
 
-async function openPopupFromEhr(page: Page): Promise<Page> {
-  await page.waitForSelector('.act[data-code]', { timeout: 20_000 });
+/** `ready`: what shows the page has finished rendering the consultation (MediSPA loads its acts late). */
+async function openPopupFromEhr(page: Page, ready = '.act[data-code]'): Promise<Page> {
+  await page.waitForSelector(ready, { timeout: 20_000 });
   await clickInPageButton(page);
   const popup = await waitForPopup(session);
   await popup.waitForSelector('[data-testid="insurability-card"]', { timeout: 20_000 });
@@ -111,6 +112,58 @@ describe('from the EHR page to the acknowledgement number (Chromium, real host, 
     await popup.waitForSelector('[data-testid="attestation-result"][data-outcome="refused"]', { timeout: 30_000 });
     expect(await popup.$$eval('[data-testid="attestation-result"] li', (items) => items.map((item) => item.getAttribute('data-code')))).toContain('169');
     await popup.close();
+    await page.close();
+  });
+
+  it('TableMed: a JSIS patient is routed to JSIS and acknowledged, the number written into the page', async () => {
+    const page = await session.browser.newPage();
+    await page.goto(`${ehr.origin}/tablemed/consultation-2.html`);
+    const popup = await openPopupFromEhr(page, 'table#pat');
+    expect(await popup.$eval('[data-testid="route-banner"]', (element) => element.getAttribute('data-reason'))).toBe('jsis');
+    const ack = await reviewAndSend(popup);
+    expect(ack).toMatch(/^rcam-1-\d{6}-\d{7}-\d{2}$/);
+    await page.waitForFunction((number) => document.querySelector<HTMLInputElement>('#attestnr')?.value === number, { timeout: 10_000 }, ack);
+    await popup.close().catch(() => undefined);
+    await page.close();
+  });
+});
+
+async function reviewAndSend(popup: Page): Promise<string> {
+  await popup.click('[data-testid="review-attestation"]');
+  await popup.waitForSelector('[data-testid="send-attestation"]');
+  await popup.click('[data-testid="send-attestation"]');
+  const element = await popup.waitForSelector('[data-testid="ack-number"]', { timeout: 30_000 });
+  return (await element?.evaluate((node) => node.textContent)) ?? '';
+}
+
+describe('a dentist, from the dental chart to the acknowledgement number', () => {
+  let dentistState: string;
+  let dentist: ExtensionBrowser;
+  beforeAll(async () => {
+    dentistState = provisionHostState({ pki, clinician: pki.clinicians.dentistRsa, simulatorUrl: simulator.url });
+    dentist = await launchWithExtension({ installHost: true, stateDir: dentistState, extensionDir: granted.dir });
+    await contentScriptRegistered(dentist);
+  }, 120_000);
+  afterAll(async () => {
+    await dentist.close();
+    rmSync(dentistState, { recursive: true, force: true });
+  });
+
+  it('DentaChart: the teeth reach the confirm screen and the number comes back into the chart', async () => {
+    const page = await dentist.browser.newPage();
+    await page.goto(`${ehr.origin}/dentachart/patient-1.html`);
+    await clickInPageButton(page);
+    const popup = await waitForPopup(dentist);
+    await popup.waitForSelector('[data-testid="insurability-card"]', { timeout: 20_000 });
+    await popup.click('[data-testid="review-attestation"]');
+    await popup.waitForSelector('[data-testid="confirm-summary"]');
+    expect(await popup.$eval('[data-testid="confirm-summary"]', (element) => element.textContent)).toMatch(/tooth 36/);
+    await popup.click('[data-testid="send-attestation"]');
+    const element = await popup.waitForSelector('[data-testid="ack-number"]', { timeout: 30_000 });
+    const ack = (await element?.evaluate((node) => node.textContent)) ?? '';
+    expect(ack).toMatch(ACK_FORM);
+    await page.waitForFunction((number) => document.querySelector<HTMLInputElement>('#receipt-number')?.value === number, { timeout: 10_000 }, ack);
+    await popup.close().catch(() => undefined);
     await page.close();
   });
 });

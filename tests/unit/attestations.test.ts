@@ -130,6 +130,19 @@ describe('sending from the extension', () => {
     expect(settled?.acknowledgementNumber).toBe('100-1-261130-1234567-89');
   });
 
+  it('settles leftovers at start only when there is something to settle', async () => {
+    const store = new MemoryStore();
+    const { host, calls } = fakeHost({ journalDay: () => ({ sends: [] }) });
+    const attestations = new Attestations(host, store, undefined, () => NOW);
+    await attestations.settleLeftovers();
+    expect(calls).toEqual([]);
+    const startedAt = '2026-11-30T08:59:00.000Z';
+    await store.putRecord({ consultationKey: 'b'.repeat(64), careDate: '2026-11-30', attestation, status: 'unknown', startedAt, updatedAt: startedAt });
+    await attestations.settleLeftovers();
+    expect(calls).toEqual(['journalDay']);
+    expect(store.records.get('b'.repeat(64))?.status).toBe('notSent');
+  });
+
   it('marks a pending record the journal never saw as not sent', async () => {
     const store = new MemoryStore();
     const { host } = fakeHost({ journalDay: () => ({ sends: [] }) });
