@@ -53,7 +53,7 @@ export function targetRows(figures: BenchFigures): TargetRow[] {
   }
   if (bundles !== undefined) {
     add('content script', kib(bundles.contentScript.minifiedBytes), `gzip ${kib(bundles.contentScript.gzipBytes)}`, bundles.contentScript.minifiedBytes / 1024, 20, 'KB');
-    add('popup', kib(bundles.popup.minifiedBytes), `gzip ${kib(bundles.popup.gzipBytes)}, ${bundles.popup.files.length} files`, bundles.popup.minifiedBytes / 1024, 60, 'KB');
+    add('popup', kib(bundles.popup.minifiedBytes), `gzip ${kib(bundles.popup.gzipBytes)}, ${bundles.popup.files.length} files; ${kib(bundles.popupFirstPaint.minifiedBytes)} before first paint`, bundles.popup.minifiedBytes / 1024, 60, 'KB');
     rows.push({ figure: 'background', measured: kib(bundles.background.minifiedBytes), against: `gzip ${kib(bundles.background.gzipBytes)}`, value: bundles.background.minifiedBytes / 1024, target: 'reported', met: true });
   }
   return rows;

@@ -1,7 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+// zod/mini: config is read on the handshake path, where classic zod's weight showed in the start time.
+// Mini carries no messages: the English ones (a small module) explain a refused configuration.
+import * as z from 'zod/mini';
+import englishMessages from 'zod/v4/locales/en.js';
 import { cbeSchema } from '../../src/shared/domain/identifiers.js';
 import { environmentSchema, type Environment } from '../../src/shared/host-protocol.js';
 
@@ -20,50 +23,52 @@ const MAX_CONFIG_BYTES = 64 * 1024;
 const MAX_IDLE_TIMEOUT_MS = 24 * 3600 * 1000;
 
 const endpointUrl = z.url({ protocol: /^https$/ });
+const nonEmpty = z.string().check(z.minLength(1));
 
 export const hostConfigSchema = z.strictObject({
-  environment: environmentSchema.default('simulator'),
+  environment: z._default(environmentSchema, 'simulator'),
   /** The clinician's profession decides which attributes the STS is asked for. */
-  profession: z.enum(['doctor', 'dentist']).default('doctor'),
+  profession: z._default(z.enum(['doctor', 'dentist']), 'doctor'),
   /** Written by `eattest-host certificate import`. */
-  keystore: z
-    .strictObject({
-      file: z.string().min(1),
+  keystore: z.optional(
+    z.strictObject({
+      file: z.string().check(z.minLength(1)),
       passwordStore: z.enum(['os', 'file']),
-    })
-    .optional(),
+    }),
+  ),
   /** Base URL of the simulator, when environment is "simulator". */
-  simulatorUrl: endpointUrl.default('https://127.0.0.1:8443'),
+  simulatorUrl: z._default(endpointUrl, 'https://127.0.0.1:8443'),
   /** Per-service overrides of the environment's endpoints. */
-  endpoints: z
-    .strictObject({ sts: endpointUrl, etkDepot: endpointUrl, memberData: endpointUrl, tarification: endpointUrl, eAttest: endpointUrl })
-    .partial()
-    .optional(),
+  endpoints: z.optional(
+    z.partial(z.strictObject({ sts: endpointUrl, etkDepot: endpointUrl, memberData: endpointUrl, tarification: endpointUrl, eAttest: endpointUrl })),
+  ),
   /** How long a MyCareNet or eHealth call may take before it is a timeout. */
-  soapTimeoutMs: z.number().int().min(100).max(120_000).default(20_000),
+  soapTimeoutMs: z._default(z.int().check(z.gte(100), z.lte(120_000)), 20_000),
   /** PEM files of trust anchors: the TLS server CA (else the system's) and the CA of the STS signing certificate. */
-  trust: z.strictObject({ tlsCaFile: z.string().min(1).optional(), stsCaFile: z.string().min(1).optional() }).optional(),
+  trust: z.optional(z.strictObject({ tlsCaFile: z.optional(nonEmpty), stsCaFile: z.optional(nonEmpty) })),
   /**
    * The software package as MyCareNet knows it (CommonInput/Origin/Package): its name and the licence
    * MyCareNet issued to the vendor. Optional: with the simulator, development values are used.
    */
-  mycarenet: z
-    .strictObject({
-      packageName: z.string().min(1).max(100),
-      licenceUsername: z.string().min(1).max(100),
-      licencePassword: z.string().min(1).max(200),
-    })
-    .optional(),
+  mycarenet: z.optional(
+    z.strictObject({
+      packageName: z.string().check(z.minLength(1), z.maxLength(100)),
+      licenceUsername: z.string().check(z.minLength(1), z.maxLength(100)),
+      licencePassword: z.string().check(z.minLength(1), z.maxLength(200)),
+    }),
+  ),
   /**
    * The clinician's practice: the CBE (KBO/BCE) number of the entity that collects the fees, which
    * every eAttest must name (cga paymentreceivingparty, error 100 without it) unless the attestation
    * names another one.
    */
-  practice: z.strictObject({ collectingEntityCbe: cbeSchema }).optional(),
+  practice: z.optional(z.strictObject({ collectingEntityCbe: cbeSchema })),
   /** Milliseconds without a message after which the host exits; the browser restarts it on demand. */
-  idleTimeoutMs: z.number().int().min(1000).max(MAX_IDLE_TIMEOUT_MS).default(30 * 60 * 1000),
+  idleTimeoutMs: z._default(z.int().check(z.gte(1000), z.lte(MAX_IDLE_TIMEOUT_MS)), 30 * 60 * 1000),
 });
 export type HostConfig = z.infer<typeof hostConfigSchema>;
+
+const explained = { error: englishMessages().localeError };
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -82,7 +87,7 @@ export function loadConfig(stateDir: string, env: NodeJS.ProcessEnv = process.en
       throw error instanceof ConfigError ? error : new ConfigError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  const parsed = hostConfigSchema.safeParse(raw);
+  const parsed = hostConfigSchema.safeParse(raw, explained);
   if (!parsed.success) throw new ConfigError(`${file} is invalid: ${z.prettifyError(parsed.error)}`);
   const config = parsed.data;
   const idle = env['EATTEST_IDLE_TIMEOUT_MS'];
@@ -105,7 +110,7 @@ export function updateConfig(stateDir: string, change: (raw: Record<string, unkn
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) raw = parsed as Record<string, unknown>;
   }
   change(raw);
-  const checked = hostConfigSchema.safeParse(raw);
+  const checked = hostConfigSchema.safeParse(raw, explained);
   if (!checked.success) throw new ConfigError(`the new configuration would be invalid: ${z.prettifyError(checked.error)}`);
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   writeFileSync(file, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o600 });

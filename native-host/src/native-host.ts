@@ -7,6 +7,7 @@ import { lazyCommandHandlers } from './commands/lazy.js';
 import { loadConfig, stateDirectory, type HostConfig } from './config.js';
 import { Dispatcher } from './dispatch.js';
 import { encodeFrame } from './framing.js';
+import { storedCertificateSummary } from './certificate/stored.js';
 import { runSession } from './host-session.js';
 import { createFileLogger, type Logger } from './log.js';
 
@@ -77,11 +78,11 @@ export function runNativeHost(args: readonly string[]): void {
 
 /**
  * The command context with its heavy parts (certificate custody, eHealth services) created from
- * the lazily loaded modules. Handlers other than the handshake run only after `load()` (see
- * commands/lazy.ts), so the getters never find the modules missing.
+ * the lazily loaded modules. Handlers other than the handshake and `status` run only after `load()`
+ * (see commands/lazy.ts), so the getters never find the modules missing.
  */
 function lazyContext(base: { config: HostConfig; stateDir: string; log: Logger; caller: Caller; startedAt: number }): { context: CommandContext; load: () => Promise<HostServices['commandHandlers']> } {
-  let services: { custody: InstanceType<HostServices['CertificateCustody']>; ehealth: InstanceType<HostServices['EhealthServices']> } | undefined;
+  let services: { ehealth: InstanceType<HostServices['EhealthServices']> } | undefined;
   let handlers: HostServices['commandHandlers'] | undefined;
   const ready = () => {
     if (services === undefined) throw new AppError('INTERNAL', 'a command ran before the host services were loaded');
@@ -89,7 +90,8 @@ function lazyContext(base: { config: HostConfig; stateDir: string; log: Logger; 
   };
   const context: CommandContext = {
     ...base,
-    certificateSummary: () => ready().custody.summary(),
+    // From the public summary file, so that `status` never loads custody's libraries.
+    certificateSummary: () => storedCertificateSummary(base.config, base.stateDir, new Date()),
     get ehealth() {
       return ready().ehealth;
     },
@@ -99,7 +101,7 @@ function lazyContext(base: { config: HostConfig; stateDir: string; log: Logger; 
     const started = performance.now();
     const loaded = await import('./host-services.js');
     const custody = new loaded.CertificateCustody(base.config, base.stateDir);
-    services = { custody, ehealth: new loaded.EhealthServices(base.config, custody, base.log) };
+    services = { ehealth: new loaded.EhealthServices(base.config, custody, base.log) };
     handlers = loaded.commandHandlers;
     base.log.info('host services loaded', { elapsedMs: Math.round(performance.now() - started) });
     return handlers;

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runTool, ToolFailed } from './tool.js';
 
 /**
  * The platform's side of the ETEE seal (PROTOCOL §5.2), done with the `openssl cms` command: an
@@ -13,22 +13,13 @@ export class SealRejected extends Error {
   override readonly name = 'SealRejected';
 }
 
-function openssl(args: readonly string[], input: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('openssl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(out));
-      else reject(new SealRejected(`openssl ${args[1] ?? ''} failed: ${Buffer.concat(err).toString('utf8').split('\n')[0] ?? ''}`.slice(0, 200)));
-    });
-    // A tool that exits without reading its input makes the write fail with EPIPE: its exit code tells what happened.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
-  });
+async function openssl(args: readonly string[], input: Buffer): Promise<Buffer> {
+  try {
+    return await runTool('openssl', args, { input });
+  } catch (error) {
+    if (!(error instanceof ToolFailed)) throw error;
+    throw new SealRejected(`openssl ${args[1] ?? ''} failed: ${error.message.replace(/^openssl \S* failed: /, '').split('\n')[0] ?? ''}`.slice(0, 200));
+  }
 }
 
 export interface UnsealKey {

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import browser from 'webextension-polyfill';
+import { browser } from '../ui/browser.js';
 import type { Attestation } from '../shared/domain/attestation.js';
 import { brusselsDate } from '../shared/domain/calendar.js';
-import { formatCents } from '../shared/domain/money.js';
+import { formatCents } from '../shared/domain/money-text.js';
 import type { AttestOutcome, Refusal } from '../shared/domain/receipt.js';
-import { toErrorPayload, type ErrorPayload } from '../shared/errors.js';
+import { toErrorPayload, type ErrorPayload } from '../shared/app-error.js';
 import { askBackground } from '../ui/background.js';
 import { ActsTable } from '../ui/ActsTable.js';
 import { ErrorNotice } from '../ui/ErrorNotice.js';
@@ -92,8 +92,9 @@ export function AttestationView({ draft, tabId, onDraftChange, onSent }: { draft
   }, [state.phase]);
 
   const review = () => {
-    const result = attestationFromDraft(draft, today);
-    setState('attestation' in result ? { phase: 'confirming', attestation: result.attestation } : { phase: 'editing', problems: result.problems });
+    void attestationFromDraft(draft, today).then((result) => {
+      setState('attestation' in result ? { phase: 'confirming', attestation: result.attestation } : { phase: 'editing', problems: result.problems });
+    });
   };
   const send = (attestation: Attestation) => {
     setState({ phase: 'sending', attestation });

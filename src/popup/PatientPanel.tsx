@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { normaliseSsin } from '../shared/domain/identifiers.js';
+import { normaliseSsin } from '../shared/domain/identifier-rules.js';
 import type { ContactType, Insurability } from '../shared/domain/insurability.js';
-import { toErrorPayload, type ErrorPayload } from '../shared/errors.js';
+import { toErrorPayload, type ErrorPayload } from '../shared/app-error.js';
 import type { InsurabilityAnswer } from '../shared/extension-protocol.js';
 import { askBackground } from '../ui/background.js';
 import { ErrorNotice } from '../ui/ErrorNotice.js';

@@ -1,13 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import {
-  ACT_FIELDS,
-  correctField,
-  proposalProblems,
-  type ActFieldKey,
-  type ConsultationProposal,
-  type Field,
-  type FieldPath,
-} from '../shared/domain/consultation.js';
+import type { ActFieldKey, ConsultationProposal, Field } from '../shared/domain/consultation.js';
+import { ACT_FIELDS, correctField, proposalProblems, type FieldPath } from '../shared/domain/consultation-fields.js';
 import { ErrorNotice } from '../ui/ErrorNotice.js';
 import { t, type MessageKey } from '../ui/i18n.js';
 import { useCurrentProposal } from './current-proposal.js';

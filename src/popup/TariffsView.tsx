@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import { formatCents } from '../shared/domain/money.js';
+import { formatCents } from '../shared/domain/money-text.js';
 import type { Tariffs } from '../shared/domain/tariff.js';
-import { toErrorPayload, type ErrorPayload } from '../shared/errors.js';
+import { toErrorPayload, type ErrorPayload } from '../shared/app-error.js';
 import { askBackground } from '../ui/background.js';
 import { ErrorNotice } from '../ui/ErrorNotice.js';
 import { t, type MessageKey } from '../ui/i18n.js';

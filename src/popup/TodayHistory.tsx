@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { CANCEL_REASON_MEANING_KEYS, CANCEL_REASONS, type CancelReason } from '../shared/domain/attestation.js';
+import { CANCEL_REASON_MEANING_KEYS, CANCEL_REASONS, type CancelReason } from '../shared/domain/attestation-rules.js';
 import type { AttestationRecord } from '../shared/domain/receipt.js';
-import { toErrorPayload, type ErrorPayload } from '../shared/errors.js';
+import { toErrorPayload, type ErrorPayload } from '../shared/app-error.js';
 import { askBackground } from '../ui/background.js';
 import { ErrorNotice } from '../ui/ErrorNotice.js';
 import { t, type MessageKey } from '../ui/i18n.js';

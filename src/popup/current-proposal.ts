@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import browser from 'webextension-polyfill';
+import { browser } from '../ui/browser.js';
 import type { ConsultationProposal } from '../shared/domain/consultation.js';
-import { toErrorPayload, type ErrorPayload } from '../shared/errors.js';
+import { toErrorPayload, type ErrorPayload } from '../shared/app-error.js';
 import { askBackground } from '../ui/background.js';
 
 /** The tab the popup is about: `?tab=<id>` when opened as a window by the in-page button, else the active tab. */

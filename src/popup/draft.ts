@@ -1,8 +1,7 @@
 import type { Attestation, AttestationAct } from '../shared/domain/attestation.js';
-import { attestationSchema } from '../shared/domain/attestation.js';
 import type { ConsultationProposal } from '../shared/domain/consultation.js';
-import { normaliseSsin } from '../shared/domain/identifiers.js';
-import { parseEuroToCents } from '../shared/domain/money.js';
+import { normaliseSsin } from '../shared/domain/identifier-rules.js';
+import { parseEuroToCents } from '../shared/domain/money-text.js';
 
 /**
  * What the clinician edits before confirming: plain texts, as typed or as proposed by the EHR page.
@@ -57,7 +56,8 @@ export function draftFromProposal(proposal: ConsultationProposal): Draft {
 /** Message keys of what is wrong with a draft, in the order the clinician reads the form. */
 export type DraftProblem = 'draftSsin' | 'draftName' | 'draftNoAct' | 'draftCode' | 'draftQuantity' | 'draftAmount' | 'draftSupplement';
 
-export function attestationFromDraft(draft: Draft, today: string): { attestation: Attestation } | { problems: DraftProblem[] } {
+/** Async because the attestation schema (and zod) load on demand, not with the popup (see src/ui/background.ts). */
+export async function attestationFromDraft(draft: Draft, today: string): Promise<{ attestation: Attestation } | { problems: DraftProblem[] }> {
   const problems = new Set<DraftProblem>();
   const ssin = normaliseSsin(draft.ssin);
   if (ssin === undefined) problems.add('draftSsin');
@@ -83,6 +83,7 @@ export function attestationFromDraft(draft: Draft, today: string): { attestation
     ...(supplement !== undefined && supplement > 0 ? { supplementCents: supplement } : {}),
     acts: parsedActs,
   };
+  const { attestationSchema } = await import('../shared/domain/attestation.js');
   const parsed = attestationSchema.safeParse(candidate);
   return parsed.success ? { attestation: parsed.data } : { problems: ['draftCode'] };
 }

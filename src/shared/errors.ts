@@ -1,102 +1,24 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { ERROR_CODES, type ErrorCode, type ErrorDetails, type ErrorPayload } from './app-error.js';
+import type { Assert, Same } from './type-checks.js';
 
-/**
- * The closed list of error codes that may cross a boundary (host → background → pages).
- * Each code has two localised strings: `error_<CODE>` says what happened, `error_<CODE>_next`
- * says what the clinician should do next.
- */
-export const ERROR_CODES = [
-  'HOST_NOT_INSTALLED',
-  'HOST_FORBIDDEN',
-  'HOST_CRASHED',
-  'HOST_VERSION_MISMATCH',
-  'HOST_TIMEOUT',
-  'HOST_MISCONFIGURED',
-  'CALLER_NOT_ALLOWED',
-  'MESSAGE_TOO_LARGE',
-  'INVALID_MESSAGE',
-  'UNKNOWN_COMMAND',
-  'SENDER_NOT_ALLOWED',
-  'CERTIFICATE_MISSING',
-  'CERTIFICATE_PASSWORD_MISSING',
-  'CERTIFICATE_UNREADABLE',
-  'CERTIFICATE_EXPIRED',
-  'CERTIFICATE_REFUSED',
-  'KEY_TYPE_UNSUPPORTED',
-  'STS_REFUSED',
-  'MYCARENET_FAULT',
-  'MYCARENET_ACCESS_DENIED',
-  'MYCARENET_UNAVAILABLE',
-  'MYCARENET_TIMEOUT',
-  'MYCARENET_BAD_ANSWER',
-  'SEAL_FAILED',
-  'ETK_UNAVAILABLE',
-  'PATIENT_UNKNOWN',
-  'INSURER_UNKNOWN',
-  'DATE_NOT_ALLOWED',
-  'MYCARENET_REFUSED',
-  'NOT_ON_REQUEST',
-  'JOURNAL_UNAVAILABLE',
-  'ALREADY_ATTESTED',
-  'INTERNAL',
-] as const;
+// The error values and helpers live in a module without zod, that extension pages load on their own.
+export * from './app-error.js';
 
 export const errorCodeSchema = z.enum(ERROR_CODES);
-export type ErrorCode = z.infer<typeof errorCodeSchema>;
 
-const detailValue = z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]);
-export const errorDetailsSchema = z.record(z.string().max(100), detailValue);
-export type ErrorDetails = z.infer<typeof errorDetailsSchema>;
+const detailValue = z.union([z.string().check(z.maxLength(1000)), z.number(), z.boolean(), z.null()]);
+export const errorDetailsSchema = z.record(z.string().check(z.maxLength(100)), detailValue);
 
 /** The serialised form of an error, the only shape an error takes on the wire. */
 export const errorPayloadSchema = z.strictObject({
   code: errorCodeSchema,
   /** For logs and support, in English; the UI shows the localised text of `code`. */
-  message: z.string().max(2000),
-  details: errorDetailsSchema.optional(),
+  message: z.string().check(z.maxLength(2000)),
+  details: z.optional(errorDetailsSchema),
 });
-export type ErrorPayload = z.infer<typeof errorPayloadSchema>;
 
-export class AppError extends Error {
-  readonly code: ErrorCode;
-  readonly details: ErrorDetails | undefined;
-
-  constructor(code: ErrorCode, message: string, details?: ErrorDetails) {
-    super(message);
-    this.name = 'AppError';
-    this.code = code;
-    this.details = details;
-  }
-
-  toPayload(): ErrorPayload {
-    return this.details === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, details: this.details };
-  }
-
-  static fromPayload(payload: ErrorPayload): AppError {
-    return new AppError(payload.code, payload.message, payload.details);
-  }
-}
-
-/**
- * Turns anything thrown into a payload. Errors we did not raise ourselves become INTERNAL with a
- * fixed text: their message may carry data (paths, key material) that must not cross a boundary.
- */
-export function toErrorPayload(error: unknown): ErrorPayload {
-  if (error instanceof AppError) return error.toPayload();
-  return { code: 'INTERNAL', message: 'An internal error occurred; see the log for details.' };
-}
-
-/** The i18n message keys of an error code. */
-export function errorMessageKeys(code: ErrorCode): { what: string; next: string } {
-  return { what: `error_${code}`, next: `error_${code}_next` };
-}
-
-/** Zod issues in a short, data-free form suitable for error details. */
-export function describeZodIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('; ');
-}
+// Compile-time guards: the plain types of app-error.ts are what the schemas parse.
+export type ErrorCodeParsed = Assert<Same<z.infer<typeof errorCodeSchema>, ErrorCode>>;
+export type ErrorDetailsParsed = Assert<Same<z.infer<typeof errorDetailsSchema>, ErrorDetails>>;
+export type ErrorPayloadParsed = Assert<Same<z.infer<typeof errorPayloadSchema>, ErrorPayload>>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Assert, Same } from './type-checks.js';
 import { errorPayloadSchema, type ErrorPayload } from './errors.js';
 import { attestationSchema, cancelReasonSchema, consultationKeySchema } from './domain/attestation.js';
@@ -18,31 +18,33 @@ import { consultationProposalSchema, consultationReadingSchema } from './domain/
 
 const pageUrlSchema = z
   .string()
-  .max(MAX_URL_LENGTH)
-  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'must be an http(s) URL');
+  .check(
+    z.maxLength(MAX_URL_LENGTH),
+    z.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'must be an http(s) URL'),
+  );
 
 /** content script → background: the adapter runner is on an EHR page (lets the background prewarm the host). */
 export const contentReadySchema = z.strictObject({ type: z.literal('content.ready'), href: pageUrlSchema });
 export const contentReadyResultSchema = z.strictObject({
   prewarming: z.boolean(),
   /** The clinician's custom adapters whose URL patterns match the sender's page (the background chooses, from the stamped URL). */
-  adapters: z.array(adapterSchema).max(20).optional(),
+  adapters: z.optional(z.array(adapterSchema).check(z.maxLength(20))),
 });
 
 /**
  * content script → background: what the adapter reads on the page now, or null when the page shows
  * no consultation (a single-page EHR left the patient). Each reading replaces the tab's proposal whole.
  */
-export const consultationProposedSchema = z.strictObject({ type: z.literal('consultation.proposed'), href: pageUrlSchema, reading: consultationReadingSchema.nullable() });
-export const consultationProposedResultSchema = z.strictObject({ proposalId: z.uuid().nullable() });
+export const consultationProposedSchema = z.strictObject({ type: z.literal('consultation.proposed'), href: pageUrlSchema, reading: z.nullable(consultationReadingSchema) });
+export const consultationProposedResultSchema = z.strictObject({ proposalId: z.nullable(z.uuid()) });
 
 /** content script → background, after a trusted click on the in-page button: open the popup on this tab. */
 export const popupOpenSchema = z.strictObject({ type: z.literal('popup.open') });
 export const popupOpenResultSchema = z.strictObject({ opened: z.enum(['popup', 'window']) });
 
 /** extension page → background: the latest proposal of a tab (the popup passes the tab it is about). */
-export const consultationCurrentSchema = z.strictObject({ type: z.literal('consultation.current'), tabId: z.number().int().nonnegative() });
-export const consultationCurrentResultSchema = z.strictObject({ proposal: consultationProposalSchema.nullable() });
+export const consultationCurrentSchema = z.strictObject({ type: z.literal('consultation.current'), tabId: z.int().check(z.nonnegative()) });
+export const consultationCurrentResultSchema = z.strictObject({ proposal: z.nullable(consultationProposalSchema) });
 
 /** The insurer's acknowledgement number, defined with the receipt (src/shared/domain/receipt.ts). */
 export { acknowledgementNumberSchema };
@@ -89,7 +91,7 @@ export const insurabilityAnswerSchema = z.strictObject({
 export type InsurabilityAnswer = z.infer<typeof insurabilityAnswerSchema>;
 
 /** extension page → background, on the clinician's click only: tariffs of today for these codes. */
-export const tariffsRequestSchema = z.strictObject({ type: z.literal('tariffs.get'), ssin: ssinSchema, codes: z.array(nomenclatureCodeSchema).min(1).max(20) });
+export const tariffsRequestSchema = z.strictObject({ type: z.literal('tariffs.get'), ssin: ssinSchema, codes: z.array(nomenclatureCodeSchema).check(z.minLength(1), z.maxLength(20)) });
 /** extension page → background, on the clinician's click only: the DMG holder. */
 export const dmgHolderRequestSchema = z.strictObject({ type: z.literal('dmg.get'), ssin: ssinSchema });
 
@@ -98,7 +100,7 @@ export const attestationSendSchema = z.strictObject({
   type: z.literal('attestation.send'),
   attestation: attestationSchema,
   /** The EHR tab the attestation came from: the acknowledgement number is written back there when its adapter says where. */
-  tabId: z.number().int().nonnegative().optional(),
+  tabId: z.optional(z.int().check(z.nonnegative())),
 });
 /** extension page → background: cancel a whole acknowledged eAttest, with its reason. */
 export const attestationCancelSchema = z.strictObject({
@@ -109,10 +111,10 @@ export const attestationCancelSchema = z.strictObject({
 });
 /** extension page → background: today's eAttests, settled against the host's journal. */
 export const attestationTodaySchema = z.strictObject({ type: z.literal('attestation.today') });
-export const attestationTodayResultSchema = z.strictObject({ records: z.array(attestationRecordSchema).max(2000) });
+export const attestationTodayResultSchema = z.strictObject({ records: z.array(attestationRecordSchema).check(z.maxLength(2000)) });
 /** extension page (the supporting document) → background: one send's record. */
 export const attestationRecordRequestSchema = z.strictObject({ type: z.literal('attestation.record'), consultationKey: consultationKeySchema });
-export const attestationRecordResultSchema = z.strictObject({ record: attestationRecordSchema.nullable() });
+export const attestationRecordResultSchema = z.strictObject({ record: z.nullable(attestationRecordSchema) });
 
 /** Every message the background accepts, with the schema of its reply's result. */
 export const backgroundMessages = {

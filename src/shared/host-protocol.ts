@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Assert, Same } from './type-checks.js';
 import { isoDateSchema, ssinSchema } from './domain/identifiers.js';
 import { contactTypeSchema, dmgHolderSchema, insurabilitySchema } from './domain/insurability.js';
@@ -12,38 +12,38 @@ import { errorPayloadSchema } from './errors.js';
  * Requests and replies travel as native-messaging frames (see native-host/src/framing.ts).
  */
 
-export const requestIdSchema = z.string().min(1).max(64);
+export const requestIdSchema = z.string().check(z.minLength(1), z.maxLength(64));
 
 export const environmentSchema = z.enum(['simulator', 'acceptance', 'production']);
 export type Environment = z.infer<typeof environmentSchema>;
 
 export const certificateSummarySchema = z.strictObject({
-  subject: z.string().max(500),
-  ssin: z.string().regex(/^\d{11}$/),
+  subject: z.string().check(z.maxLength(500)),
+  ssin: z.string().check(z.regex(/^\d{11}$/)),
   notBefore: z.iso.datetime(),
   notAfter: z.iso.datetime(),
-  daysToExpiry: z.number().int(),
+  daysToExpiry: z.int(),
 });
 export type CertificateSummary = z.infer<typeof certificateSummarySchema>;
 
-const versionString = z.string().min(1).max(32);
+const versionString = z.string().check(z.minLength(1), z.maxLength(32));
 
 export const helloParamsSchema = z.strictObject({
-  protocolVersion: z.number().int().positive(),
+  protocolVersion: z.int().check(z.positive()),
   extensionVersion: versionString,
 });
 export const helloResultSchema = z.strictObject({
   hostVersion: versionString,
-  protocolVersion: z.number().int().positive(),
+  protocolVersion: z.int().check(z.positive()),
 });
 
 export const statusParamsSchema = z.strictObject({});
 export const statusResultSchema = z.strictObject({
   hostVersion: versionString,
-  protocolVersion: z.number().int().positive(),
+  protocolVersion: z.int().check(z.positive()),
   environment: environmentSchema,
-  certificate: certificateSummarySchema.nullable(),
-  uptimeMs: z.number().int().nonnegative(),
+  certificate: z.nullable(certificateSummarySchema),
+  uptimeMs: z.int().check(z.nonnegative()),
 });
 export type HostStatus = z.infer<typeof statusResultSchema>;
 
@@ -54,16 +54,16 @@ export type HostStatus = z.infer<typeof statusResultSchema>;
  * there is nothing to warm yet (no certificate imported).
  */
 export const warmParamsSchema = z.strictObject({});
-export const warmResultSchema = z.strictObject({ warmed: z.boolean(), elapsedMs: z.number().int().nonnegative() });
+export const warmResultSchema = z.strictObject({ warmed: z.boolean(), elapsedMs: z.int().check(z.nonnegative()) });
 
 export const providerParamsSchema = z.strictObject({});
 /** The clinician as the eHealth platform confirms them (the STS token's attributes). */
 export const providerResultSchema = z.strictObject({
-  ssin: z.string().regex(/^\d{11}$/),
-  nihii11: z.string().regex(/^\d{11}$/),
+  ssin: z.string().check(z.regex(/^\d{11}$/)),
+  nihii11: z.string().check(z.regex(/^\d{11}$/)),
   profession: z.enum(['doctor', 'dentist']),
-  givenName: z.string().max(200).optional(),
-  surname: z.string().max(200).optional(),
+  givenName: z.optional(z.string().check(z.maxLength(200))),
+  surname: z.optional(z.string().check(z.maxLength(200))),
   sessionValidUntil: z.iso.datetime(),
 });
 export type ProviderIdentity = z.infer<typeof providerResultSchema>;
@@ -81,21 +81,21 @@ export const dmgHolderParamsSchema = z.strictObject({
   date: isoDateSchema,
 });
 export const dmgHolderResultSchema = z.strictObject({
-  holder: dmgHolderSchema.nullable(),
+  holder: z.nullable(dmgHolderSchema),
   consultedAt: z.iso.datetime(),
 });
 
 export const tariffsParamsSchema = z.strictObject({
   ssin: ssinSchema,
   date: isoDateSchema,
-  codes: z.array(nomenclatureCodeSchema).min(1).max(20),
+  codes: z.array(nomenclatureCodeSchema).check(z.minLength(1), z.maxLength(20)),
 });
 
 /** Send one attestation (the journal makes it idempotent: see native-host/src/journal). */
 export const attestParamsSchema = z.strictObject({
   attestation: attestationSchema,
   /** The insurability of the day says the patient is insured by JSIS (insurer "rcam"): the send is routed there (PROTOCOL §2.4, §11). */
-  jsis: z.boolean().optional(),
+  jsis: z.optional(z.boolean()),
 });
 /** Cancel a whole acknowledged attestation (PROTOCOL §8.4). */
 export const cancelParamsSchema = z.strictObject({
@@ -105,7 +105,7 @@ export const cancelParamsSchema = z.strictObject({
 });
 /** The journal's view of the sends of one Belgian day: history and reconciliation of pending records. */
 export const journalDayParamsSchema = z.strictObject({ date: isoDateSchema });
-export const journalDayResultSchema = z.strictObject({ sends: z.array(journalSendSchema).max(2000) });
+export const journalDayResultSchema = z.strictObject({ sends: z.array(journalSendSchema).check(z.maxLength(2000)) });
 
 /** The command table: adding a command means adding its schemas here and its handler file in native-host/src/commands/. */
 export const hostCommands = {
@@ -156,14 +156,14 @@ export type HostRequest = z.infer<typeof hostRequestSchema>;
 /** The outer shape of a request, read first so that a bad command or parameter gets a precise error. */
 export const hostRequestEnvelopeSchema = z.strictObject({
   id: requestIdSchema,
-  command: z.string().min(1).max(64),
+  command: z.string().check(z.minLength(1), z.maxLength(64)),
   params: z.unknown(),
 });
 
 /** A reply as the background receives it; `id` is null when the request could not be read at all. */
 export const hostReplySchema = z.discriminatedUnion('ok', [
-  z.strictObject({ id: requestIdSchema.nullable(), ok: z.literal(true), result: z.unknown() }),
-  z.strictObject({ id: requestIdSchema.nullable(), ok: z.literal(false), error: errorPayloadSchema }),
+  z.strictObject({ id: z.nullable(requestIdSchema), ok: z.literal(true), result: z.unknown() }),
+  z.strictObject({ id: z.nullable(requestIdSchema), ok: z.literal(false), error: errorPayloadSchema }),
 ]);
 export type HostReply = z.infer<typeof hostReplySchema>;
 

@@ -1,5 +1,5 @@
 import type { Attestation } from '../shared/domain/attestation.js';
-import { formatCents } from '../shared/domain/money.js';
+import { formatCents } from '../shared/domain/money-text.js';
 import { t } from './i18n.js';
 
 /**

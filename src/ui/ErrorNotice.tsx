@@ -1,4 +1,4 @@
-import type { ErrorPayload } from '../shared/errors.js';
+import type { ErrorPayload } from '../shared/app-error.js';
 import { errorTexts } from './i18n.js';
 
 /** An error in the clinician's language: what happened, and what to do next. */

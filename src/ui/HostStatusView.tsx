@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { toErrorPayload, type ErrorPayload } from '../shared/errors.js';
+import { toErrorPayload, type ErrorPayload } from '../shared/app-error.js';
 import type { HostConnection } from '../shared/extension-protocol.js';
 import { askBackground } from './background.js';
 import { ErrorNotice } from './ErrorNotice.js';

@@ -1,16 +1,20 @@
-import browser from 'webextension-polyfill';
-import { AppError, describeZodIssues } from '../shared/errors.js';
-import {
-  backgroundMessages,
-  backgroundReplySchema,
-  type BackgroundMessageOf,
-  type BackgroundMessageType,
-  type BackgroundResult,
-} from '../shared/extension-protocol.js';
+import { browser } from './browser.js';
+import { AppError, describeZodIssues } from '../shared/app-error.js';
+import type { BackgroundMessageOf, BackgroundMessageType, BackgroundResult } from '../shared/extension-protocol.js';
+
+/**
+ * The schemas and zod (about 45 KB) are not needed to draw a page: they load on the first message,
+ * at the same time as the background answers it, and every reply is still parsed before it is used.
+ */
+let protocol: Promise<typeof import('../shared/extension-protocol.js')> | undefined;
+function loadProtocol(): Promise<typeof import('../shared/extension-protocol.js')> {
+  protocol ??= import('../shared/extension-protocol.js');
+  return protocol;
+}
 
 /** Sends a message from an extension page to the background and parses the reply with its schema. */
 export async function askBackground<T extends BackgroundMessageType>(message: BackgroundMessageOf<T> & { type: T }): Promise<BackgroundResult<T>> {
-  const raw: unknown = await browser.runtime.sendMessage(message);
+  const [raw, { backgroundMessages, backgroundReplySchema }] = await Promise.all([browser.runtime.sendMessage(message), loadProtocol()]);
   const reply = backgroundReplySchema.safeParse(raw);
   if (!reply.success) throw new AppError('INVALID_MESSAGE', 'the background sent a malformed reply', { issues: describeZodIssues(reply.error) });
   if (!reply.data.ok) throw AppError.fromPayload(reply.data.error);

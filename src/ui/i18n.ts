@@ -1,6 +1,6 @@
-import browser from 'webextension-polyfill';
+import { browser } from './browser.js';
 import type en from '../../_locales/en/messages.json';
-import { errorMessageKeys, type ErrorCode } from '../shared/errors.js';
+import { errorMessageKeys, type ErrorCode } from '../shared/app-error.js';
 
 export type MessageKey = keyof typeof en;
 

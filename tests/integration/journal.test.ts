@@ -72,16 +72,26 @@ describe('the transmission journal across processes', () => {
   });
 
   it('keeps one valid chain when two processes append at the same time', async () => {
-    const startAt = String(Date.now() + 2500);
-    const run = (label: string) =>
-      new Promise<string>((resolve, reject) => {
-        const child = spawn(process.execPath, writerArgs('append', stateDir, '40', label, startAt), { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const goFile = join(stateDir, 'go');
+    const run = (label: string) => {
+      let signalReady: () => void = () => undefined;
+      const ready = new Promise<void>((resolve) => (signalReady = resolve));
+      const done = new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, writerArgs('append', stateDir, '40', label, goFile), { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
         let output = '';
-        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('ready')) signalReady();
+        });
         child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
         child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`writer ${label} exited ${String(code)}: ${output}`))));
       });
-    await Promise.all([run('left'), run('right')]);
+      return { ready, done };
+    };
+    const writers = [run('left'), run('right')];
+    await Promise.all(writers.map((writer) => writer.ready));
+    writeFileSync(goFile, '');
+    await Promise.all(writers.map((writer) => writer.done));
     const reading = readJournal(stateDir);
     expect(reading.check).toMatchObject({ ok: true, entries: 80 });
     const references = reading.entries.map((entry) => (entry.record.kind === 'send-intent' ? entry.record.inputReference : ''));

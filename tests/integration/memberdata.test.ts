@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brusselsDateTime } from '../../native-host/src/mycarenet/commons/kmehr.js';
 import { ensureTestPki, type TestPki } from '../../simulator/pki/test-pki.js';
@@ -149,3 +151,25 @@ describe('the session', () => {
     expect((await host.request('status', {})).ok).toBe(true);
   });
 });
+
+describe('the journal of consultations (PROTOCOL rule 1)', () => {
+  it('records each consultation, answered or failed, with who was responsible, who executed it and when', async () => {
+    await insurability('inOrder');
+    const failure = await errorOf('insurability', { ssin: scenarioByKey('unknown').ssin, date: today, contactType: 'other' });
+    expect(failure.code).toBe('PATIENT_UNKNOWN');
+    const lines = readFileSync(join(host.stateDir, 'journal', 'journal.jsonl'), 'utf8').trim().split('\n');
+    const consultations = lines.map((line) => JSON.parse(line) as { at: string; record: Record<string, unknown> }).filter((entry) => entry.record['kind'] === 'consultation');
+    const last = consultations.slice(-2);
+    const doctor = pki.clinicians.doctorRsa.identity;
+    expect(last.map((entry) => [entry.record['subject'], entry.record['patientSsin'], entry.record['outcome'], entry.record['errorCode']])).toEqual([
+      ['insurability', scenarioByKey('inOrder').ssin, 'answered', undefined],
+      ['insurability', scenarioByKey('unknown').ssin, 'failed', 'PATIENT_UNKNOWN'],
+    ]);
+    for (const entry of last) {
+      expect(entry.at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/);
+      expect(entry.record['responsible']).toMatchObject({ nihii11: doctor.nihii11, ssin: doctor.ssin });
+      expect(entry.record['executor']).toMatchObject({ certificateHolderSsin: doctor.ssin, via: 'browser' });
+    }
+  });
+});
+

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FrameDecoder } from '../../native-host/src/framing.js';
@@ -20,6 +21,22 @@ describe('native host process', () => {
     const status = await host.request('status', {});
     expect(status.ok).toBe(true);
     expect(status.ok && status.result).toMatchObject({ hostVersion: PRODUCT_VERSION, environment: 'simulator', certificate: null });
+  });
+
+  it('answers status from the certificate summary without loading the command modules', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'eattest-host-'));
+    writeFileSync(join(stateDir, 'config.json'), JSON.stringify({ keystore: { file: join(stateDir, 'keystore.p12'), passwordStore: 'file' } }));
+    const summary = { subject: 'CN=SSIN=78031412448, C=BE', ssin: '78031412448', notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2099-01-01T00:00:00.000Z', daysToExpiry: 0 };
+    writeFileSync(join(stateDir, 'certificate.json'), JSON.stringify({ summary, encryptionAliases: [], keyType: 'rsa' }));
+    host = startHost({ stateDir });
+    await hello(host);
+    const status = await host.request('status', {});
+    expect(status.ok && status.result).toMatchObject({ certificate: { ...summary, daysToExpiry: expect.any(Number) as number } });
+    expect(status.ok && (status.result as { certificate: { daysToExpiry: number } }).certificate.daysToExpiry).toBeGreaterThan(20_000);
+    // The heavy modules (node-forge, pkijs, xml-crypto) load on the first other command only.
+    expect(readFileSync(join(stateDir, 'host.log'), 'utf8')).not.toContain('host services loaded');
+    expect((await host.request('journalDay', { date: '2026-11-30' })).ok).toBe(true);
+    expect(readFileSync(join(stateDir, 'host.log'), 'utf8')).toContain('host services loaded');
   });
 
   it('refuses a different protocol version with a typed error', async () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { brusselsDate } from '../../src/shared/domain/calendar.js';
 import { Journal } from '../../native-host/src/journal/journal.js';
 import { reserveSend } from '../../native-host/src/journal/send-reservation.js';
@@ -6,7 +7,7 @@ import { sendIntent } from './journal-records.js';
 
 /**
  * A second process writing the real journal module, for the integration tests (run with tsx):
- *   append STATE_DIR COUNT LABEL START_AT_MS   appends COUNT intents, starting at a given instant
+ *   append STATE_DIR COUNT LABEL GO_FILE      says "ready", waits for GO_FILE to exist, then appends COUNT intents
  *   reserve-and-hang STATE_DIR KEY             reserves a send, says so, then waits to be killed
  */
 
@@ -16,11 +17,15 @@ const journal = new Journal({ stateDir, lockTimeoutMs: 20_000 });
 const today = brusselsDate(new Date());
 
 if (mode === 'append') {
-  const [count, label, startAt] = rest;
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())));
+  const [count, label, goFile] = rest;
+  // Both writers start together, whatever each one's start-up time on a busy machine.
+  process.stdout.write('ready\n');
+  while (!existsSync(goFile ?? '')) await new Promise((resolve) => setTimeout(resolve, 10));
   for (let index = 0; index < Number(count); index += 1) {
     const key = createHash('sha256').update(`${label ?? ''}-${index}`).digest('hex');
     await journal.append(sendIntent({ consultationKey: key, inputReference: `${label ?? 'w'}-${index}`, careDate: today }));
+    // A breath between appends, as between real sends, so that the other writer gets the lock too.
+    await new Promise((resolve) => setTimeout(resolve, 3));
   }
   process.stdout.write('done\n');
 } else if (mode === 'reserve-and-hang') {

@@ -15,8 +15,8 @@ const good: Draft = {
 };
 
 describe('attestationFromDraft', () => {
-  it('makes the attestation of today, in cents, without empty rows', () => {
-    const result = attestationFromDraft(good, TODAY);
+  it('makes the attestation of today, in cents, without empty rows', async () => {
+    const result = await attestationFromDraft(good, TODAY);
     expect(result).toEqual({
       attestation: {
         patient: { ssin: '85073003328', firstName: 'Jan', lastName: 'Peeters' },
@@ -30,14 +30,14 @@ describe('attestationFromDraft', () => {
     });
   });
 
-  it('names every problem instead of guessing', () => {
-    expect(attestationFromDraft(emptyDraft(), TODAY)).toEqual({ problems: ['draftSsin', 'draftName', 'draftNoAct'] });
+  it('names every problem instead of guessing', async () => {
+    expect(await attestationFromDraft(emptyDraft(), TODAY)).toEqual({ problems: ['draftSsin', 'draftName', 'draftNoAct'] });
     const bad = { ...good, ssin: '85073003329', acts: [{ code: '10101', quantity: '0', amountPaid: '-3' }], supplement: 'abc' };
-    expect(attestationFromDraft(bad, TODAY)).toEqual({ problems: ['draftSsin', 'draftCode', 'draftQuantity', 'draftAmount', 'draftSupplement'] });
+    expect(await attestationFromDraft(bad, TODAY)).toEqual({ problems: ['draftSsin', 'draftCode', 'draftQuantity', 'draftAmount', 'draftSupplement'] });
   });
 
-  it('keeps a supplement apart from the amount paid for the services', () => {
-    const result = attestationFromDraft({ ...good, supplement: '5' }, TODAY);
+  it('keeps a supplement apart from the amount paid for the services', async () => {
+    const result = await attestationFromDraft({ ...good, supplement: '5' }, TODAY);
     expect('attestation' in result && result.attestation.supplementCents).toBe(500);
     expect('attestation' in result && result.attestation.patientPaidCents).toBe(3450);
   });

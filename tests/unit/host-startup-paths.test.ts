@@ -77,16 +77,17 @@ describe('the lazily loaded command table', () => {
     certificateSummary: () => null,
   } as unknown as CommandContext;
 
-  it('answers the handshake without loading the command modules, then loads them once', async () => {
-    const status = vi.fn(() => ({ hostVersion: PRODUCT_VERSION, protocolVersion: HOST_PROTOCOL_VERSION, environment: 'simulator' as const, certificate: null, uptimeMs: 1 }));
-    const load = vi.fn(() => Promise.resolve({ status } as unknown as CommandTable));
+  it('answers the handshake and status without loading the command modules, then loads them once', async () => {
+    const warm = vi.fn(() => ({ warmed: false, elapsedMs: 0 }));
+    const load = vi.fn(() => Promise.resolve({ warm } as unknown as CommandTable));
     const table = lazyCommandHandlers(load);
     expect(await table.hello({ protocolVersion: HOST_PROTOCOL_VERSION, extensionVersion: PRODUCT_VERSION }, context)).toEqual({ hostVersion: PRODUCT_VERSION, protocolVersion: HOST_PROTOCOL_VERSION });
+    expect(await table.status({}, context)).toMatchObject({ hostVersion: PRODUCT_VERSION, environment: 'simulator', certificate: null });
     expect(load).not.toHaveBeenCalled();
-    await table.status({}, context);
-    await table.status({}, context);
+    await table.warm({}, context);
+    await table.warm({}, context);
     expect(load).toHaveBeenCalledTimes(1);
-    expect(status).toHaveBeenCalledTimes(2);
+    expect(warm).toHaveBeenCalledTimes(2);
   });
 
   it('tries the load again after it failed', async () => {

@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { AppError } from '../../../src/shared/errors.js';
-import { certificateSummarySchema, type CertificateSummary } from '../../../src/shared/host-protocol.js';
+import type { CertificateSummary } from '../../../src/shared/host-protocol.js';
 import type { HostConfig } from '../config.js';
-import { withDaysToExpiry } from './identity.js';
+import { storedCertificateSummary } from './stored.js';
 import { openKeystore, type Keystore, type KeystoreEntry } from './keystore.js';
 import { FilePasswordStore, osPasswordStore, type PasswordStore } from './password-store.js';
 
@@ -17,28 +15,10 @@ import { FilePasswordStore, osPasswordStore, type PasswordStore } from './passwo
 
 export const KEYSTORE_FILE = 'keystore.p12';
 export const PASSWORD_FILE = 'keystore.password';
-export const SUMMARY_FILE = 'certificate.json';
-
-/** Public facts about the imported certificate, kept beside the keystore so that status needs no password. */
-export const storedCertificateSchema = z.strictObject({
-  summary: certificateSummarySchema,
-  encryptionAliases: z.array(z.string().regex(/^\d{1,60}$/)).max(20),
-  keyType: z.string().max(20),
-});
-export type StoredCertificate = z.infer<typeof storedCertificateSchema>;
 
 export function passwordStoreFor(config: HostConfig, stateDir: string): PasswordStore | undefined {
   if (config.keystore === undefined) return undefined;
   return config.keystore.passwordStore === 'file' ? new FilePasswordStore(join(stateDir, PASSWORD_FILE)) : osPasswordStore();
-}
-
-export function readStoredCertificate(stateDir: string): StoredCertificate | undefined {
-  try {
-    const parsed = storedCertificateSchema.safeParse(JSON.parse(readFileSync(join(stateDir, SUMMARY_FILE), 'utf8')));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export class CertificateCustody {
@@ -50,10 +30,9 @@ export class CertificateCustody {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
+  /** Read from the public summary file (certificate/stored.ts): needs neither the password nor the keystore. */
   summary(): CertificateSummary | null {
-    if (this.config.keystore === undefined) return null;
-    const stored = readStoredCertificate(this.stateDir);
-    return stored === undefined ? null : withDaysToExpiry(stored.summary, this.clock());
+    return storedCertificateSummary(this.config, this.stateDir, this.clock());
   }
 
   /** The authentication key and certificate: WS-Security, XAdES and seal signatures. */

@@ -2,9 +2,10 @@ import { copyFileSync, chmodSync, mkdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { AppError } from '../../../src/shared/errors.js';
 import { updateConfig } from '../config.js';
-import { KEYSTORE_FILE, PASSWORD_FILE, SUMMARY_FILE, type StoredCertificate } from './custody.js';
+import { KEYSTORE_FILE, PASSWORD_FILE } from './custody.js';
 import { summarize } from './identity.js';
 import { openKeystore } from './keystore.js';
+import { SUMMARY_FILE, type StoredCertificate } from './stored.js';
 import { FilePasswordStore, osPasswordStore } from './password-store.js';
 
 export interface ImportRequest {

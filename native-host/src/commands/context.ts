@@ -3,6 +3,7 @@ import type { Caller } from '../caller.js';
 import type { EhealthServices } from '../ehealth/services.js';
 import type { HostConfig } from '../config.js';
 import type { Logger } from '../log.js';
+import type { ConsultationContext } from '../mycarenet/journaled-consultation.js';
 
 /** What every command handler may use. Secrets never appear here: handlers ask custody for operations. */
 export interface CommandContext {
@@ -24,3 +25,8 @@ export type CommandHandler<C extends HostCommandName> = (
 
 /** One handler per command of the shared protocol; the compiler refuses a table that misses one. */
 export type CommandTable = { readonly [C in HostCommandName]: CommandHandler<C> };
+
+/** What a journaled consultation needs from a browser session's context. */
+export function consultationContext(context: CommandContext): ConsultationContext {
+  return { stateDir: context.stateDir, config: context.config, ehealth: context.ehealth, log: context.log, certificateSsin: context.certificateSummary()?.ssin, via: 'browser' };
+}

@@ -1,6 +1,9 @@
+import { journaledConsultation } from '../mycarenet/journaled-consultation.js';
 import { consultDmgHolder } from '../mycarenet/memberdata/consult.js';
-import type { CommandHandler } from './context.js';
+import { consultationContext, type CommandHandler } from './context.js';
 
 /** The DMG holder (MemberData, facet globalMedicalFile): only ever on the clinician's explicit request. */
 export const dmgHolder: CommandHandler<'dmgHolder'> = (params, context) =>
-  consultDmgHolder({ ehealth: context.ehealth, config: context.config, log: context.log }, params);
+  journaledConsultation(consultationContext(context), { subject: 'dmg-holder', patientSsin: params.ssin, careDate: params.date }, () =>
+    consultDmgHolder({ ehealth: context.ehealth, config: context.config, log: context.log }, params),
+  );

@@ -1,9 +1,11 @@
 import type { HostCommandName } from '../../../src/shared/host-protocol.js';
 import type { CommandHandler, CommandTable } from './context.js';
 import { hello } from './hello.js';
+import { status } from './status.js';
 
 /**
- * The handler table the native host starts with. The handshake is answered at once; every other
+ * The handler table the native host starts with. The handshake and `status` (which reads the
+ * certificate's public summary file, see certificate/stored.ts) are answered at once; every other
  * command first loads the command modules, and with them the heavy libraries (node-forge, pkijs,
  * xml-crypto, xmldom), once, on first use. A browser that only checks the host is there never pays
  * for them, and the handshake comes back about as fast as Node itself starts.
@@ -23,7 +25,7 @@ export function lazyCommandHandlers(load: () => Promise<CommandTable>): CommandT
       (await loaded())[name](params, context);
   return {
     hello,
-    status: later('status'),
+    status,
     warm: later('warm'),
     provider: later('provider'),
     insurability: later('insurability'),

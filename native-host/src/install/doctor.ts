@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { CHROMIUM_EXTENSION_IDS, FIREFOX_EXTENSION_IDS, chromiumOrigin } from '../../../src/shared/identity.js';
-import { readStoredCertificate, passwordStoreFor } from '../certificate/custody.js';
+import { passwordStoreFor } from '../certificate/custody.js';
+import { readStoredCertificate } from '../certificate/stored.js';
 import { EXPIRY_WARNING_DAYS, withDaysToExpiry } from '../certificate/identity.js';
 import { loadConfig, type HostConfig } from '../config.js';
 import { readOurManifest } from './apply.js';

@@ -108,7 +108,7 @@ export const sendOutcomeSchema = z.strictObject({
 
 export const cancelIntentSchema = z.strictObject({
   kind: z.literal('cancel-intent'),
-  consultationKey: consultationKeySchema.optional(),
+  consultationKey: z.optional(consultationKeySchema),
   acknowledgementNumber: acknowledgementNumberSchema,
   reason: cancelReasonSchema,
   ...transmissionFields,
@@ -121,6 +121,27 @@ export const cancelOutcomeSchema = z.strictObject({
   ...outcomeFields,
 });
 
+/**
+ * A consultation (insurability, DMG holder, tariffs) is a transmission too: art. 3 wants it on
+ * record with who was responsible and who executed it. No request body is kept: nothing needs
+ * decrypting later, and the journal need not hold more patient data than the fact of asking.
+ */
+export const consultationRecordSchema = z.strictObject({
+  kind: z.literal('consultation'),
+  subject: z.enum(['insurability', 'dmg-holder', 'tariffs']),
+  environment: environmentSchema,
+  responsible: responsibleSchema,
+  executor: executorSchema,
+  patientSsin: ssinSchema,
+  careDate: isoDateSchema,
+  codes: z.array(nomenclatureCodeSchema).max(20).optional(),
+  outcome: z.enum(['answered', 'failed']),
+  /** The typed error when it failed (PATIENT_UNKNOWN, MYCARENET_TIMEOUT…). */
+  errorCode: z.string().max(60).optional(),
+  latencyMs: z.number().int().min(0).max(3_600_000),
+  disturbances: z.array(disturbanceSchema).max(MAX_DISTURBANCES),
+});
+
 /** Something that happened to the journal itself (a crash mid-write, a lock left by a dead process). */
 export const journalDisturbanceSchema = z.strictObject({
   kind: z.literal('journal-disturbance'),
@@ -131,7 +152,14 @@ export const journalDisturbanceSchema = z.strictObject({
   sha256: hashSchema.optional(),
 });
 
-export const journalRecordSchema = z.discriminatedUnion('kind', [sendIntentSchema, sendOutcomeSchema, cancelIntentSchema, cancelOutcomeSchema, journalDisturbanceSchema]);
+export const journalRecordSchema = z.discriminatedUnion('kind', [
+  sendIntentSchema,
+  sendOutcomeSchema,
+  cancelIntentSchema,
+  cancelOutcomeSchema,
+  consultationRecordSchema,
+  journalDisturbanceSchema,
+]);
 export type JournalRecord = z.infer<typeof journalRecordSchema>;
 export type RecordOfKind<K extends JournalRecord['kind']> = Extract<JournalRecord, { kind: K }>;
 

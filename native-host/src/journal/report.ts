@@ -55,12 +55,14 @@ export function summarizeJournal(reading: JournalReading, now: Date): string {
   const today = journalTimestamp(now).slice(0, 10);
   const todays = sendHistories(reading.entries).filter((send) => send.attempts[0]?.intent.at.startsWith(today) === true);
   const cancels = reading.entries.filter((entry) => entry.record.kind === 'cancel-intent' && entry.at.startsWith(today)).length;
+  const consultations = reading.entries.filter((entry) => entry.record.kind === 'consultation' && entry.at.startsWith(today)).length;
   return [
     `Journal ${reading.file}`,
     `  chain ${describeChain(reading.check)}`,
     ...describeTornTail(reading).map((line) => `  ${line}`),
     `Today's sends (${today}, Belgian time): ${todays.length}${cancels > 0 ? `; cancellations requested: ${cancels}` : ''}`,
     ...todays.map(describeSend),
+    `Today's consultations (insurability, DMG holder, tariffs): ${consultations}`,
     '',
   ].join('\n');
 }

@@ -9,6 +9,7 @@ import { EhealthServices } from '../ehealth/services.js';
 import { createFileLogger } from '../log.js';
 import { brusselsDateTime } from './commons/kmehr.js';
 import { inspectFile, NotRecognised } from './inspect.js';
+import { journaledConsultation } from './journaled-consultation.js';
 import { consultInsurability } from './memberdata/consult.js';
 import { consultTariffs } from './tarification/consult.js';
 
@@ -32,8 +33,8 @@ export const SUPPORT_USAGE = `  eattest-host insurability --ssin S [--date YYYY-
 
 class SupportUsageError extends Error {}
 
-function checked<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
+function checked<T>(schema: z.core.$ZodType<T>, value: unknown): T {
+  const parsed = z.safeParse(schema, value);
   if (!parsed.success) throw new SupportUsageError(describeZodIssues(parsed.error));
   return parsed.data;
 }
@@ -58,10 +59,16 @@ export async function runSupportCli(command: SupportCommand, argv: readonly stri
     const log = createFileLogger(stateDir);
     const ehealth = new EhealthServices(config, new CertificateCustody(config, stateDir), log);
     try {
-      const result =
-        command === 'insurability'
-          ? await consultInsurability({ ehealth, config, log }, checked(insurabilityParamsSchema, { ssin: values.ssin, date, contactType: values['contact-type'] ?? 'other' }))
-          : await consultTariffs({ ehealth, config, log }, checked(tariffsParamsSchema, { ssin: values.ssin, date, codes: values.codes?.split(',').map((code) => code.trim()) }));
+      const custody = new CertificateCustody(config, stateDir);
+      const journaled = { stateDir, config, ehealth, log, certificateSsin: custody.summary()?.ssin, via: 'cli' as const };
+      let result: unknown;
+      if (command === 'insurability') {
+        const params = checked(insurabilityParamsSchema, { ssin: values.ssin, date, contactType: values['contact-type'] ?? 'other' });
+        result = await journaledConsultation(journaled, { subject: 'insurability', patientSsin: params.ssin, careDate: params.date }, () => consultInsurability({ ehealth, config, log }, params));
+      } else {
+        const params = checked(tariffsParamsSchema, { ssin: values.ssin, date, codes: values.codes?.split(',').map((code) => code.trim()) });
+        result = await journaledConsultation(journaled, { subject: 'tariffs', patientSsin: params.ssin, careDate: params.date, codes: params.codes }, () => consultTariffs({ ehealth, config, log }, params));
+      }
       io.out(`${JSON.stringify(result, null, 2)}\n`);
       return 0;
     } finally {

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runTool, ToolFailed } from '../tool.js';
 import { DS_NS, newDocument, readXml, tag, writeXml } from '../xml.js';
 
 /**
@@ -28,27 +28,6 @@ export interface KeyFiles {
   keyFile: string;
 }
 
-export class ToolFailed extends Error {
-  override readonly name = 'ToolFailed';
-}
-
-function run(tool: string, args: readonly string[], options: { cwd?: string; input?: Buffer } = {}): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tool, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(options.cwd !== undefined ? { cwd: options.cwd } : {}) });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(out));
-      else reject(new ToolFailed(`${tool} ${args[0] ?? ''} failed: ${Buffer.concat(err).toString('utf8').slice(0, 300)}`));
-    });
-    // A tool that exits without reading its input makes the write fail with EPIPE: its exit code tells what happened.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(options.input ?? Buffer.alloc(0));
-  });
-}
 
 /** Decimal serial and RFC 2253 issuer name of a certificate, as XAdES IssuerSerial wants them. */
 function issuerSerial(certificate: X509Certificate): { issuer: string; serial: string } {
@@ -126,7 +105,7 @@ export async function signXadesT(contents: readonly SignedContent[], signer: Key
     const signerCertificate = new X509Certificate(await readFile(signer.certFile));
     const { xml } = template(contents, signerCertificate, now);
     await writeFile(join(dir, 'template.xml'), xml);
-    const signed = await run('xmlsec1', [
+    const signed = await runTool('xmlsec1', [
       '--sign', '--privkey-pem', `${signer.keyFile},${signer.certFile}`,
       '--id-attr:Id', 'BusinessContent', '--id-attr:Id', `${XADES_NS}:SignedProperties`,
       '--output', join(dir, 'signed.xml'), join(dir, 'template.xml'),
@@ -142,12 +121,12 @@ export async function signXadesT(contents: readonly SignedContent[], signer: Key
     (valueDocument.documentElement as Element).appendChild(valueDocument.createTextNode(value.textContent));
     (valueDocument.documentElement as Element).setAttributeNS('http://www.w3.org/2000/xmlns/', 'xmlns:ds', DS_NS);
     await writeFile(join(dir, 'value.xml'), writeXml(valueDocument));
-    const canonical = await run('xmllint', ['--exc-c14n', join(dir, 'value.xml')]);
+    const canonical = await runTool('xmllint', ['--exc-c14n', join(dir, 'value.xml')]);
     await writeFile(join(dir, 'value.c14n'), canonical);
     await writeFile(join(dir, 'tsa.cnf'), TSA_CONFIG);
     await writeFile(join(dir, 'serial'), '01\n');
-    await run('openssl', ['ts', '-query', '-data', 'value.c14n', '-sha256', '-cert', '-no_nonce', '-out', 'request.tsq'], { cwd: dir });
-    await run('openssl', ['ts', '-reply', '-config', 'tsa.cnf', '-queryfile', 'request.tsq', '-signer', tsa.certFile, '-inkey', tsa.keyFile, '-token_out', '-out', 'token.der'], { cwd: dir });
+    await runTool('openssl', ['ts', '-query', '-data', 'value.c14n', '-sha256', '-cert', '-no_nonce', '-out', 'request.tsq'], { cwd: dir });
+    await runTool('openssl', ['ts', '-reply', '-config', 'tsa.cnf', '-queryfile', 'request.tsq', '-signer', tsa.certFile, '-inkey', tsa.keyFile, '-token_out', '-out', 'token.der'], { cwd: dir });
     const token = await readFile(join(dir, 'token.der'));
 
     const stamp = tag(document, XADES_NS, 'xades:SignatureTimeStamp', { Id: `ts-${randomUUID()}` }, tag(document, DS_NS, 'ds:CanonicalizationMethod', { Algorithm: EXC_C14N }), tag(document, XADES_NS, 'xades:EncapsulatedTimeStamp', {}, token.toString('base64')));

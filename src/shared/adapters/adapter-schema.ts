@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The declarative EHR adapter: data, never code. It says which pages it reads (URL patterns), where
@@ -13,15 +13,19 @@ export const ADAPTER_FORMAT = 1;
 /** A CSS selector; syntax is checked where a DOM exists (the content script skips one that throws). */
 export const selectorSchema = z
   .string()
-  .min(1)
-  .max(500)
-  .refine((value) => !/[\n\r\0]/.test(value), 'a selector is one line');
+  .check(
+    z.minLength(1),
+    z.maxLength(500),
+    z.refine((value) => !/[\n\r\0]/.test(value), 'a selector is one line'),
+  );
 
 /** `https://ehr.example.be/consult/*`: `*` matches any run of characters, everything else is literal. */
 export const urlPatternSchema = z
   .string()
-  .max(300)
-  .regex(/^(https:\/\/[^/\s]+|http:\/\/(localhost|127\.0\.0\.1)(:(\d{1,5}|\*))?)\/\S*$/, 'an https:// pattern, or http:// on this computer');
+  .check(
+    z.maxLength(300),
+    z.regex(/^(https:\/\/[^/\s]+|http:\/\/(localhost|127\.0\.0\.1)(:(\d{1,5}|\*))?)\/\S*$/, 'an https:// pattern, or http:// on this computer'),
+  );
 
 export const DATE_ORDERS = ['dmy', 'ymd', 'mdy'] as const;
 
@@ -34,35 +38,35 @@ export const DATE_ORDERS = ['dmy', 'ymd', 'mdy'] as const;
 export const transformSchema = z.union([
   z.enum(['ssin', 'decimalComma', 'digits', 'firstToken', 'upperCase']),
   z.strictObject({ date: z.enum(DATE_ORDERS) }),
-  z.strictObject({ map: z.record(z.string().max(60), z.string().max(60)).refine((map) => Object.keys(map).length <= 30, 'at most 30 entries') }),
+  z.strictObject({ map: z.record(z.string().check(z.maxLength(60)), z.string().check(z.maxLength(60))).check(z.refine((map) => Object.keys(map).length <= 30, 'at most 30 entries')) }),
 ]);
 export type Transform = z.infer<typeof transformSchema>;
 
 /** Where a value is read: the element's visible text (default), its form value, or one attribute. */
 export const readSourceSchema = z.union([
   z.enum(['text', 'value']),
-  z.strictObject({ attribute: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_:.-]{0,60}$/, 'an attribute name') }),
+  z.strictObject({ attribute: z.string().check(z.regex(/^[a-zA-Z][a-zA-Z0-9_:.-]{0,60}$/, 'an attribute name')) }),
 ]);
 export type ReadSource = z.infer<typeof readSourceSchema>;
 
 export const fieldRuleSchema = z.strictObject({
   /** Inside an act row, relative to the row; `:scope` is the row itself. */
   selector: selectorSchema,
-  read: readSourceSchema.optional(),
-  transforms: z.array(transformSchema).max(5).optional(),
+  read: z.optional(readSourceSchema),
+  transforms: z.optional(z.array(transformSchema).check(z.maxLength(5))),
 });
 export type FieldRule = z.infer<typeof fieldRuleSchema>;
 
 export const actFieldsSchema = z.strictObject({
   code: fieldRuleSchema,
   /** Absent: one of each act. */
-  quantity: fieldRuleSchema.optional(),
+  quantity: z.optional(fieldRuleSchema),
   amountPaid: fieldRuleSchema,
-  supplement: fieldRuleSchema.optional(),
-  tooth: fieldRuleSchema.optional(),
-  side: fieldRuleSchema.optional(),
-  place: fieldRuleSchema.optional(),
-  prescriber: fieldRuleSchema.optional(),
+  supplement: z.optional(fieldRuleSchema),
+  tooth: z.optional(fieldRuleSchema),
+  side: z.optional(fieldRuleSchema),
+  place: z.optional(fieldRuleSchema),
+  prescriber: z.optional(fieldRuleSchema),
 });
 export type ActFieldName = keyof z.infer<typeof actFieldsSchema>;
 
@@ -70,22 +74,22 @@ export const BUTTON_PLACES = ['before', 'after', 'start', 'end'] as const;
 
 export const adapterSchema = z.strictObject({
   format: z.literal(ADAPTER_FORMAT),
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes'),
-  name: z.string().min(1).max(100),
+  id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes')),
+  name: z.string().check(z.minLength(1), z.maxLength(100)),
   match: z.strictObject({
-    urls: z.array(urlPatternSchema).min(1).max(10),
+    urls: z.array(urlPatternSchema).check(z.minLength(1), z.maxLength(10)),
     /** The page is a consultation only while this element exists (single-page EHRs change views). */
-    present: selectorSchema.optional(),
+    present: z.optional(selectorSchema),
   }),
   patient: z.strictObject({
     ssin: fieldRuleSchema,
     familyName: fieldRuleSchema,
     firstName: fieldRuleSchema,
-    birthDate: fieldRuleSchema.optional(),
+    birthDate: z.optional(fieldRuleSchema),
   }),
   consultation: z.strictObject({
     date: fieldRuleSchema,
-    providerHint: fieldRuleSchema.optional(),
+    providerHint: z.optional(fieldRuleSchema),
   }),
   acts: z.strictObject({
     /** Each element matched is one act (a table row, a list item…). */
@@ -93,14 +97,14 @@ export const adapterSchema = z.strictObject({
     fields: actFieldsSchema,
   }),
   button: z.strictObject({ anchor: selectorSchema, place: z.enum(BUTTON_PLACES) }),
-  writeBack: z.strictObject({ selector: selectorSchema }).optional(),
+  writeBack: z.optional(z.strictObject({ selector: selectorSchema })),
   /** Saved pages this adapter is tested on, beside the adapter; each `<page>.html` has `<page>.expected.json`. */
-  fixtures: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,60}$/)).max(20).optional(),
+  fixtures: z.optional(z.array(z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,60}$/))).check(z.maxLength(20))),
 });
 export type Adapter = z.infer<typeof adapterSchema>;
 
 /** What an import may hold: one adapter or a list of them. */
-export const adapterFileSchema = z.union([adapterSchema, z.array(adapterSchema).max(100)]);
+export const adapterFileSchema = z.union([adapterSchema, z.array(adapterSchema).check(z.maxLength(100))]);
 
 /** A custom adapter file larger than this is refused unread. */
 export const MAX_ADAPTER_FILE_BYTES = 256 * 1024;

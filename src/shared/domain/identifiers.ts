@@ -1,4 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { isValidCbe, isValidSsin } from './identifier-rules.js';
+
+export { isValidCbe, isValidSsin, normaliseCbe, normaliseSsin } from './identifier-rules.js';
 
 /**
  * Belgian identifiers. SSIN (INSZ/NISS): 11 digits, the last two a mod-97 check over the first
@@ -6,38 +9,11 @@ import { z } from 'zod';
  * care provider (8 significant + 3 qualification digits).
  */
 
-export function isValidSsin(value: string): boolean {
-  if (!/^\d{11}$/.test(value)) return false;
-  const base = value.slice(0, 9);
-  const check = Number(value.slice(9));
-  return 97 - (Number(base) % 97) === check || 97 - (Number(`2${base}`) % 97) === check;
-}
-
-/** Accepts "85.07.30-033.82", "85073003382"…; returns the 11 digits or undefined. */
-export function normaliseSsin(input: string): string | undefined {
-  const digits = input.replace(/[\s.\-/]/g, '');
-  return isValidSsin(digits) ? digits : undefined;
-}
-
-export const ssinSchema = z.string().refine(isValidSsin, 'not a valid SSIN (11 digits with a valid check number)');
-export const nihii11Schema = z.string().regex(/^\d{11}$/, 'a NIHII number has 11 digits');
+export const ssinSchema = z.string().check(z.refine(isValidSsin, 'not a valid SSIN (11 digits with a valid check number)'));
+export const nihii11Schema = z.string().check(z.regex(/^\d{11}$/, 'a NIHII number has 11 digits'));
 /** A calendar date, YYYY-MM-DD, in Belgian local time. */
 export const isoDateSchema = z.iso.date();
 /** Local mutuality code (3 digits) or an insurer (federation) code. */
-export const mutualitySchema = z.string().regex(/^(750|999|[1-69]\d{2})$/, 'a mutuality code has 3 digits');
+export const mutualitySchema = z.string().check(z.regex(/^(750|999|[1-69]\d{2})$/, 'a mutuality code has 3 digits'));
 
-/**
- * CBE (KBO/BCE) enterprise number: 10 digits starting with 0 or 1, the last two being
- * 97 − (first eight mod 97). Accepts "0820.563.481", "BE0820563481"…
- */
-export function isValidCbe(value: string): boolean {
-  if (!/^[01]\d{9}$/.test(value)) return false;
-  return 97 - (Number(value.slice(0, 8)) % 97) === Number(value.slice(8));
-}
-
-export function normaliseCbe(input: string): string | undefined {
-  const digits = input.replace(/^\s*BE/i, '').replace(/[\s.\-/]/g, '');
-  return isValidCbe(digits) ? digits : undefined;
-}
-
-export const cbeSchema = z.string().refine(isValidCbe, 'not a valid CBE number (10 digits with a valid check number)');
+export const cbeSchema = z.string().check(z.refine(isValidCbe, 'not a valid CBE number (10 digits with a valid check number)'));

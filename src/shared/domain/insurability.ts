@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { isoDateSchema, mutualitySchema, nihii11Schema, ssinSchema } from './identifiers.js';
 
 /**
@@ -11,18 +11,18 @@ export type ContactType = z.infer<typeof contactTypeSchema>;
 
 export const insurabilityPeriodSchema = z.strictObject({
   start: isoDateSchema,
-  end: isoDateSchema.optional(),
+  end: z.optional(isoDateSchema),
   /** The 3-digit local mutuality; its first digit × 100 is the insurer (federation); "rcam" for JSIS (PROTOCOL §2.4, §11). */
   mutuality: z.union([mutualitySchema, z.literal('rcam')]),
-  registrationNumber: z.string().max(20).optional(),
-  ct1: z.string().regex(/^\d{3}$/).optional(),
-  ct2: z.string().regex(/^\d{3}$/).optional(),
+  registrationNumber: z.optional(z.string().check(z.maxLength(20))),
+  ct1: z.optional(z.string().check(z.regex(/^\d{3}$/))),
+  ct2: z.optional(z.string().check(z.regex(/^\d{3}$/))),
 });
 
 export const insurabilityWarningSchema = z.strictObject({
   /** The platform's detail code: PartialAnswer, MUTATION, ONLY_FIVE_PERIODS_RETURNED… */
-  code: z.string().max(60),
-  message: z.string().max(500).optional(),
+  code: z.string().check(z.maxLength(60)),
+  message: z.optional(z.string().check(z.maxLength(500))),
 });
 
 export const routeSchema = z.strictObject({
@@ -32,27 +32,31 @@ export const routeSchema = z.strictObject({
 export type Route = z.infer<typeof routeSchema>;
 
 /** The DMG (global medical file) holder: a physician or a medical house, asked only on the clinician's request. */
-export const dmgHolderSchema = z.strictObject({ nihii11: nihii11Schema, familyName: z.string().max(200).optional(), firstName: z.string().max(200).optional() });
+export const dmgHolderSchema = z.strictObject({ nihii11: nihii11Schema, familyName: z.optional(z.string().check(z.maxLength(200))), firstName: z.optional(z.string().check(z.maxLength(200))) });
 export type DmgHolder = z.infer<typeof dmgHolderSchema>;
 
 export const insurabilitySchema = z.strictObject({
   patient: z.strictObject({
     ssin: ssinSchema,
-    familyName: z.string().max(200).optional(),
-    firstName: z.string().max(200).optional(),
-    birthDate: isoDateSchema.optional(),
-    gender: z.enum(['male', 'female']).optional(),
-    deceasedDate: isoDateSchema.optional(),
+    familyName: z.optional(z.string().check(z.maxLength(200))),
+    firstName: z.optional(z.string().check(z.maxLength(200))),
+    birthDate: z.optional(isoDateSchema),
+    gender: z.optional(z.enum(['male', 'female'])),
+    deceasedDate: z.optional(isoDateSchema),
   }),
   /** The insurer (federation) code that answered, e.g. "100"; "rcam" for the EU institutions' scheme (JSIS). */
-  insurer: z.string().regex(/^(\d{3}|rcam)$/),
-  periods: z.array(insurabilityPeriodSchema).max(5),
+  insurer: z.string().check(z.regex(/^(\d{3}|rcam)$/)),
+  periods: z.array(insurabilityPeriodSchema).check(z.maxLength(5)),
   /** Third-party payment by the insurer (payment:byIO). */
   paymentByInsurer: z.boolean(),
-  medicalHouse: z.strictObject({ nihii11: nihii11Schema, type: z.string().max(40).optional(), start: isoDateSchema.optional(), end: isoDateSchema.optional() }).optional(),
-  generalSituation: z.strictObject({ event: z.string().max(40).optional(), transferDate: isoDateSchema.optional() }).optional(),
-  hospitalisation: z.strictObject({ hospitalNihii: z.string().max(12), admissionDate: isoDateSchema.optional(), service: z.string().max(3).optional() }).optional(),
-  warnings: z.array(insurabilityWarningSchema).max(20),
+  medicalHouse: z.optional(
+    z.strictObject({ nihii11: nihii11Schema, type: z.optional(z.string().check(z.maxLength(40))), start: z.optional(isoDateSchema), end: z.optional(isoDateSchema) }),
+  ),
+  generalSituation: z.optional(z.strictObject({ event: z.optional(z.string().check(z.maxLength(40))), transferDate: z.optional(isoDateSchema) })),
+  hospitalisation: z.optional(
+    z.strictObject({ hospitalNihii: z.string().check(z.maxLength(12)), admissionDate: z.optional(isoDateSchema), service: z.optional(z.string().check(z.maxLength(3))) }),
+  ),
+  warnings: z.array(insurabilityWarningSchema).check(z.maxLength(20)),
   /** The day of care the answer is about, and when it was obtained. */
   date: isoDateSchema,
   consultedAt: z.iso.datetime(),

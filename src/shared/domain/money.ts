@@ -1,17 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+
+export { formatCents, parseEuroToCents, type Cents } from './money-text.js';
 
 /** Money is integer euro cents everywhere inside the product; formatting happens at the UI edge. */
-export const centsSchema = z.number().int().min(-100_000_000).max(100_000_000);
-export type Cents = z.infer<typeof centsSchema>;
-
-/** Reads a decimal euro amount ("12.5", "12,50", "-3") into cents, exactly (no floating point). */
-export function parseEuroToCents(text: string): Cents | undefined {
-  const match = /^\s*(-)?(\d{1,7})(?:[.,](\d{1,2}))?\s*$/.exec(text);
-  if (match === null) return undefined;
-  const cents = Number(match[2]) * 100 + Number((match[3] ?? '').padEnd(2, '0'));
-  return match[1] === '-' ? -cents : cents;
-}
-
-export function formatCents(cents: Cents, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(cents / 100);
-}
+export const centsSchema = z.int().check(z.gte(-100_000_000), z.lte(100_000_000));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { attestationSchema, cancelReasonSchema, consultationKeySchema } from './attestation.js';
 import { errorCodeSchema } from '../errors.js';
 import { isoDateSchema, nihii11Schema, ssinSchema } from './identifiers.js';
@@ -9,24 +9,24 @@ import { isoDateSchema, nihii11Schema, ssinSchema } from './identifiers.js';
  */
 
 /** Observed form `<insurer>-1-<YYMMDD>-<7 digits>-<2 digits>`, e.g. 500-1-260212-5960827-60; kept looser, as the insurers own it. */
-export const acknowledgementNumberSchema = z.string().regex(/^[0-9A-Za-z][0-9A-Za-z-]{4,39}$/, 'an acknowledgement number is 5–40 letters, digits or dashes');
+export const acknowledgementNumberSchema = z.string().check(z.regex(/^[0-9A-Za-z][0-9A-Za-z-]{4,39}$/, 'an acknowledgement number is 5–40 letters, digits or dashes'));
 
 /** The client reference echoed by MyCareNet (CommonInput/InputReference). */
-export const inputReferenceSchema = z.string().regex(/^[0-9A-Za-z._-]{1,40}$/);
+export const inputReferenceSchema = z.string().check(z.regex(/^[0-9A-Za-z._-]{1,40}$/));
 
 /** One refusal of the insurer: the kmehr error code, the XPath it points at in our request, its text. */
 export const refusalSchema = z.strictObject({
-  code: z.string().max(20),
-  location: z.string().max(500).optional(),
-  description: z.string().max(1000).optional(),
+  code: z.string().check(z.maxLength(20)),
+  location: z.optional(z.string().check(z.maxLength(500))),
+  description: z.optional(z.string().check(z.maxLength(1000))),
 });
 export type Refusal = z.infer<typeof refusalSchema>;
 
 export const providerOfRecordSchema = z.strictObject({
   nihii11: nihii11Schema,
   ssin: ssinSchema,
-  givenName: z.string().max(200).optional(),
-  surname: z.string().max(200).optional(),
+  givenName: z.optional(z.string().check(z.maxLength(200))),
+  surname: z.optional(z.string().check(z.maxLength(200))),
 });
 
 export const attestOutcomeSchema = z.discriminatedUnion('outcome', [
@@ -34,10 +34,10 @@ export const attestOutcomeSchema = z.discriminatedUnion('outcome', [
     outcome: z.literal('acknowledged'),
     acknowledgementNumber: acknowledgementNumberSchema,
     /** The insurer (federation code, or "rcam") that acknowledged. */
-    insurer: z.string().max(10).optional(),
+    insurer: z.optional(z.string().check(z.maxLength(10))),
     acknowledgedAt: z.iso.datetime({ offset: true }),
     inputReference: inputReferenceSchema,
-    attemptNbr: z.number().int().min(1).max(99),
+    attemptNbr: z.int().check(z.gte(1), z.lte(99)),
     consultationKey: consultationKeySchema,
     provider: providerOfRecordSchema,
     /** Exactly what was sent, for the supporting document. */
@@ -46,16 +46,16 @@ export const attestOutcomeSchema = z.discriminatedUnion('outcome', [
   z.strictObject({
     outcome: z.literal('refused'),
     inputReference: inputReferenceSchema,
-    attemptNbr: z.number().int().min(1).max(99),
+    attemptNbr: z.int().check(z.gte(1), z.lte(99)),
     consultationKey: consultationKeySchema,
-    refusals: z.array(refusalSchema).min(1).max(50),
+    refusals: z.array(refusalSchema).check(z.minLength(1), z.maxLength(50)),
   }),
 ]);
 export type AttestOutcome = z.infer<typeof attestOutcomeSchema>;
 
 export const cancelOutcomeSchema = z.discriminatedUnion('outcome', [
   z.strictObject({ outcome: z.literal('cancelled'), acknowledgementNumber: acknowledgementNumberSchema, reason: cancelReasonSchema, cancelledAt: z.iso.datetime({ offset: true }) }),
-  z.strictObject({ outcome: z.literal('refused'), acknowledgementNumber: acknowledgementNumberSchema, refusals: z.array(refusalSchema).min(1).max(50) }),
+  z.strictObject({ outcome: z.literal('refused'), acknowledgementNumber: acknowledgementNumberSchema, refusals: z.array(refusalSchema).check(z.minLength(1), z.maxLength(50)) }),
 ]);
 export type CancelOutcome = z.infer<typeof cancelOutcomeSchema>;
 
@@ -63,12 +63,12 @@ export type CancelOutcome = z.infer<typeof cancelOutcomeSchema>;
 export const journalSendSchema = z.strictObject({
   consultationKey: consultationKeySchema,
   inputReference: inputReferenceSchema,
-  attemptNbr: z.number().int().min(1).max(99),
+  attemptNbr: z.int().check(z.gte(1), z.lte(99)),
   patientSsin: ssinSchema,
   careDate: isoDateSchema,
   status: z.enum(['pending', 'unknown', 'acknowledged', 'refused', 'cancelled']),
-  acknowledgementNumber: acknowledgementNumberSchema.optional(),
-  refusals: z.array(refusalSchema).max(50).optional(),
+  acknowledgementNumber: z.optional(acknowledgementNumberSchema),
+  refusals: z.optional(z.array(refusalSchema).check(z.maxLength(50))),
   /** When the last entry about this send was written. */
   at: z.iso.datetime({ offset: true }),
   attestation: attestationSchema,
@@ -86,11 +86,11 @@ export const attestationRecordSchema = z.strictObject({
   status: z.enum(['pending', 'unknown', 'acknowledged', 'refused', 'cancelled', 'notSent']),
   startedAt: z.iso.datetime({ offset: true }),
   updatedAt: z.iso.datetime({ offset: true }),
-  acknowledgementNumber: acknowledgementNumberSchema.optional(),
-  acknowledgedAt: z.iso.datetime({ offset: true }).optional(),
-  outcome: attestOutcomeSchema.optional(),
-  cancellation: cancelOutcomeSchema.optional(),
-  lastError: errorCodeSchema.optional(),
+  acknowledgementNumber: z.optional(acknowledgementNumberSchema),
+  acknowledgedAt: z.optional(z.iso.datetime({ offset: true })),
+  outcome: z.optional(attestOutcomeSchema),
+  cancellation: z.optional(cancelOutcomeSchema),
+  lastError: z.optional(errorCodeSchema),
 });
 export type AttestationRecord = z.infer<typeof attestationRecordSchema>;
 export type RecordStatus = AttestationRecord['status'];

@@ -13,7 +13,6 @@ import { sameBytes } from './der.js';
 // and our decryption certificates are long-lived objects, so each is parsed once. Callers only read
 // the parsed objects.
 const parsedCertificates = new WeakMap<X509Certificate, pkijs.Certificate>();
-const certificateBlocks = new WeakMap<X509Certificate, asn1js.AsnType>();
 
 export function pkiCertificate(certificate: X509Certificate): pkijs.Certificate {
   let parsed = parsedCertificates.get(certificate);
@@ -24,26 +23,9 @@ export function pkiCertificate(certificate: X509Certificate): pkijs.Certificate 
   return parsed;
 }
 
-/** The certificate as an asn1js block that encodes back to its exact DER. */
-export function certificateBlock(certificate: X509Certificate): asn1js.AsnType {
-  let block = certificateBlocks.get(certificate);
-  if (block === undefined) {
-    const parsed = asn1js.fromBER(certificate.raw, { parseEmbedded: false });
-    if (parsed.offset !== certificate.raw.byteLength) throw new Error('certificate is not DER');
-    block = parsed.result;
-    certificateBlocks.set(certificate, block);
-  }
-  return block;
-}
-
 /** Whether the serial number of a certificate (from Node, hexadecimal) is `serial`. */
 export function hasSerial(certificate: X509Certificate, serial: asn1js.Integer): boolean {
   return /^[0-9A-Fa-f]+$/.test(certificate.serialNumber) && BigInt(`0x${certificate.serialNumber}`) === serial.toBigInt();
-}
-
-export function issuerAndSerialNumber(certificate: X509Certificate): pkijs.IssuerAndSerialNumber {
-  const parsed = pkiCertificate(certificate);
-  return new pkijs.IssuerAndSerialNumber({ issuer: parsed.issuer, serialNumber: parsed.serialNumber });
 }
 
 /** The eHealth keystore alias of a certificate: its serial number in decimal (Java BigInteger.toString(10)). */

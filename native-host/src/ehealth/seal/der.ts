@@ -1,8 +1,8 @@
 import * as asn1js from 'asn1js';
 
 /**
- * Small ASN.1 helpers over asn1js: bounded parsing of untrusted input, byte conversions and
- * OCTET STRING values (primitive or BER-constructed).
+ * Small ASN.1 reading helpers over asn1js: bounded parsing of untrusted input, byte conversions and
+ * OCTET STRING values (primitive or BER-constructed). Writing is der-writer.ts.
  */
 
 /** Parses exactly one ASN.1 element filling `bytes`; throws a data-free Error otherwise. */
@@ -23,26 +23,12 @@ export function bytesOf(source: ArrayBuffer | Uint8Array): Uint8Array {
   return source instanceof Uint8Array ? source : new Uint8Array(source);
 }
 
-/** The BER (for what we build: DER) encoding of an asn1js block or a pkijs object's schema. */
-export function encode(block: { toBER(sizeOnly?: boolean): ArrayBuffer }): Uint8Array {
-  return new Uint8Array(block.toBER(false));
-}
-
-export function octetString(bytes: Uint8Array): asn1js.OctetString {
-  return new asn1js.OctetString({ valueHex: bytes });
-}
-
 /** The value of an OCTET STRING, concatenating the segments of a constructed (BER) one. */
 export function octetStringValue(value: unknown): Uint8Array {
   if (!(value instanceof asn1js.OctetString)) throw new Error('expected an OCTET STRING');
   if (!value.idBlock.isConstructed) return value.valueBlock.valueHexView;
   const parts = value.valueBlock.value.map((part) => octetStringValue(part));
   return Buffer.concat(parts);
-}
-
-/** Sorts encodings the way DER sorts the members of a SET OF. */
-export function derSetOrder(a: Uint8Array, b: Uint8Array): number {
-  return Buffer.compare(a, b);
 }
 
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -3,9 +3,11 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { AppError } from '../../../../src/shared/errors.js';
 import type { DecryptionKey } from './credential.js';
-import { derSetOrder, encode, octetString, octetStringValue, parseAsn1 } from './der.js';
-import { decimalSerial, issuerAndSerialNumber, matchesIssuerAndSerial, pkiCertificate } from './cert-id.js';
-import { decryptKey, encryptKey, keyTransportAlgorithm } from './key-transport.js';
+import { octetStringValue, parseAsn1 } from './der.js';
+import { algorithmIdentifier, objectIdentifier, octetString, sequence, setOf, smallInteger, tlv, TAG } from './der-writer.js';
+import { issuerAndSerialNumberDer } from './certificate-der.js';
+import { decimalSerial, matchesIssuerAndSerial, pkiCertificate } from './cert-id.js';
+import { decryptKey, encryptKey, KEY_TRANSPORT_ALGORITHM } from './key-transport.js';
 import { OID } from './oids.js';
 
 /**
@@ -19,41 +21,32 @@ const AES_CBC: Readonly<Record<string, { cipher: string; keyLength: number }>> =
   [OID.aes256Cbc]: { cipher: 'aes-256-cbc', keyLength: 32 },
 };
 
-/** Encrypts `content` with a fresh AES-128 key for every recipient; DER of the ContentInfo. */
+const DATA_TYPE = objectIdentifier(OID.data);
+const ENVELOPED_DATA_TYPE = objectIdentifier(OID.envelopedData);
+
+/**
+ * Encrypts `content` with a fresh AES-128 key for every recipient; DER of the ContentInfo, written
+ * directly (der-writer.ts) since the shape is fixed; openssl cms opens it in the tests.
+ */
 export function buildEnvelopedData(content: Uint8Array, recipients: readonly crypto.X509Certificate[]): Uint8Array {
   const contentKey = crypto.randomBytes(16);
   const iv = crypto.randomBytes(16);
   const cipher = crypto.createCipheriv('aes-128-cbc', contentKey, iv);
   const encrypted = Buffer.concat([cipher.update(content), cipher.final()]);
 
-  const recipientInfos = recipients
-    .map((recipient) => {
-      const info = new pkijs.RecipientInfo({
-        variant: 1,
-        value: new pkijs.KeyTransRecipientInfo({
-          version: 0,
-          rid: issuerAndSerialNumber(recipient),
-          keyEncryptionAlgorithm: keyTransportAlgorithm(),
-          encryptedKey: encryptKey(recipient.publicKey, contentKey),
-        }),
-      });
-      return { info, der: encode(info.toSchema()) };
-    })
-    .sort((a, b) => derSetOrder(a.der, b.der)) // RecipientInfos is a SET OF
-    .map(({ info }) => info);
+  // KeyTransRecipientInfo ::= SEQUENCE { version 0, rid IssuerAndSerialNumber, keyEncryptionAlgorithm, encryptedKey }
+  const recipientInfos = recipients.map((recipient) =>
+    sequence(smallInteger(0), issuerAndSerialNumberDer(recipient), KEY_TRANSPORT_ALGORITHM, octetString(encryptKey(recipient.publicKey, contentKey))),
+  );
   contentKey.fill(0);
 
-  const envelopedData = new pkijs.EnvelopedData({
-    version: 0,
-    recipientInfos,
-    encryptedContentInfo: new pkijs.EncryptedContentInfo({
-      contentType: OID.data,
-      contentEncryptionAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.aes128Cbc, algorithmParams: octetString(iv) }),
-      encryptedContent: octetString(encrypted),
-      disableSplit: true,
-    }),
-  });
-  return encode(new pkijs.ContentInfo({ contentType: OID.envelopedData, content: envelopedData.toSchema() }).toSchema());
+  const envelopedData = sequence(
+    smallInteger(0),
+    setOf(recipientInfos),
+    // EncryptedContentInfo, the ciphertext as [0] IMPLICIT OCTET STRING, primitive.
+    sequence(DATA_TYPE, algorithmIdentifier(OID.aes128Cbc, octetString(iv)), tlv(TAG.context0Primitive, encrypted)),
+  );
+  return sequence(ENVELOPED_DATA_TYPE, tlv(TAG.context0Constructed, envelopedData));
 }
 
 function refuse(reason: string, details?: Record<string, string | number>): AppError {

@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { octetString } from './der.js';
+import { algorithmIdentifier, NULL } from './der-writer.js';
 import { OID } from './oids.js';
 
 /**
@@ -12,12 +12,11 @@ import { OID } from './oids.js';
  * hash, any label).
  */
 
-export function keyTransportAlgorithm(): pkijs.AlgorithmIdentifier {
-  return new pkijs.AlgorithmIdentifier({ algorithmId: OID.rsaEncryption, algorithmParams: new asn1js.Null() });
-}
+/** DER of the AlgorithmIdentifier we encrypt the CEK with: rsaEncryption, NULL parameters. */
+export const KEY_TRANSPORT_ALGORITHM: Uint8Array = algorithmIdentifier(OID.rsaEncryption, NULL);
 
-export function encryptKey(recipientKey: crypto.KeyObject, contentKey: Uint8Array): asn1js.OctetString {
-  return octetString(crypto.publicEncrypt({ key: recipientKey, padding: crypto.constants.RSA_PKCS1_PADDING }, contentKey));
+export function encryptKey(recipientKey: crypto.KeyObject, contentKey: Uint8Array): Uint8Array {
+  return crypto.publicEncrypt({ key: recipientKey, padding: crypto.constants.RSA_PKCS1_PADDING }, contentKey);
 }
 
 type OaepHash = 'sha1' | 'sha256' | 'sha384' | 'sha512';

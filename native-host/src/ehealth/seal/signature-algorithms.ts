@@ -2,6 +2,7 @@ import * as crypto from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { AppError } from '../../../../src/shared/errors.js';
+import { algorithmIdentifier, NULL } from './der-writer.js';
 import { OID } from './oids.js';
 
 /**
@@ -30,27 +31,32 @@ export function digest(hash: HashName, data: Uint8Array): Uint8Array {
 
 export interface SigningScheme {
   hash: HashName;
-  digestAlgorithm: pkijs.AlgorithmIdentifier;
-  signatureAlgorithm: pkijs.AlgorithmIdentifier;
+  /** DER of the digest AlgorithmIdentifier (SHA-256, parameters absent). */
+  digestAlgorithm: Uint8Array;
+  /** DER of the signature AlgorithmIdentifier. */
+  signatureAlgorithm: Uint8Array;
   sign(data: Uint8Array): Uint8Array;
 }
 
+const SHA256_ALGORITHM = algorithmIdentifier(OID.sha256);
+const SHA256_WITH_RSA_ALGORITHM = algorithmIdentifier(OID.sha256WithRsa, NULL);
+const ECDSA_WITH_SHA256_ALGORITHM = algorithmIdentifier(OID.ecdsaWithSha256);
+
 /** How we sign with `privateKey`. Throws KEY_TYPE_UNSUPPORTED for anything but RSA and EC. */
 export function signingScheme(privateKey: crypto.KeyObject): SigningScheme {
-  const digestAlgorithm = new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 });
   switch (privateKey.asymmetricKeyType) {
     case 'rsa':
       return {
         hash: 'sha256',
-        digestAlgorithm,
-        signatureAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256WithRsa, algorithmParams: new asn1js.Null() }),
+        digestAlgorithm: SHA256_ALGORITHM,
+        signatureAlgorithm: SHA256_WITH_RSA_ALGORITHM,
         sign: (data) => crypto.sign('sha256', data, { key: privateKey, padding: crypto.constants.RSA_PKCS1_PADDING }),
       };
     case 'ec':
       return {
         hash: 'sha256',
-        digestAlgorithm,
-        signatureAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.ecdsaWithSha256 }),
+        digestAlgorithm: SHA256_ALGORITHM,
+        signatureAlgorithm: ECDSA_WITH_SHA256_ALGORITHM,
         sign: (data) => crypto.sign('sha256', data, { key: privateKey, dsaEncoding: 'der' }),
       };
     default:

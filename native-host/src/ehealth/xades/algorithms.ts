@@ -1,6 +1,7 @@
 import { ECDSA_SHA256, EXC_C14N, RSA_SHA256, SHA256_DIGEST } from '../xml/namespaces.js';
 import { parseXml } from '../xml/parse.js';
 import { exclusiveC14n } from './c14n.js';
+import { simpleExclusiveC14n } from './simple-c14n.js';
 
 /** Algorithm identifiers and the reference processing shared by the XAdES signer and verifier. */
 
@@ -44,8 +45,11 @@ export class ContentNotXml extends Error {
 /**
  * The octets a content reference digests: the decoded bytes themselves, or for XML the exclusive
  * canonical form of the document they encode (UTF-8 only, no DTD, capped at `maxBytes`).
+ * `ownContent`: the host wrote this XML itself (it is signing it); plain XML is then canonicalized
+ * from its text (simple-c14n.ts) and only the rest goes through the DOM. Content received from
+ * elsewhere always goes through the DOM.
  */
-export function contentOctets(content: Uint8Array, isXml: boolean, maxBytes: number): Uint8Array {
+export function contentOctets(content: Uint8Array, isXml: boolean, maxBytes: number, ownContent = false): Uint8Array {
   if (content.byteLength > maxBytes) throw new ContentNotXml('content larger than accepted');
   if (!isXml) return content;
   let text: string;
@@ -57,6 +61,8 @@ export function contentOctets(content: Uint8Array, isXml: boolean, maxBytes: num
   }
   const declared = /^<\?xml[^>]*\sencoding\s*=\s*["']([^"']*)["']/.exec(text)?.[1];
   if (declared !== undefined && !/^utf-?8$/i.test(declared)) throw new ContentNotXml('XML content declares an encoding other than UTF-8');
+  const simple = ownContent ? simpleExclusiveC14n(text) : undefined;
+  if (simple !== undefined) return Buffer.from(simple, 'utf8');
   let document: Document;
   try {
     document = parseXml(text, maxBytes);

@@ -49,12 +49,13 @@ export function signXadesBes(input: XadesBesInput): string {
 
   let octets: Uint8Array;
   try {
-    octets = contentOctets(input.content, input.contentIsXml, DEFAULT_MAX_XML_BYTES);
+    octets = contentOctets(input.content, input.contentIsXml, DEFAULT_MAX_XML_BYTES, true);
   } catch (error) {
     if (error instanceof ContentNotXml) throw new AppError('INTERNAL', `The content to sign cannot be canonicalized: ${error.message}.`);
     throw error;
   }
 
+  const signer = signerFields(certificate);
   const signatureId = `xmldsig-${crypto.randomUUID()}`;
   const signedPropertiesId = `${signatureId}-xades-signedprops`;
   const document = newDocument(
@@ -66,7 +67,7 @@ export function signXadesBes(input: XadesBesInput): string {
         reference({ Type: SIGNED_PROPERTIES_TYPE, URI: `#${signedPropertiesId}` }, [EXC_C14N], ''),
       ]),
       ds('SignatureValue', {}, ['']),
-      ds('KeyInfo', {}, [ds('X509Data', {}, [ds('X509Certificate', {}, [certificate.raw.toString('base64')])])]),
+      ds('KeyInfo', {}, [ds('X509Data', {}, [ds('X509Certificate', {}, [signer.base64])])]),
       ds('Object', {}, [
         xades('QualifyingProperties', { Target: `#${signatureId}` }, [
           xades('SignedProperties', { Id: signedPropertiesId }, [
@@ -76,11 +77,11 @@ export function signXadesBes(input: XadesBesInput): string {
                 xades('Cert', {}, [
                   xades('CertDigest', {}, [
                     ds('DigestMethod', { Algorithm: SHA256_DIGEST }),
-                    ds('DigestValue', {}, [digestBase64(certificate.raw)]),
+                    ds('DigestValue', {}, [signer.digest]),
                   ]),
                   xades('IssuerSerial', {}, [
-                    ds('X509IssuerName', {}, [rfc2253IssuerName(certificate)]),
-                    ds('X509SerialNumber', {}, [certificateDecimalSerial(certificate)]),
+                    ds('X509IssuerName', {}, [signer.issuerName]),
+                    ds('X509SerialNumber', {}, [signer.serial]),
                   ]),
                 ]),
               ]),
@@ -138,6 +139,30 @@ function reference(attrs: Record<string, string>, transforms: readonly string[],
 
 function digestBase64(data: Uint8Array): string {
   return crypto.createHash('sha256').update(data).digest('base64');
+}
+
+interface SignerFields {
+  base64: string;
+  digest: string;
+  issuerName: string;
+  serial: string;
+}
+
+/** What the signature says of the signing certificate, computed once per certificate (it signs all day). */
+const signerFieldsCache = new WeakMap<crypto.X509Certificate, SignerFields>();
+
+function signerFields(certificate: crypto.X509Certificate): SignerFields {
+  let fields = signerFieldsCache.get(certificate);
+  if (fields === undefined) {
+    fields = {
+      base64: certificate.raw.toString('base64'),
+      digest: digestBase64(certificate.raw),
+      issuerName: rfc2253IssuerName(certificate),
+      serial: certificateDecimalSerial(certificate),
+    };
+    signerFieldsCache.set(certificate, fields);
+  }
+  return fields;
 }
 
 /** Key pairs already compared: the host signs with the same key and certificate all day (exporting both cost ~0.6 ms a signature). */

@@ -2,7 +2,7 @@ import { acknowledgementNumberSchema } from '../../../../src/shared/domain/recei
 import { parseEuroToCents } from '../../../../src/shared/domain/money.js';
 import { AppError } from '../../../../src/shared/errors.js';
 import { childElements, firstChild, pathFrom, textOf } from '../../ehealth/xml/dom.js';
-import { parseXml, XmlRejected } from '../../ehealth/xml/parse.js';
+import { businessContentRoot } from '../commons/business-content.js';
 import { readAcknowledge, type KmehrError } from '../commons/kmehr-acknowledge.js';
 import { MCN_NS } from '../commons/namespaces.js';
 
@@ -34,14 +34,7 @@ function cdOf(element: Element, scheme: string): string | undefined {
 }
 
 export function readSendTransactionResponse(businessContent: Uint8Array): SendTransactionResponse {
-  let document: Document;
-  try {
-    document = parseXml(Buffer.from(businessContent).toString('utf8'), 2 * 1024 * 1024);
-  } catch (error) {
-    throw bad(error instanceof XmlRejected ? error.message : 'unreadable XML');
-  }
-  const root = document.documentElement;
-  if (root.namespaceURI !== MCN_NS.msProtocol || root.localName !== 'SendTransactionResponse') throw bad('not a SendTransactionResponse');
+  const root = businessContentRoot(businessContent, { namespace: MCN_NS.msProtocol, localName: 'SendTransactionResponse' }, bad);
   const { isComplete, errors } = readAcknowledge(root, 'eAttest answer');
   const response = firstChild(root, MCN_NS.msCore, 'response');
   const responseId = textOf(response === undefined ? undefined : firstChild(response, MCN_NS.msCore, 'id'))?.slice(0, 100);

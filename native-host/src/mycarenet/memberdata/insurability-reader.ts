@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { describeZodIssues, AppError } from '../../../../src/shared/errors.js';
 import { insurabilitySchema, routeFor, type DmgHolder, type Insurability } from '../../../../src/shared/domain/insurability.js';
 import type { MemberAssertion, MemberDataAnswer } from './saml-response.js';
@@ -171,7 +172,7 @@ export function readInsurability(answer: MemberDataAnswer, query: InsurabilityQu
     date: query.date,
     consultedAt: query.consultedAt.toISOString(),
   };
-  const checked = insurabilitySchema.omit({ route: true }).safeParse(candidate);
+  const checked = z.omit(insurabilitySchema, { route: true }).safeParse(candidate);
   if (!checked.success) throw bad('the insurability does not hold together', { issues: describeZodIssues(checked.error) });
   return { ...checked.data, route: routeFor(checked.data) };
 }

@@ -1,6 +1,6 @@
 import { AppError } from '../../../../src/shared/errors.js';
 import { childElements, descendants, firstChild, pathFrom, textOf } from '../../ehealth/xml/dom.js';
-import { parseXml, XmlRejected } from '../../ehealth/xml/parse.js';
+import { businessContentRoot } from '../commons/business-content.js';
 import { MCN_NS } from '../commons/namespaces.js';
 
 /**
@@ -65,14 +65,7 @@ function bounded(value: string | undefined | null, what: string): string | undef
 }
 
 export function readMemberDataAnswer(businessContent: Uint8Array): MemberDataAnswer {
-  let document: Document;
-  try {
-    document = parseXml(Buffer.from(businessContent).toString('utf8'), 2 * 1024 * 1024);
-  } catch (error) {
-    throw bad(error instanceof XmlRejected ? error.message : 'unreadable XML');
-  }
-  const response = document.documentElement;
-  if (response.namespaceURI !== MCN_NS.saml2p || response.localName !== 'Response') throw bad('the business content is not a samlp:Response');
+  const response = businessContentRoot(businessContent, { namespace: MCN_NS.saml2p, localName: 'Response', name: 'samlp:Response' }, bad);
   if (response.getAttribute('Version') !== '2.0') throw bad('not a SAML 2.0 response');
   const issuer = bounded(textOf(firstChild(response, MCN_NS.saml2, 'Issuer')), 'Issuer');
   if (issuer === undefined || issuer === '') throw bad('no Issuer');

@@ -2,7 +2,7 @@ import { AppError } from '../../../../src/shared/errors.js';
 import { parseEuroToCents } from '../../../../src/shared/domain/money.js';
 import type { TariffLine } from '../../../../src/shared/domain/tariff.js';
 import { childElements, firstChild, pathFrom, textOf } from '../../ehealth/xml/dom.js';
-import { parseXml, XmlRejected } from '../../ehealth/xml/parse.js';
+import { businessContentRoot } from '../commons/business-content.js';
 import { readAcknowledge, type Acknowledge } from '../commons/kmehr-acknowledge.js';
 import { MCN_NS } from '../commons/namespaces.js';
 
@@ -24,14 +24,7 @@ function bad(message: string): AppError {
 
 /** `askedCodes`: the codes of our request; absent when inspecting an answer on its own. */
 export function readTariffAnswer(businessContent: Uint8Array, askedCodes?: readonly string[]): TariffAnswer {
-  let document: Document;
-  try {
-    document = parseXml(Buffer.from(businessContent).toString('utf8'), 2 * 1024 * 1024);
-  } catch (error) {
-    throw bad(error instanceof XmlRejected ? error.message : 'unreadable XML');
-  }
-  const root = document.documentElement;
-  if (root.namespaceURI !== MCN_NS.msProtocol || root.localName !== 'RetrieveTransactionResponse') throw bad('not a RetrieveTransactionResponse');
+  const root = businessContentRoot(businessContent, { namespace: MCN_NS.msProtocol, localName: 'RetrieveTransactionResponse' }, bad);
   const acknowledge = readAcknowledge(root, 'Tarification answer');
   const message = firstChild(root, MCN_NS.msCore, 'kmehrmessage');
   const folders = message === undefined ? [] : childElements(message, MCN_NS.kmehr, 'folder');

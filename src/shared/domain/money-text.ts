@@ -1,0 +1,18 @@
+/**
+ * Money is integer euro cents everywhere inside the product; formatting happens at the UI edge.
+ * Reading and formatting amounts, without zod, so that extension pages use them without loading the
+ * schemas (src/shared/domain/money.ts re-exports them beside its schema).
+ */
+export type Cents = number;
+
+/** Reads a decimal euro amount ("12.5", "12,50", "-3") into cents, exactly (no floating point). */
+export function parseEuroToCents(text: string): Cents | undefined {
+  const match = /^\s*(-)?(\d{1,7})(?:[.,](\d{1,2}))?\s*$/.exec(text);
+  if (match === null) return undefined;
+  const cents = Number(match[2]) * 100 + Number((match[3] ?? '').padEnd(2, '0'));
+  return match[1] === '-' ? -cents : cents;
+}
+
+export function formatCents(cents: Cents, locale: string): string {
+  return new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(cents / 100);
+}
