@@ -13,6 +13,7 @@ import { scenarioByKey } from '../../simulator/src/scenarios.js';
 import type { Caller } from '../../simulator/src/front.js';
 import type { Attestation } from '../../src/shared/domain/attestation.js';
 import { AppError } from '../../src/shared/errors.js';
+import { sampleAttestation } from '../support/attestation-fixture.js';
 
 /**
  * The eAttest kmehr: what the host builds from an Attestation, how it reads the insurer's answer
@@ -28,17 +29,7 @@ const REFERENCE = '26021210153000';
 const REQUEST_ID = `${provider.nihii11}.${REFERENCE}`;
 const caller = { ssin: provider.ssin, nihii11: provider.nihii11, profession: 'doctor' } as Caller;
 
-const attestation: Attestation = {
-  patient: { ssin: '85041213359', firstName: 'Julie', lastName: 'O’Brien & <Lambert>' },
-  careDate: TODAY,
-  collectingEntityCbe: '0820563481',
-  patientPaidCents: 1205,
-  supplementCents: 7,
-  acts: [
-    { code: '101076', quantity: 1, serviceDate: TODAY, amountPaidCents: 905, decisionReference: 'CH4/2026-001', prescriberNihii: '19910239004', placeNihii: '71010136' },
-    { code: '475075', quantity: 2, serviceDate: TODAY },
-  ],
-};
+const attestation: Attestation = sampleAttestation(TODAY, { firstName: 'Julie', lastName: 'O’Brien & <Lambert>' });
 
 function kmehrDocument(bytes: Uint8Array): Document {
   return parseXml(Buffer.from(bytes).toString('utf8'));

@@ -6,6 +6,7 @@ import { attributeQuery } from '../../native-host/src/mycarenet/memberdata/attri
 import { attestationKmehr, cancellationKmehr } from '../../native-host/src/mycarenet/eattest/kmehr-attestation.js';
 import { tariffRequest } from '../../native-host/src/mycarenet/tarification/tariff-request.js';
 import type { Attestation } from '../../src/shared/domain/attestation.js';
+import { sampleAttestation } from '../support/attestation-fixture.js';
 
 /**
  * The text-level exclusive canonicalization of the host's own plain XML (simple-c14n.ts) against
@@ -17,17 +18,7 @@ import type { Attestation } from '../../src/shared/domain/attestation.js';
 const provider = { nihii11: '19910140004', ssin: '78031412448', profession: 'doctor' as const, givenName: 'Anna', surname: 'Peeters' };
 const NOW = new Date('2026-02-12T09:15:30Z');
 const TODAY = '2026-02-12';
-const attestation: Attestation = {
-  patient: { ssin: '85041213359', firstName: 'Zoë "Jo"', lastName: 'O’Brien & <Lambert> > \'x\'' },
-  careDate: TODAY,
-  collectingEntityCbe: '0820563481',
-  patientPaidCents: 1205,
-  supplementCents: 7,
-  acts: [
-    { code: '101076', quantity: 1, serviceDate: TODAY, amountPaidCents: 905, decisionReference: 'CH4/2026-001', prescriberNihii: '19910239004', placeNihii: '71010136' },
-    { code: '475075', quantity: 2, serviceDate: TODAY },
-  ],
-};
+const attestation: Attestation = sampleAttestation(TODAY, { firstName: 'Zoë "Jo"', lastName: 'O’Brien & <Lambert> > \'x\'' });
 
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
 
