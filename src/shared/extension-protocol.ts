@@ -11,6 +11,10 @@ import { MAX_URL_LENGTH } from './limits.js';
 import { adapterSchema } from './adapters/adapter-schema.js';
 import { consultationProposalSchema, consultationReadingSchema } from './domain/consultation.js';
 
+// Extension pages and the worker forbid eval (MV3's CSP): zod's compiled fast path would only
+// trip a CSP violation report in the console, so it is switched off where these schemas run.
+z.config({ jitless: true });
+
 /**
  * Messages to the background service worker, from content scripts and from extension pages, and
  * their replies. Which sender may send which message is the background router's policy.
