@@ -1,6 +1,9 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { AppError } from '../../../src/shared/errors.js';
+import { useNativePbkdf2 } from './native-pbkdf2.js';
+
+useNativePbkdf2();
 
 /**
  * The clinician's eHealth keystore (PKCS#12). Read with node-forge because real eHealth keystores
