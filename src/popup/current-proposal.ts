@@ -31,6 +31,11 @@ export function useCurrentProposal(): { state: CurrentProposal; reload: () => vo
     let shownId: string | null = null;
     const onChanged = (changes: Record<string, unknown>, area: string): void => {
       if (area !== 'session' || tabId === undefined || !(`proposal:${tabId}` in changes)) return;
+      // Nothing shown yet (the popup opened before the page's reading arrived): show it, there is nothing to protect.
+      if (shownId === null) {
+        setGeneration((value) => value + 1);
+        return;
+      }
       askBackground({ type: 'consultation.current', tabId: tabId })
         .then(({ proposal }) => {
           if ((proposal?.id ?? null) !== shownId) setState((current) => (current.phase === 'done' ? { ...current, newerAvailable: true } : current));

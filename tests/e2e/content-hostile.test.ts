@@ -78,6 +78,8 @@ describe('a hostile EHR page (Chromium)', () => {
     await page.waitForSelector('.act[data-code]');
     await clickInPageButton(page);
     const popup = await waitForPopup(bench.session);
+    // The popup may open before the page's reading arrives; it shows the reading as soon as it does.
+    await popup.waitForSelector('[data-testid="proposal"]', { timeout: 10_000 });
     const shown = await popup.$eval('[data-testid="proposal"]', (element) => element.getAttribute('data-proposal-id'));
     expect(await popup.$eval('[data-field="act.0.amountPaid"]', (element) => (element as HTMLInputElement).value)).toBe('30.00');
 
