@@ -17,8 +17,10 @@ type HostServices = typeof import('./host-services.js');
 export function runNativeHost(args: readonly string[]): void {
   const startedAt = Date.now();
   // stdout carries frames only: anything a library prints goes to stderr instead.
-  // eslint-disable-next-line no-console -- rebinding console is the point here
-  console.log = console.info = console.debug = console.warn = console.error;
+  const toStderr = (...values: unknown[]): void => {
+    process.stderr.write(`${values.map(String).join(' ')}\n`);
+  };
+  Object.assign(console, { log: toStderr, info: toStderr, debug: toStderr, warn: toStderr });
   const stateDir = stateDirectory();
   const log = createFileLogger(stateDir);
 
