@@ -2,6 +2,7 @@ import { hostname, userInfo } from 'node:os';
 import { z } from 'zod';
 import { cancelReasonSchema, consultationKeySchema } from '../../../src/shared/domain/attestation.js';
 import { isoDateSchema, nihii11Schema, ssinSchema } from '../../../src/shared/domain/identifiers.js';
+import { acknowledgementNumberSchema, inputReferenceSchema } from '../../../src/shared/domain/receipt.js';
 import { nomenclatureCodeSchema } from '../../../src/shared/domain/tariff.js';
 import { environmentSchema } from '../../../src/shared/host-protocol.js';
 import { JOURNAL_TIMESTAMP_PATTERN } from './timestamp.js';
@@ -23,11 +24,9 @@ export const hashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex')
 const base64Schema = z.string().max(MAX_BLOB_BASE64_CHARS).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
 const shortText = z.string().max(500);
 
-/** 14 digits as generated here (PROTOCOL §2.3); the schema also admits references of other clients. */
-export const inputReferenceSchema = z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'an input reference');
+// InputReference and acknowledgement number: the shapes the extension and the journal share.
+export { acknowledgementNumberSchema, inputReferenceSchema };
 export const attemptNbrSchema = z.number().int().min(1).max(99);
-/** Observed as "500-1-260212-5960827-60" (PROTOCOL §8.3). */
-export const acknowledgementNumberSchema = z.string().regex(/^[A-Za-z0-9-]{1,40}$/, 'an acknowledgement number');
 
 /** The provider the transmission is made for, as the STS token names them. */
 export const responsibleSchema = z.strictObject({ nihii11: nihii11Schema, ssin: ssinSchema, name: z.string().max(200) });

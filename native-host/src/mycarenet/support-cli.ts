@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError, describeZodIssues } from '../../../src/shared/errors.js';
 import { insurabilityParamsSchema, tariffsParamsSchema } from '../../../src/shared/host-protocol.js';
 import { CertificateCustody } from '../certificate/custody.js';
+import { storedCertificateSummary } from '../certificate/stored.js';
 import type { CliIo } from '../cli.js';
 import { loadConfig, stateDirectory } from '../config.js';
 import { EhealthServices } from '../ehealth/services.js';
@@ -59,8 +60,7 @@ export async function runSupportCli(command: SupportCommand, argv: readonly stri
     const log = createFileLogger(stateDir);
     const ehealth = new EhealthServices(config, new CertificateCustody(config, stateDir), log);
     try {
-      const custody = new CertificateCustody(config, stateDir);
-      const journaled = { stateDir, config, ehealth, log, certificateSsin: custody.summary()?.ssin, via: 'cli' as const };
+      const journaled = { stateDir, config, ehealth, log, certificateSsin: storedCertificateSummary(config, stateDir, new Date())?.ssin, via: 'cli' as const };
       let result: unknown;
       if (command === 'insurability') {
         const params = checked(insurabilityParamsSchema, { ssin: values.ssin, date, contactType: values['contact-type'] ?? 'other' });
