@@ -13,7 +13,6 @@ export default defineConfig({
     outDir: 'dist/native-host',
     emptyOutDir: true,
     target: 'node20',
-    minify: false,
     sourcemap: false,
     rolldownOptions: {
       external: [...builtinModules, ...builtinModules.map((name) => `node:${name}`)],
@@ -24,6 +23,9 @@ export default defineConfig({
         // What the handshake does not need (the command line, the commands and their libraries) goes
         // into chunks loaded on first use: parsing one 2.5 MB file cost ~100 ms at every start.
         chunkFileNames: 'chunks/[name]-[hash].mjs',
+        // Minified (2.3 MB → 1.1 MB): less to read and compile on a cold start. Function and class
+        // names are kept, since error names reach the log and libraries may read them.
+        minify: { compress: { keepNames: { function: true, class: true } }, mangle: { keepNames: true } },
       },
     },
   },

@@ -218,6 +218,31 @@ describe('eAttest send', () => {
   });
 });
 
+describe('prewarming (the host started when an EHR consultation is seen)', () => {
+  it('signs in and fetches the ETKs only, sends and journals nothing, and leaves the first send one round trip', async () => {
+    const stateDir = stateFor();
+    const host = await hostOn(stateDir);
+    const before = simulator.requestCounts();
+    const attestedBefore = (await attestedAt()).length;
+    const warmed = await host.request('warm', {});
+    expect(warmed).toMatchObject({ ok: true, result: { warmed: true } });
+    const afterWarm = simulator.requestCounts();
+    expect(afterWarm.sts - before.sts).toBe(1);
+    expect(afterWarm.etk - before.etk).toBe(2);
+    for (const service of ['memberdata', 'tarification', 'eattest'] as const) expect(afterWarm[service]).toBe(before[service]);
+    expect(await attestedAt()).toHaveLength(attestedBefore);
+    // The send rehearsal left no trace: no journal entry, no send record.
+    expect(await verifyJournal(stateDir)).toMatch(/\b0 entries\b/);
+    expect(readFileSync(join(stateDir, 'host.log'), 'utf8')).not.toContain('rehearsal failed');
+
+    outcomeOf(await host.request('attest', { attestation: attestation(PATIENTS.inOrder, ['104377']) }));
+    const afterSend = simulator.requestCounts();
+    expect(afterSend.eattest - afterWarm.eattest).toBe(1);
+    expect(afterSend.sts).toBe(afterWarm.sts);
+    expect(afterSend.etk).toBe(afterWarm.etk);
+  });
+});
+
 describe('an unknown outcome is settled by a retry under the same InputReference', () => {
   async function expectOneAttestation(stateDir: string, retried: AttestOutcome, inputReference: string): Promise<void> {
     expect(retried).toMatchObject({ outcome: 'acknowledged', inputReference, attemptNbr: 2 });

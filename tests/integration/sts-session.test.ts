@@ -89,9 +89,12 @@ describe('eHealth session (STS) through the host', () => {
   });
 
   it('refuses an expired certificate before calling the platform', async () => {
-    // The import refuses expired certificates, so this state is laid out by hand, as an old import would be.
+    // The import refuses expired certificates, so this state is laid out by hand, as an import made
+    // before the custody file existed would be: a PKCS#12 copy named in config.json.
     const valid = provisionHostState({ pki, clinician: pki.clinicians.doctorRsa, simulatorUrl: simulator.url });
     copyFileSync(pki.expiredDoctor.modernKeystore, join(valid, 'keystore.p12'));
+    const config = JSON.parse(readFileSync(join(valid, 'config.json'), 'utf8')) as { keystore: { file: string } };
+    writeFileSync(join(valid, 'config.json'), JSON.stringify({ ...config, keystore: { ...config.keystore, file: join(valid, 'keystore.p12') } }), { mode: 0o600 });
     writeFileSync(join(valid, 'keystore.password'), pki.expiredDoctor.password, { mode: 0o600 });
     const host = await hostFor(valid);
     const before = simulator.requestCounts().sts;

@@ -276,3 +276,55 @@ function everyFieldChanged(value: unknown): unknown[] {
   }
   return [];
 }
+
+describe('the tail a writer sees, read incrementally', () => {
+  const seenBy = (journal: Journal): Promise<string[]> =>
+    journal.transaction((recent) => ({ records: [], value: recent.map((entry) => (entry.record.kind === 'send-intent' ? entry.record.inputReference : entry.record.kind)) })).then((done) => done.value);
+
+  it('includes what another process appended since this one last read', async () => {
+    const dir = stateDir();
+    const journal = await threeEntries(dir);
+    expect(await seenBy(journal)).toEqual(['26112510300000', 'send-outcome', '26112510310000']);
+    // Another process: a line sealed after the current last entry, written straight to the file.
+    const fourth = sealEntry(4, journalTimestamp(NOW), readJournal(dir).check.headHash, sendIntent({ inputReference: '26112510320000', careDate: '2026-11-25' }));
+    appendFileSync(join(dir, 'journal', 'journal.jsonl'), entryLine(fourth));
+    expect(await seenBy(journal)).toEqual(['26112510300000', 'send-outcome', '26112510310000', '26112510320000']);
+    const fifth = await journal.append(sendIntent({ inputReference: '26112510330000', careDate: '2026-11-25' }));
+    expect(fifth.seq).toBe(5);
+    expect(readJournal(dir).check).toMatchObject({ ok: true, entries: 5 });
+  });
+
+  it('refuses a line another process appended that does not link to the last entry', async () => {
+    const dir = stateDir();
+    const journal = await threeEntries(dir);
+    await seenBy(journal);
+    appendFileSync(join(dir, 'journal', 'journal.jsonl'), entryLine(sealEntry(4, journalTimestamp(NOW), 'f'.repeat(64), sendIntent({ inputReference: 'r4', careDate: '2026-11-25' }))));
+    expect((await appError(seenBy(journal))).code).toBe('JOURNAL_UNAVAILABLE');
+  });
+
+  it('reads a replaced file afresh', async () => {
+    const dir = stateDir();
+    const journal = await threeEntries(dir);
+    await seenBy(journal);
+    const file = join(dir, 'journal', 'journal.jsonl');
+    const firstOnly = `${lines(dir)[0] ?? ''}\n`;
+    rmSync(file);
+    writeFileSync(file, firstOnly);
+    expect(await seenBy(journal)).toEqual(['26112510300000']);
+  });
+
+  it('drops the days before yesterday, keeping the entry just before them as the link', async () => {
+    const dir = stateDir();
+    let now = new Date('2026-11-23T09:00:00.000Z');
+    const journal = journalAt(dir, { now: () => now });
+    await journal.append(sendIntent({ inputReference: '26112310000000', careDate: '2026-11-23' }));
+    await journal.append(sendIntent({ inputReference: '26112310010000', careDate: '2026-11-23', consultationKey: 'd'.repeat(64) }));
+    now = new Date('2026-11-24T09:00:00.000Z');
+    await journal.append(sendIntent({ inputReference: '26112410000000', careDate: '2026-11-24', consultationKey: 'e'.repeat(64) }));
+    expect(await seenBy(journal)).toEqual(['26112310000000', '26112310010000', '26112410000000']);
+    now = new Date('2026-11-26T09:00:00.000Z');
+    expect(await seenBy(journal)).toEqual(['26112410000000']);
+    await journal.append(sendIntent({ inputReference: '26112610000000', careDate: '2026-11-26', consultationKey: 'f'.repeat(64) }));
+    expect(await seenBy(journalAt(dir, { now: () => now }))).toEqual(['26112410000000', '26112610000000']);
+  });
+});

@@ -4,6 +4,7 @@ import { AppError } from '../../../src/shared/errors.js';
 import type { CertificateSummary } from '../../../src/shared/host-protocol.js';
 import type { HostConfig } from '../config.js';
 import { storedCertificateSummary } from './stored.js';
+import { isCustodyFile, openCustodyFile } from './custody-file.js';
 import { openKeystore, type Keystore, type KeystoreEntry } from './keystore.js';
 import { FilePasswordStore, osPasswordStore, type PasswordStore } from './password-store.js';
 
@@ -13,7 +14,6 @@ import { FilePasswordStore, osPasswordStore, type PasswordStore } from './passwo
  * method returns the password, and keys leave only as Node KeyObjects to sign and decrypt here.
  */
 
-export const KEYSTORE_FILE = 'keystore.p12';
 export const PASSWORD_FILE = 'keystore.password';
 
 export function passwordStoreFor(config: HostConfig, stateDir: string): PasswordStore | undefined {
@@ -72,6 +72,7 @@ export class CertificateCustody {
     }
     const password = await store.get();
     if (password === undefined) throw new AppError('CERTIFICATE_PASSWORD_MISSING', `no keystore password in ${store.describe()}`);
-    return openKeystore(bytes, password);
+    // Installations imported before the custody file existed still hold the PKCS#12 copy.
+    return isCustodyFile(bytes) ? openCustodyFile(bytes, password) : openKeystore(bytes, password);
   }
 }

@@ -1,8 +1,9 @@
-import { copyFileSync, chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../src/shared/errors.js';
 import { updateConfig } from '../config.js';
-import { KEYSTORE_FILE, PASSWORD_FILE } from './custody.js';
+import { PASSWORD_FILE } from './custody.js';
+import { CUSTODY_FILE, custodyText } from './custody-file.js';
 import { summarize } from './identity.js';
 import { openKeystore } from './keystore.js';
 import { SUMMARY_FILE, type StoredCertificate } from './stored.js';
@@ -19,8 +20,8 @@ export interface ImportRequest {
 
 /**
  * `eattest-host certificate import`: proves the keystore opens with the password, refuses an
- * expired certificate, copies the keystore into the host's state directory (0600), stores the
- * password in the chosen store, and records the public summary and the configuration.
+ * expired certificate, writes its keys into the host's custody file in the state directory (0600),
+ * stores the password in the chosen store, and records the public summary and the configuration.
  */
 export async function importCertificate(request: ImportRequest): Promise<StoredCertificate> {
   const keystore = openKeystore(readFileSync(request.file), request.password);
@@ -39,8 +40,9 @@ export async function importCertificate(request: ImportRequest): Promise<StoredC
     throw new AppError('CERTIFICATE_EXPIRED', 'the certificate is not valid today', { notAfter: stored.summary.notAfter });
   }
   mkdirSync(request.stateDir, { recursive: true, mode: 0o700 });
-  const keystoreFile = join(request.stateDir, KEYSTORE_FILE);
-  copyFileSync(request.file, keystoreFile);
+  // Not a copy of the given file: the host's own custody file, which opens natively (certificate/custody-file.ts).
+  const keystoreFile = join(request.stateDir, CUSTODY_FILE);
+  writeFileSync(keystoreFile, custodyText(keystore, request.password), { mode: 0o600 });
   chmodSync(keystoreFile, 0o600);
   const store = request.passwordStore === 'file' ? new FilePasswordStore(join(request.stateDir, PASSWORD_FILE)) : osPasswordStore();
   await store.set(request.password);

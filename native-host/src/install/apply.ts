@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { NATIVE_HOST_NAME } from '../../../src/shared/identity.js';
 import { BROWSERS, installLocations, type InstallPlan, type InstallStep, type InstallTarget } from './plan.js';
 
@@ -35,8 +35,8 @@ export function applyPlan(plan: InstallPlan): void {
 const installedManifestSchema = z.object({
   name: z.literal(NATIVE_HOST_NAME),
   path: z.string(),
-  allowed_origins: z.array(z.string()).optional(),
-  allowed_extensions: z.array(z.string()).optional(),
+  allowed_origins: z.optional(z.array(z.string())),
+  allowed_extensions: z.optional(z.array(z.string())),
 });
 export type InstalledManifest = z.infer<typeof installedManifestSchema>;
 

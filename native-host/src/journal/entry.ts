@@ -1,5 +1,5 @@
 import { hostname, userInfo } from 'node:os';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { cancelReasonSchema, consultationKeySchema } from '../../../src/shared/domain/attestation.js';
 import { isoDateSchema, nihii11Schema, ssinSchema } from '../../../src/shared/domain/identifiers.js';
 import { acknowledgementNumberSchema, inputReferenceSchema } from '../../../src/shared/domain/receipt.js';
@@ -19,23 +19,23 @@ export const MAX_ENTRY_BYTES = 6 * 1024 * 1024;
 const MAX_BLOB_BASE64_CHARS = 2 * 1024 * 1024;
 const MAX_DISTURBANCES = 50;
 
-export const timestampSchema = z.string().regex(JOURNAL_TIMESTAMP_PATTERN, 'an ISO 8601 time with milliseconds and offset');
-export const hashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex');
-const base64Schema = z.string().max(MAX_BLOB_BASE64_CHARS).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
-const shortText = z.string().max(500);
+export const timestampSchema = z.string().check(z.regex(JOURNAL_TIMESTAMP_PATTERN, 'an ISO 8601 time with milliseconds and offset'));
+export const hashSchema = z.string().check(z.regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex'));
+const base64Schema = z.string().check(z.maxLength(MAX_BLOB_BASE64_CHARS), z.regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64'));
+const shortText = z.string().check(z.maxLength(500));
 
 // InputReference and acknowledgement number: the shapes the extension and the journal share.
 export { acknowledgementNumberSchema, inputReferenceSchema };
-export const attemptNbrSchema = z.number().int().min(1).max(99);
+export const attemptNbrSchema = z.int().check(z.gte(1), z.lte(99));
 
 /** The provider the transmission is made for, as the STS token names them. */
-export const responsibleSchema = z.strictObject({ nihii11: nihii11Schema, ssin: ssinSchema, name: z.string().max(200) });
+export const responsibleSchema = z.strictObject({ nihii11: nihii11Schema, ssin: ssinSchema, name: z.string().check(z.maxLength(200)) });
 
 /** Who actually ran it: the certificate holder (a mandatary may differ from the provider) and the OS account. */
 export const executorSchema = z.strictObject({
   certificateHolderSsin: ssinSchema,
-  osUser: z.string().max(200),
-  hostName: z.string().max(255),
+  osUser: z.string().check(z.maxLength(200)),
+  hostName: z.string().check(z.maxLength(255)),
   via: z.enum(['browser', 'cli']),
 });
 export type Executor = z.infer<typeof executorSchema>;
@@ -44,26 +44,26 @@ export const disturbanceSchema = z.strictObject({
   at: timestampSchema,
   kind: z.enum(['latency', 'fault', 'retry', 'timeout', 'connection-dropped', 'bad-answer', 'token-renewed']),
   detail: shortText,
-  durationMs: z.number().int().min(0).max(3_600_000).optional(),
+  durationMs: z.optional(z.int().check(z.gte(0), z.lte(3_600_000))),
 });
 export type Disturbance = z.infer<typeof disturbanceSchema>;
 
 export const refusalErrorSchema = z.strictObject({
   /** The kmehr CD-ERROR code (187, 191…). */
-  code: z.string().max(20),
+  code: z.string().check(z.maxLength(20)),
   /** XPath into the request that the error points at. */
-  xpath: z.string().max(500).optional(),
-  meaning: shortText.optional(),
+  xpath: z.optional(z.string().check(z.maxLength(500))),
+  meaning: z.optional(shortText),
 });
 
 const unknownOutcomeSchema = z.strictObject({
   status: z.literal('unknown'),
   cause: z.enum(['timeout', 'connection-dropped', 'bad-answer', 'interrupted']),
-  detail: shortText.optional(),
+  detail: z.optional(shortText),
 });
-const refusedOutcomeSchema = z.strictObject({ status: z.literal('refused'), errors: z.array(refusalErrorSchema).min(1).max(50) });
+const refusedOutcomeSchema = z.strictObject({ status: z.literal('refused'), errors: z.array(refusalErrorSchema).check(z.minLength(1), z.maxLength(50)) });
 
-const actSummarySchema = z.strictObject({ code: nomenclatureCodeSchema, quantity: z.number().int().min(1).max(99) });
+const actSummarySchema = z.strictObject({ code: nomenclatureCodeSchema, quantity: z.int().check(z.gte(1), z.lte(99)) });
 
 const transmissionFields = {
   inputReference: inputReferenceSchema,
@@ -78,20 +78,20 @@ const transmissionFields = {
 
 const outcomeFields = {
   /** The sequence number of the intent this answers. */
-  intentSeq: z.number().int().min(1),
+  intentSeq: z.int().check(z.gte(1)),
   inputReference: inputReferenceSchema,
   attemptNbr: attemptNbrSchema,
   /** The answer exactly as received (still sealed), base64, when there was one. */
-  response: base64Schema.optional(),
-  latencyMs: z.number().int().min(0).max(3_600_000).optional(),
-  disturbances: z.array(disturbanceSchema).max(MAX_DISTURBANCES),
+  response: z.optional(base64Schema),
+  latencyMs: z.optional(z.int().check(z.gte(0), z.lte(3_600_000))),
+  disturbances: z.array(disturbanceSchema).check(z.maxLength(MAX_DISTURBANCES)),
 };
 
 export const sendIntentSchema = z.strictObject({
   kind: z.literal('send-intent'),
   consultationKey: consultationKeySchema,
   careDate: isoDateSchema,
-  acts: z.array(actSummarySchema).min(1).max(30),
+  acts: z.array(actSummarySchema).check(z.minLength(1), z.maxLength(30)),
   ...transmissionFields,
 });
 
@@ -133,12 +133,12 @@ export const consultationRecordSchema = z.strictObject({
   executor: executorSchema,
   patientSsin: ssinSchema,
   careDate: isoDateSchema,
-  codes: z.array(nomenclatureCodeSchema).max(20).optional(),
+  codes: z.optional(z.array(nomenclatureCodeSchema).check(z.maxLength(20))),
   outcome: z.enum(['answered', 'failed']),
   /** The typed error when it failed (PATIENT_UNKNOWN, MYCARENET_TIMEOUT…). */
-  errorCode: z.string().max(60).optional(),
-  latencyMs: z.number().int().min(0).max(3_600_000),
-  disturbances: z.array(disturbanceSchema).max(MAX_DISTURBANCES),
+  errorCode: z.optional(z.string().check(z.maxLength(60))),
+  latencyMs: z.int().check(z.gte(0), z.lte(3_600_000)),
+  disturbances: z.array(disturbanceSchema).check(z.maxLength(MAX_DISTURBANCES)),
 });
 
 /** Something that happened to the journal itself (a crash mid-write, a lock left by a dead process). */
@@ -146,9 +146,9 @@ export const journalDisturbanceSchema = z.strictObject({
   kind: z.literal('journal-disturbance'),
   disturbance: z.enum(['torn-tail-quarantined', 'missing-newline-repaired', 'stale-lock-broken']),
   detail: shortText,
-  quarantineFile: z.string().max(500).optional(),
-  bytes: z.number().int().min(0).optional(),
-  sha256: hashSchema.optional(),
+  quarantineFile: z.optional(z.string().check(z.maxLength(500))),
+  bytes: z.optional(z.int().check(z.gte(0))),
+  sha256: z.optional(hashSchema),
 });
 
 export const journalRecordSchema = z.discriminatedUnion('kind', [
@@ -164,7 +164,7 @@ export type RecordOfKind<K extends JournalRecord['kind']> = Extract<JournalRecor
 
 /** One line of the journal: the record, its place in the chain and its hash. */
 export const journalEntrySchema = z.strictObject({
-  seq: z.number().int().min(1),
+  seq: z.int().check(z.gte(1)),
   at: timestampSchema,
   prev: hashSchema,
   record: journalRecordSchema,

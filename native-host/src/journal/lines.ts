@@ -19,13 +19,13 @@ export interface ForwardReadResult {
   tornTailBytes: number;
 }
 
-/** Calls `onLine` for every complete line, in order. */
-export function readLinesForward(fd: number, fileSize: number, onLine: (line: ForwardLine) => void): ForwardReadResult {
+/** Calls `onLine` for every complete line, in order, from `from` (which must follow a newline, or be 0). */
+export function readLinesForward(fd: number, fileSize: number, onLine: (line: ForwardLine) => void, from = 0): ForwardReadResult {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let overlong = false;
-  let position = 0;
-  let completeBytes = 0;
+  let position = from;
+  let completeBytes = from;
   const chunk = Buffer.alloc(CHUNK_BYTES);
   while (position < fileSize) {
     const read = readSync(fd, chunk, 0, Math.min(CHUNK_BYTES, fileSize - position), position);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * One writer at a time across processes (the browser's host and a CLI may run together): a
@@ -11,10 +11,10 @@ import { z } from 'zod';
  */
 
 const lockContentSchema = z.strictObject({
-  pid: z.number().int().min(1),
-  host: z.string().max(255),
-  nonce: z.string().regex(/^[0-9a-f]{32}$/),
-  takenAtMs: z.number().int().min(0),
+  pid: z.int().check(z.gte(1)),
+  host: z.string().check(z.maxLength(255)),
+  nonce: z.string().check(z.regex(/^[0-9a-f]{32}$/)),
+  takenAtMs: z.int().check(z.gte(0)),
 });
 type LockContent = z.infer<typeof lockContentSchema>;
 

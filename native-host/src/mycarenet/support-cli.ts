@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AppError, describeZodIssues } from '../../../src/shared/errors.js';
 import { insurabilityParamsSchema, tariffsParamsSchema } from '../../../src/shared/host-protocol.js';
 import { CertificateCustody } from '../certificate/custody.js';

@@ -18,6 +18,11 @@ export interface EtkIdentifier {
 /** MyCareNet's own ETK: CBE 0820563481, application MYCARENET. */
 export const MYCARENET_ETK: EtkIdentifier = { type: 'CBE', value: '0820563481', applicationId: 'MYCARENET' };
 
+/** The ETKs a sealed exchange needs: MyCareNet's, to seal for it, and the clinician's own, named as Reply-to-Etk. */
+export function exchangeEtks(clinicianSsin: string | undefined): EtkIdentifier[] {
+  return clinicianSsin === undefined ? [MYCARENET_ETK] : [MYCARENET_ETK, { type: 'SSIN', value: clinicianSsin }];
+}
+
 export class EtkDepot {
   private readonly cache = new Map<string, Promise<EncryptionToken>>();
 
@@ -26,6 +31,14 @@ export class EtkDepot {
     private readonly endpoint: string,
     private readonly clock: () => Date = () => new Date(),
   ) {}
+
+  /**
+   * Starts fetching these ETKs without waiting for them (they need no STS token, so a cold host asks
+   * for them while its keystore opens). Never rejects: a failure is met again by the get() that needs it.
+   */
+  prefetch(identifiers: readonly EtkIdentifier[]): Promise<void> {
+    return Promise.allSettled(identifiers.map((identifier) => this.get(identifier))).then(() => undefined);
+  }
 
   /** The cached token when present and current, without any network call. */
   async get(identifier: EtkIdentifier): Promise<EncryptionToken> {

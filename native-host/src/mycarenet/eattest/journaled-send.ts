@@ -3,7 +3,7 @@ import { brusselsDate } from '../../../../src/shared/domain/calendar.js';
 import type { AttestOutcome } from '../../../../src/shared/domain/receipt.js';
 import { AppError } from '../../../../src/shared/errors.js';
 import type { HostConfig } from '../../config.js';
-import { MYCARENET_ETK } from '../../ehealth/etk/etk-depot.js';
+import { exchangeEtks } from '../../ehealth/etk/etk-depot.js';
 import type { EhealthServices } from '../../ehealth/services.js';
 import { currentExecutor, isEntryOfKind, type Disturbance, type EntryOfKind, type Executor, type JournalEntry, type RecordOfKind } from '../../journal/entry.js';
 import { decideSend } from '../../journal/idempotency.js';
@@ -77,11 +77,14 @@ export async function attestWithJournal(deps: EattestDependencies, proposed: Att
     return { records: [], value: undefined };
   });
 
+  // The ETKs need no token: on a cold host they are asked for while the keystore opens and the STS answers.
+  const etksAhead = deps.ehealth.etkDepot.prefetch(exchangeEtks(deps.certificateSsin));
   const token = await (await deps.ehealth.sts()).token();
   const provider = careProviderOf(token);
   const key = await consultationKey(provider.nihii11, attestation);
   // Warm the ETK cache so that sealing under the journal lock needs no network.
-  await Promise.all([deps.ehealth.etkDepot.get(MYCARENET_ETK), deps.ehealth.etkDepot.get({ type: 'SSIN', value: provider.ssin })]);
+  await etksAhead;
+  await Promise.all(exchangeEtks(provider.ssin).map((identifier) => deps.ehealth.etkDepot.get(identifier)));
 
   let sent: { sealed: SealedAttestation; attestation: Attestation; jsis: boolean } | undefined;
   const reservation = await reserveSend(journal, { consultationKey: key, careDate: attestation.careDate }, async (go): Promise<RecordOfKind<'send-intent'>> => {

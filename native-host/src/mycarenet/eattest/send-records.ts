@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { attestationSchema, consultationKeySchema, type Attestation } from '../../../../src/shared/domain/attestation.js';
 import { AppError } from '../../../../src/shared/errors.js';
 import { inputReferenceSchema } from '../../journal/entry.js';
@@ -15,7 +15,7 @@ import type { SealedAttestation } from './send-attestation.js';
  */
 
 const MAX_RECORD_BYTES = 4 * 1024 * 1024;
-const base64 = z.string().max(MAX_RECORD_BYTES).regex(/^[A-Za-z0-9+/]*={0,2}$/);
+const base64 = z.string().check(z.maxLength(MAX_RECORD_BYTES), z.regex(/^[A-Za-z0-9+/]*={0,2}$/));
 
 export const sendRecordSchema = z.strictObject({
   version: z.literal(1),
@@ -23,7 +23,7 @@ export const sendRecordSchema = z.strictObject({
   consultationKey: consultationKeySchema,
   attestation: attestationSchema,
   jsis: z.boolean(),
-  blobId: z.string().regex(/^[A-Za-z_][A-Za-z0-9._-]{0,127}$/),
+  blobId: z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9._-]{0,127}$/)),
   kmehr: base64,
   sealed: base64,
 });
