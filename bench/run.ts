@@ -47,8 +47,8 @@ const selected = new Set<MeasurementName>(
       }),
 );
 const counts = quick
-  ? { startup: 3, seal: 5, scrapeRepeats: 5, warmups: 1, warm: 3, cold: 1 }
-  : { startup: 15, seal: 50, scrapeRepeats: 25, warmups: 3, warm: 30, cold: 5 };
+  ? { startup: 3, seal: 5, scrapeRepeats: 5, warmups: 1, warm: 3, cold: 1, prewarm: 1 }
+  : { startup: 15, seal: 50, scrapeRepeats: 25, warmups: 3, warm: 30, cold: 5, prewarm: 5 };
 
 const progress = (text: string): void => {
   process.stderr.write(`bench: ${text}\n`);
@@ -97,9 +97,9 @@ async function main(): Promise<number> {
       figures.coldSend = await measureColdSend(await environment(), { iterations: counts.cold });
     });
     await step('prewarm', async () => {
-      const prewarm = await measurePrewarm(await environment());
+      const prewarm = await measurePrewarm(await environment(), { samples: counts.prewarm });
       const warmMedian = figures.warmSend?.clickToAckWarmMs.median;
-      figures.prewarm = { ...prewarm, ...(warmMedian !== undefined ? { prewarmedToWarmRatio: ratio(prewarm.firstClickPrewarmedMs, warmMedian) } : {}) };
+      figures.prewarm = { ...prewarm, ...(warmMedian !== undefined ? { prewarmedToWarmRatio: ratio(prewarm.firstClickPrewarmedMs.median, warmMedian) } : {}) };
     });
   } finally {
     await env?.close();

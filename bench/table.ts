@@ -31,7 +31,7 @@ export function targetRows(figures: BenchFigures): TargetRow[] {
     const warm = figures.warmSend?.clickToAckWarmMs.median;
     rows.push({
       figure: 'prewarmed first click',
-      measured: `${ms(prewarm.firstClickPrewarmedMs)}${prewarm.hostWarmed ? ' (host warmed)' : ' (no warm step)'}`,
+      measured: `median ${ms(prewarm.firstClickPrewarmedMs.median)} (n=${prewarm.firstClickPrewarmedMs.n})${prewarm.hostWarmed ? ', host warmed' : ', no warm step'}`,
       against: warm !== undefined ? `warm median ${ms(warm)}` : 'warm median not measured',
       value: prewarm.prewarmedToWarmRatio ?? Number.NaN,
       target: '≈ 1 (as warm)',
