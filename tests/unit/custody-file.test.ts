@@ -2,7 +2,8 @@ import { createPublicKey, sign, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { custodyText, isCustodyFile, openCustodyFile } from '../../native-host/src/certificate/custody-file.js';
-import { openKeystore, type Keystore } from '../../native-host/src/certificate/keystore.js';
+import type { Keystore } from '../../native-host/src/certificate/keys.js';
+import { openKeystore } from '../../native-host/src/certificate/keystore.js';
 import { AppError } from '../../src/shared/errors.js';
 import { ensureTestPki, type ClinicianMaterial } from '../../simulator/pki/test-pki.js';
 

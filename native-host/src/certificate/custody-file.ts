@@ -1,7 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import * as z from 'zod/mini';
 import { AppError } from '../../../src/shared/errors.js';
-import { AUTHENTICATION_ALIAS, type Keystore, type KeystoreEntry } from './keystore.js';
+import { AUTHENTICATION_ALIAS, type Keystore, type KeystoreEntry } from './keys.js';
 
 /**
  * The host's own copy of the clinician's keys (`<stateDir>/keystore.json`, 0600), written at

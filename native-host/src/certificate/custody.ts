@@ -5,7 +5,7 @@ import type { CertificateSummary } from '../../../src/shared/host-protocol.js';
 import type { HostConfig } from '../config.js';
 import { storedCertificateSummary } from './stored.js';
 import { isCustodyFile, openCustodyFile } from './custody-file.js';
-import { openKeystore, type Keystore, type KeystoreEntry } from './keystore.js';
+import type { Keystore, KeystoreEntry } from './keys.js';
 import { FilePasswordStore, osPasswordStore, type PasswordStore } from './password-store.js';
 
 /**
@@ -73,6 +73,9 @@ export class CertificateCustody {
     const password = await store.get();
     if (password === undefined) throw new AppError('CERTIFICATE_PASSWORD_MISSING', `no keystore password in ${store.describe()}`);
     // Installations imported before the custody file existed still hold the PKCS#12 copy.
-    return isCustodyFile(bytes) ? openCustodyFile(bytes, password) : openKeystore(bytes, password);
+    if (isCustodyFile(bytes)) return openCustodyFile(bytes, password);
+    // node-forge (and its ~100 ms of loading) only for such a state folder.
+    const { openKeystore } = await import('./keystore.js');
+    return openKeystore(bytes, password);
   }
 }

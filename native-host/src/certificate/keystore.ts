@@ -1,6 +1,7 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { AppError } from '../../../src/shared/errors.js';
+import { AUTHENTICATION_ALIAS, type Keystore, type KeystoreEntry } from './keys.js';
 import { useNativePbkdf2 } from './native-pbkdf2.js';
 
 useNativePbkdf2();
@@ -10,24 +11,11 @@ useNativePbkdf2();
  * are often made with legacy algorithms (3DES-encrypted keys, RC2-40-encrypted certificates) that
  * OpenSSL 3 (and so Node's crypto) only reads with its legacy provider; forge reads those as well
  * as PBES2/AES. Keys leave forge at once as Node KeyObjects (forge parses RSA only; other keys are
- * handed over as PKCS#8), so that every signature is made by Node's crypto.
+ * handed over as PKCS#8), so that every signature is made by Node's crypto. Only the import and
+ * state folders from before the custody file (custody-file.ts) need it: it loads on demand.
  */
 
-export const AUTHENTICATION_ALIAS = 'authentication';
 const MAX_KEYSTORE_BYTES = 1024 * 1024;
-
-export interface KeystoreEntry {
-  alias: string;
-  privateKey: KeyObject;
-  certificate: X509Certificate;
-  chain: X509Certificate[];
-}
-
-export interface Keystore {
-  authentication: KeystoreEntry;
-  /** Encryption keys by alias, which eHealth sets to the decimal serial number of their certificate. */
-  encryption: ReadonlyMap<string, KeystoreEntry>;
-}
 
 interface Bag {
   attributes: Record<string, unknown>;

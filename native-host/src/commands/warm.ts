@@ -10,6 +10,9 @@ import type { CommandHandler } from './context.js';
  * so that the clinician's first click of the day costs what a warm one does. Only STS and ETK
  * depot calls, never a business service (the protocol allows no MemberData or Tarification call unasked).
  */
+/** The rehearsal compiles code: once per process is enough, however many EHR pages ask for a warm-up. */
+let rehearsed = false;
+
 export const warm: CommandHandler<'warm'> = async (_params, context) => {
   const started = performance.now();
   if (context.certificateSummary() === null) return { warmed: false, elapsedMs: 0 };
@@ -19,7 +22,10 @@ export const warm: CommandHandler<'warm'> = async (_params, context) => {
   await Promise.all([...exchangeEtks(token.ssin).map((identifier) => context.ehealth.etkDepot.get(identifier)), context.ehealth.decryptionKeys()]);
   try {
     await new Journal({ stateDir: context.stateDir, logger: context.log }).transaction(() => ({ records: [], value: undefined }));
-    await rehearseSend(context.ehealth, context.config, new Date());
+    if (!rehearsed) {
+      rehearsed = true;
+      await rehearseSend(context.ehealth, context.config, new Date());
+    }
   } catch (error) {
     // The real send will meet the same problem and report it; the warm-up itself has done its part.
     context.log.warn('host warm: the send rehearsal failed', { error: toErrorPayload(error).code });
