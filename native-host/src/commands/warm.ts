@@ -16,9 +16,7 @@ let rehearsed = false;
 export const warm: CommandHandler<'warm'> = async (_params, context) => {
   const started = performance.now();
   if (context.certificateSummary() === null) return { warmed: false, elapsedMs: 0 };
-  const etksAhead = context.ehealth.etkDepot.prefetch(exchangeEtks(context.certificateSummary()?.ssin));
   const token = await (await context.ehealth.sts()).token();
-  await etksAhead;
   await Promise.all([...exchangeEtks(token.ssin).map((identifier) => context.ehealth.etkDepot.get(identifier)), context.ehealth.decryptionKeys()]);
   try {
     await new Journal({ stateDir: context.stateDir, logger: context.log }).transaction(() => ({ records: [], value: undefined }));

@@ -6,7 +6,7 @@ import { ssinOf } from '../certificate/identity.js';
 import type { HostConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import { endpointsFor, type Endpoints } from './endpoints.js';
-import { EtkDepot } from './etk/etk-depot.js';
+import { EtkDepot, exchangeEtks } from './etk/etk-depot.js';
 import type { DecryptionKey, SigningCredential } from './seal/credential.js';
 import { SoapTransport } from './soap/transport.js';
 import { StsSession } from './sts/session.js';
@@ -85,6 +85,9 @@ export class EhealthServices {
     const credential = await this.custody.authentication();
     const ssin = ssinOf(credential.certificate);
     if (ssin === undefined) throw new AppError('CERTIFICATE_UNREADABLE', 'the certificate carries no SSIN');
+    // Every sealed exchange after a sign-in needs these ETKs, and they need no token: on a cold host
+    // (the browser's first request is `provider`) they arrive while the STS answers.
+    void this.etkDepot.prefetch(exchangeEtks(ssin));
     const anchorFile = this.config.trust?.stsCaFile;
     if (anchorFile === undefined) throw new AppError('HOST_MISCONFIGURED', 'no trust anchor is configured for the STS (trust.stsCaFile)');
     const anchors = splitPem(readPem(anchorFile, 'STS trust anchor')).map((pem) => new X509Certificate(pem));

@@ -34,7 +34,7 @@ export class EtkDepot {
 
   /**
    * Starts fetching these ETKs without waiting for them (they need no STS token, so a cold host asks
-   * for them while its keystore opens). Never rejects: a failure is met again by the get() that needs it.
+   * for them while the STS answers). Never rejects: a failure is met again by the get() that needs it.
    */
   prefetch(identifiers: readonly EtkIdentifier[]): Promise<void> {
     return Promise.allSettled(identifiers.map((identifier) => this.get(identifier))).then(() => undefined);

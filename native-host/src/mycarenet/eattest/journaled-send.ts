@@ -77,13 +77,10 @@ export async function attestWithJournal(deps: EattestDependencies, proposed: Att
     return { records: [], value: undefined };
   });
 
-  // The ETKs need no token: on a cold host they are asked for while the keystore opens and the STS answers.
-  const etksAhead = deps.ehealth.etkDepot.prefetch(exchangeEtks(deps.certificateSsin));
   const token = await (await deps.ehealth.sts()).token();
   const provider = careProviderOf(token);
   const key = await consultationKey(provider.nihii11, attestation);
-  // Warm the ETK cache so that sealing under the journal lock needs no network.
-  await etksAhead;
+  // Warm the ETK cache so that sealing under the journal lock needs no network (a sign-in has asked for them already).
   await Promise.all(exchangeEtks(provider.ssin).map((identifier) => deps.ehealth.etkDepot.get(identifier)));
 
   let sent: { sealed: SealedAttestation; attestation: Attestation; jsis: boolean } | undefined;
