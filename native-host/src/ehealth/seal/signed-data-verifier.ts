@@ -4,6 +4,7 @@ import * as pkijs from 'pkijs';
 import { AppError } from '../../../../src/shared/errors.js';
 import { bytesOf, octetStringValue, parseAsn1, sameBytes } from './der.js';
 import { hasSerial, matchesSignerId } from './cert-id.js';
+import { issuerAndSerialNumberDer } from './certificate-der.js';
 import { OID } from './oids.js';
 import { digest, digestAlgorithmHash, verifySignature } from './signature-algorithms.js';
 
@@ -54,8 +55,12 @@ function findSigner(certificates: readonly Uint8Array[], sid: unknown): X509Cert
     let parsed: pkijs.Certificate;
     try {
       certificate = new X509Certificate(der);
-      // Cheap pre-filter with Node's parser before the costly pkijs one.
-      if (sid instanceof pkijs.IssuerAndSerialNumber && !hasSerial(certificate, sid.serialNumber)) continue;
+      // Cheap checks with Node's parser before the costly pkijs one: the serial first, then the
+      // issuer and serial as the certificate's own bytes (byte-equal is the same name for sure).
+      if (sid instanceof pkijs.IssuerAndSerialNumber) {
+        if (!hasSerial(certificate, sid.serialNumber)) continue;
+        if (sameBytes(new Uint8Array(sid.toSchema().toBER(false)), issuerAndSerialNumberDer(certificate))) return certificate;
+      }
       parsed = pkijs.Certificate.fromBER(new Uint8Array(der));
     } catch {
       continue;
