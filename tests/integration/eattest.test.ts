@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:https';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -233,7 +233,8 @@ describe('prewarming (the host started when an EHR consultation is seen)', () =>
     expect(await attestedAt()).toHaveLength(attestedBefore);
     // The send rehearsal left no trace: no journal entry, no send record.
     expect(await verifyJournal(stateDir)).toMatch(/\b0 entries\b/);
-    expect(readFileSync(join(stateDir, 'host.log'), 'utf8')).not.toContain('rehearsal failed');
+    expect(readFileSync(join(stateDir, 'host.log'), 'utf8')).not.toContain('rehearsing a send failed');
+    expect(existsSync(join(stateDir, 'eattest', 'sends'))).toBe(false);
 
     outcomeOf(await host.request('attest', { attestation: attestation(PATIENTS.inOrder, ['104377']) }));
     const afterSend = simulator.requestCounts();

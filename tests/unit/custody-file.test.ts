@@ -61,5 +61,6 @@ describe('the custody file', () => {
     expect(reason(() => openCustodyFile(Buffer.from(JSON.stringify(swapped)), doctor.password))).toMatch(/does not match/);
     expect(reason(() => openCustodyFile(Buffer.from(JSON.stringify({ ...custody, version: 2 })), doctor.password))).toMatch(/shape/);
     expect(reason(() => openCustodyFile(Buffer.from('{not json'), doctor.password))).toMatch(/not JSON/);
+    expect(reason(() => openCustodyFile(Buffer.from(`{${' '.repeat(1024 * 1024)}}`), doctor.password))).toMatch(/too large/);
   });
 });

@@ -13,6 +13,7 @@ import { AUTHENTICATION_ALIAS, type Keystore, type KeystoreEntry } from './keys.
  */
 
 export const CUSTODY_FILE = 'keystore.json';
+const MAX_CUSTODY_BYTES = 1024 * 1024;
 const MAX_PEM_CHARS = 64 * 1024;
 
 const pemSchema = (label: string) => z.string().check(z.maxLength(MAX_PEM_CHARS), z.startsWith(`-----BEGIN ${label}-----`));
@@ -80,6 +81,7 @@ function openEntry(entry: CustodyEntry, password: Buffer): KeystoreEntry {
 }
 
 export function openCustodyFile(bytes: Uint8Array, password: string): Keystore {
+  if (bytes.byteLength > MAX_CUSTODY_BYTES) throw unreadable('the custody file is too large');
   let raw: unknown;
   try {
     raw = JSON.parse(Buffer.from(bytes).toString('utf8'));

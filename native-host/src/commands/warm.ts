@@ -4,15 +4,15 @@ import { Journal } from '../journal/journal.js';
 import { rehearseSend } from '../mycarenet/eattest/send-rehearsal.js';
 import type { CommandHandler } from './context.js';
 
+/** The rehearsal compiles code: once per process is enough, however many EHR pages ask for a warm-up. */
+let rehearsed = false;
+
 /**
  * Prewarming: the keystore opened, the STS token and the ETKs a send needs in cache, the journal's
  * recent entries read, and a send rehearsed without sending (mycarenet/eattest/send-rehearsal.ts),
  * so that the clinician's first click of the day costs what a warm one does. Only STS and ETK
  * depot calls, never a business service (the protocol allows no MemberData or Tarification call unasked).
  */
-/** The rehearsal compiles code: once per process is enough, however many EHR pages ask for a warm-up. */
-let rehearsed = false;
-
 export const warm: CommandHandler<'warm'> = async (_params, context) => {
   const started = performance.now();
   if (context.certificateSummary() === null) return { warmed: false, elapsedMs: 0 };
@@ -26,7 +26,7 @@ export const warm: CommandHandler<'warm'> = async (_params, context) => {
     }
   } catch (error) {
     // The real send will meet the same problem and report it; the warm-up itself has done its part.
-    context.log.warn('host warm: the send rehearsal failed', { error: toErrorPayload(error).code });
+    context.log.warn('host warm: reading the journal or rehearsing a send failed', { error: toErrorPayload(error).code });
   }
   const elapsedMs = Math.round(performance.now() - started);
   context.log.info('host warm', { elapsedMs });

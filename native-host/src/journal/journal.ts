@@ -133,8 +133,8 @@ function tailView(entries: readonly JournalEntry[], since: string): Tail {
 }
 
 /** readTail, answered from the cache when it still describes this file, reading only the new lines. */
-function recentTail(fd: number, file: string, end: number, since: string, keepSince: string): Tail {
-  const { dev, ino } = fstatSync(fd);
+function recentTail(fd: number, file: string, identity: { dev: number; ino: number }, end: number, since: string, keepSince: string): Tail {
+  const { dev, ino } = identity;
   const cached = cachedTails.get(file);
   if (cached === undefined || cached.device !== dev || cached.inode !== ino || cached.end > end || since < cached.since) {
     const tail = readTail(fd, end, since < keepSince ? since : keepSince);
@@ -229,13 +229,14 @@ export class Journal {
       const existed = readdirSync(this.paths.directory).includes('journal.jsonl');
       fd = openSync(this.paths.file, 'a+', 0o600);
       if (!existed) fsyncDirectory(this.paths.directory);
-      const size = fstatSync(fd).size;
+      const stat = fstatSync(fd);
+      const size = stat.size;
       const completeEnd = endOfLastCompleteLine(fd, size);
       const today = journalTimestamp(this.now()).slice(0, 10);
       const yesterday = previousDay(today);
       // A torn tail is rare: recover it from a fresh reading, and read afresh next time too.
       if (completeEnd < size) cachedTails.delete(this.paths.file);
-      const tail = recentTail(fd, this.paths.file, completeEnd, options.recentSince ?? yesterday, yesterday);
+      const tail = recentTail(fd, this.paths.file, stat, completeEnd, options.recentSince ?? yesterday, yesterday);
 
       const housekeeping: JournalRecord[] = brokenLocks.map((why) => ({ kind: 'journal-disturbance', disturbance: 'stale-lock-broken', detail: why.slice(0, 500) }));
       if (completeEnd < size) {

@@ -19,8 +19,8 @@ export interface EtkIdentifier {
 export const MYCARENET_ETK: EtkIdentifier = { type: 'CBE', value: '0820563481', applicationId: 'MYCARENET' };
 
 /** The ETKs a sealed exchange needs: MyCareNet's, to seal for it, and the clinician's own, named as Reply-to-Etk. */
-export function exchangeEtks(clinicianSsin: string | undefined): EtkIdentifier[] {
-  return clinicianSsin === undefined ? [MYCARENET_ETK] : [MYCARENET_ETK, { type: 'SSIN', value: clinicianSsin }];
+export function exchangeEtks(clinicianSsin: string): EtkIdentifier[] {
+  return [MYCARENET_ETK, { type: 'SSIN', value: clinicianSsin }];
 }
 
 export class EtkDepot {
