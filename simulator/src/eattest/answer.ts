@@ -1,7 +1,8 @@
 import type { ScenarioPatient } from '../scenarios.js';
 import { tariffOf } from '../tarification/tariff-table.js';
-import { newDocument, tag, writeXml } from '../xml.js';
-import { KMEHR_NS, MS_CORE_NS, MS_PROTOCOL_NS, type KmehrSendRequest } from './kmehr-request.js';
+import { appendResponseOpening, KMEHR_NS, kmehrWriters, MS_CORE_NS, MS_PROTOCOL_NS, requesterParty } from '../kmehr-response.js';
+import { newDocument, writeXml } from '../xml.js';
+import type { KmehrSendRequest } from './kmehr-request.js';
 import type { KmehrRefusal } from './rules.js';
 import type { AttestedAct } from './store.js';
 
@@ -28,26 +29,13 @@ export function attestationAnswer(content: AnswerContent): Buffer {
   const document = newDocument(MS_PROTOCOL_NS, 'msp:SendTransactionResponse');
   const root = document.documentElement as Element;
   root.setAttribute('messageProtocoleSchemaVersion', '1.34');
-  const core = (name: string, ...children: (Node | string)[]) => tag(document, MS_CORE_NS, `msc:${name}`, {}, ...children);
-  const k = (name: string, attrs: Record<string, string>, ...children: (Node | string)[]) => tag(document, KMEHR_NS, `k:${name}`, attrs, ...children);
+  const writers = kmehrWriters(document);
+  const { core, k } = writers;
   const io = () => k('hcparty', {}, k('id', { S: 'ID-INSURANCE', SV: '1.0' }, insurer), k('cd', { S: 'CD-HCPARTY', SV: '1.16' }, 'orginsurance'));
-  const provider = () => k('hcparty', {}, k('id', { S: 'ID-HCPARTY', SV: '1.0' }, request.author.nihii11 ?? ''), k('cd', { S: 'CD-HCPARTY', SV: '1.16' }, request.author.cd ?? 'persphysician'));
+  const provider = () => requesterParty(k, request.author);
   const id = (value: string) => k('id', { S: 'ID-KMEHR', SV: '1.0' }, value);
   const itemCd = (scheme: string, value: string) => k('cd', { S: scheme, SV: '1.4' }, value);
-
-  root.appendChild(
-    core(
-      'response',
-      core('id', `${insurer}.${request.id}`),
-      core('author', io()),
-      core('date', date),
-      core('time', time),
-      core('request', core('id', request.id), core('author', provider()), core('date', request.date), core('time', request.time)),
-    ),
-  );
-  const acknowledge = core('acknowledge', core('iscomplete', String(content.errors.length === 0)));
-  for (const error of content.errors) acknowledge.appendChild(core('error', k('cd', { S: 'CD-ERROR', SV: '1.0' }, error.code), k('description', { L: 'en' }, error.description), k('url', {}, error.url)));
-  root.appendChild(acknowledge);
+  appendResponseOpening(writers, root, { insurer, insurerParty: io, request, date, time, errors: content.errors });
 
   const accepted = content.accepted;
   if (accepted !== undefined) {

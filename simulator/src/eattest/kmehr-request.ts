@@ -1,14 +1,11 @@
 import { BadRequest, childrenNS, readXml, text } from '../xml.js';
+import { KMEHR_NS, MS_CORE_NS, MS_PROTOCOL_NS } from '../kmehr-response.js';
 
 /**
  * The kmehr SendTransactionRequest of an eAttest v3 send or cancel (PROTOCOL §8.2, §8.4), read as
  * the insurers read it: by position, so that an error can name the element with an XPath into
  * the request, like the platform's `url`.
  */
-
-export const MS_PROTOCOL_NS = 'http://www.ehealth.fgov.be/messageservices/protocol/v1';
-export const MS_CORE_NS = 'http://www.ehealth.fgov.be/messageservices/core/v1';
-export const KMEHR_NS = 'http://www.ehealth.fgov.be/standards/kmehr/schema/v1';
 
 export interface Party {
   nihii11?: string;

@@ -1,7 +1,8 @@
 import type { Caller } from '../front.js';
 import { inOrderOn, scenarioPatient, type ScenarioPatient } from '../scenarios.js';
 import { tariffOf } from '../tarification/tariff-table.js';
-import { itemContent, KMEHR_NS, transactionPath, type KmehrSendRequest, type KmehrTransaction } from './kmehr-request.js';
+import { KMEHR_NS } from '../kmehr-response.js';
+import { itemContent, transactionPath, type KmehrSendRequest, type KmehrTransaction } from './kmehr-request.js';
 import type { AttestationStore, AttestedAct } from './store.js';
 import { childrenNS, text } from '../xml.js';
 

@@ -1,7 +1,8 @@
 import type { ScenarioPatient } from '../scenarios.js';
-import { newDocument, tag, writeXml } from '../xml.js';
+import { appendResponseOpening, KMEHR_NS, kmehrWriters, MS_CORE_NS, MS_PROTOCOL_NS, requesterParty, type KmehrWriter } from '../kmehr-response.js';
+import { newDocument, writeXml } from '../xml.js';
 import type { Judgement } from './rules.js';
-import { KMEHR_NS, MS_CORE_NS, MS_PROTOCOL_NS, type KmehrTariffRequest } from './request.js';
+import type { KmehrTariffRequest } from './request.js';
 
 /**
  * The kmehr RetrieveTransactionResponse of a tariff consultation: the acknowledge with its errors,
@@ -15,43 +16,21 @@ export function tariffAnswer(request: KmehrTariffRequest, judgement: Judgement, 
   const document = newDocument(MS_PROTOCOL_NS, 'msp:RetrieveTransactionResponse');
   const root = document.documentElement as Element;
   root.setAttribute('messageProtocoleSchemaVersion', '1.19');
-  const core = (name: string, ...children: (Node | string)[]) => tag(document, MS_CORE_NS, `msc:${name}`, {}, ...children);
-  const k = (name: string, attrs: Record<string, string>, ...children: (Node | string)[]) => tag(document, KMEHR_NS, `k:${name}`, attrs, ...children);
+  const writers = kmehrWriters(document);
+  const { core, k } = writers;
   const insurer = judgement.patient?.membership?.insurer ?? '000';
   const date = now.toISOString().slice(0, 10);
   const time = now.toISOString().slice(11, 19);
   const io = () => k('hcparty', {}, k('id', { S: 'ID-INSURANCE', SV: '1.0' }, insurer === 'rcam' ? '999' : insurer), k('cd', { S: 'CD-HCPARTY', SV: '1.16' }, 'orginsurance'), k('name', {}, insurer === 'rcam' ? 'JSIS' : `IO ${insurer}`));
-  const author = () =>
-    k(
-      'hcparty',
-      {},
-      k('id', { S: 'ID-HCPARTY', SV: '1.0' }, request.author.nihii11 ?? ''),
-      k('cd', { S: 'CD-HCPARTY', SV: '1.16' }, request.author.cd ?? 'persphysician'),
-    );
-
-  root.appendChild(
-    core(
-      'response',
-      core('id', `${insurer}.${request.id}`),
-      core('author', io()),
-      core('date', date),
-      core('time', time),
-      core('request', core('id', request.id), core('author', author()), core('date', request.date), core('time', request.time)),
-    ),
-  );
-  const acknowledge = core('acknowledge', core('iscomplete', String(judgement.errors.length === 0)));
-  for (const error of judgement.errors) {
-    acknowledge.appendChild(core('error', k('cd', { S: 'CD-ERROR', SV: '1.0' }, error.code), k('description', { L: 'en' }, error.description), k('url', {}, error.url)));
-  }
-  root.appendChild(acknowledge);
+  const author = () => requesterParty(k, request.author);
+  appendResponseOpening(writers, root, { insurer, insurerParty: io, request, date, time, errors: judgement.errors });
   if (judgement.lines.length > 0 && judgement.patient !== undefined) root.appendChild(core('kmehrmessage', ...kmehrMessage(k, judgement, judgement.patient, io, author, date, time)));
   for (const [prefix, ns] of [['msc', MS_CORE_NS], ['k', KMEHR_NS]] as const) root.setAttributeNS('http://www.w3.org/2000/xmlns/', `xmlns:${prefix}`, ns);
   return Buffer.from(writeXml(document), 'utf8');
 }
 
-type Builder = (name: string, attrs: Record<string, string>, ...children: (Node | string)[]) => Element;
 
-function kmehrMessage(k: Builder, judgement: Judgement, patient: ScenarioPatient, io: () => Element, author: () => Element, date: string, time: string): Element[] {
+function kmehrMessage(k: KmehrWriter, judgement: Judgement, patient: ScenarioPatient, io: () => Element, author: () => Element, date: string, time: string): Element[] {
   const header = k(
     'header',
     {},

@@ -1,10 +1,7 @@
 import { BadRequest, childrenNS, readXml, text } from '../xml.js';
+import { KMEHR_NS, MS_CORE_NS, MS_PROTOCOL_NS } from '../kmehr-response.js';
 
 /** The kmehr RetrieveTransactionRequest of a tariff consultation, read positionally (PROTOCOL §7). */
-
-export const MS_PROTOCOL_NS = 'http://www.ehealth.fgov.be/messageservices/protocol/v1';
-export const MS_CORE_NS = 'http://www.ehealth.fgov.be/messageservices/core/v1';
-export const KMEHR_NS = 'http://www.ehealth.fgov.be/standards/kmehr/schema/v1';
 
 export interface HcpartyIds {
   nihii11?: string;
