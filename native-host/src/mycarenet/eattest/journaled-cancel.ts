@@ -5,10 +5,10 @@ import { currentExecutor, isEntryOfKind, type Disturbance, type JournalEntry, ty
 import { sendHistories } from '../../journal/history.js';
 import { MAX_SEND_ATTEMPTS, newInputReference } from '../../journal/idempotency.js';
 import { Journal } from '../../journal/journal.js';
-import { journalTimestamp } from '../../journal/timestamp.js';
 import { careProviderOf } from '../commons/care-provider.js';
 import type { EattestDependencies } from './journaled-send.js';
 import { cancelAttestationRequest, readCancelAnswer } from './cancel-attestation.js';
+import { outcomeFields, refusedResult, unansweredResult, unreadableAnswer } from './journaled-outcome.js';
 import { observedCall } from './observed-call.js';
 import { ATTEST_SOAP_ACTIONS } from './protocol.js';
 
@@ -72,21 +72,11 @@ export async function cancelWithJournal(deps: EattestDependencies, request: Canc
 
   const call = await observedCall(deps.ehealth, { url: deps.ehealth.endpoints.eAttest, action: ATTEST_SOAP_ACTIONS.cancel, body: prepared.body });
   const outcome = (result: RecordOfKind<'cancel-outcome'>['result'], disturbances: Disturbance[], response?: Uint8Array) =>
-    journal.append({
-      kind: 'cancel-outcome',
-      acknowledgementNumber: request.acknowledgementNumber,
-      result,
-      intentSeq: intent.seq,
-      inputReference,
-      attemptNbr,
-      ...(response !== undefined ? { response: Buffer.from(response).toString('base64') } : {}),
-      latencyMs: call.latencyMs,
-      disturbances,
-    });
+    journal.append({ kind: 'cancel-outcome', acknowledgementNumber: request.acknowledgementNumber, result, ...outcomeFields(intent, call, disturbances, response) });
   const unsettled = (error: AppError) =>
     new AppError(error.code, `${error.message}; the insurer may have received the cancellation: cancelling again retries it under the same reference`, { outcome: 'unknown', inputReference, attemptNbr });
   if (call.kind !== 'answered') {
-    await outcome({ status: 'unknown', cause: call.kind === 'unknown' ? call.cause : 'interrupted', detail: call.error.message.slice(0, 500) }, call.disturbances);
+    await outcome(unansweredResult(call), call.disturbances);
     throw unsettled(call.error);
   }
   let answer;
@@ -94,13 +84,13 @@ export async function cancelWithJournal(deps: EattestDependencies, request: Canc
     answer = readCancelAnswer(deps.ehealth, call.answer.document, { ...prepared, inputReference }, clock());
   } catch (error) {
     const appError = error instanceof AppError ? error : new AppError('MYCARENET_BAD_ANSWER', 'eAttest cancel answer: unreadable');
-    await outcome({ status: 'unknown', cause: 'bad-answer', detail: appError.message.slice(0, 500) }, [...call.disturbances, { at: journalTimestamp(clock()), kind: 'bad-answer', detail: appError.message.slice(0, 500) }]);
+    const unreadable = unreadableAnswer(call, appError, clock());
+    await outcome(unreadable.result, unreadable.disturbances);
     throw unsettled(appError);
   }
   const { verdict } = answer;
   if (!verdict.accepted) {
-    const errors = verdict.refusals.map((refusal) => ({ code: refusal.code, ...(refusal.location !== undefined ? { xpath: refusal.location } : {}), ...(refusal.description !== undefined ? { meaning: refusal.description.slice(0, 500) } : {}) }));
-    await outcome({ status: 'refused', errors }, call.disturbances, answer.raw);
+    await outcome(refusedResult(verdict.refusals), call.disturbances, answer.raw);
     return { outcome: 'refused', acknowledgementNumber: request.acknowledgementNumber, refusals: verdict.refusals };
   }
   await outcome({ status: 'cancelled' }, call.disturbances, answer.raw);

@@ -9,9 +9,9 @@ import { currentExecutor, isEntryOfKind, type Disturbance, type EntryOfKind, typ
 import { decideSend } from '../../journal/idempotency.js';
 import { Journal } from '../../journal/journal.js';
 import { refusalError, reserveSend, type SendGo } from '../../journal/send-reservation.js';
-import { journalTimestamp } from '../../journal/timestamp.js';
 import type { Logger } from '../../log.js';
 import { careProviderOf, type CareProvider } from '../commons/care-provider.js';
+import { outcomeFields, refusedResult, unansweredResult, unreadableAnswer } from './journaled-outcome.js';
 import { disturbance, observedCall } from './observed-call.js';
 import { ATTEST_SOAP_ACTIONS } from './protocol.js';
 import { readSendAnswer, sealAttestation, sendAttestationRequest, type SealedAttestation } from './send-attestation.js';
@@ -124,16 +124,7 @@ async function transmit(deps: EattestDependencies, journal: Journal, intent: Ent
   const retry = attemptNbr > 1 ? [disturbance('retry', `attempt ${attemptNbr} of ${inputReference}, after an attempt whose outcome stayed unknown`)] : [];
   const call = await observedCall(deps.ehealth, { url: deps.ehealth.endpoints.eAttest, action: ATTEST_SOAP_ACTIONS.send, body: prepared.body }, retry);
   const outcome = (result: RecordOfKind<'send-outcome'>['result'], disturbances: Disturbance[], response?: Uint8Array): Promise<JournalEntry> =>
-    journal.append({
-      kind: 'send-outcome',
-      result,
-      intentSeq: intent.seq,
-      inputReference,
-      attemptNbr,
-      ...(response !== undefined ? { response: Buffer.from(response).toString('base64') } : {}),
-      latencyMs: call.latencyMs,
-      disturbances,
-    });
+    journal.append({ kind: 'send-outcome', result, ...outcomeFields(intent, call, disturbances, response) });
   const unsettled = (error: AppError) =>
     new AppError(error.code, `${error.message}; the insurer may have received the attestation: sending it again retries it under the same reference`, {
       outcome: 'unknown',
@@ -142,8 +133,7 @@ async function transmit(deps: EattestDependencies, journal: Journal, intent: Ent
     });
 
   if (call.kind !== 'answered') {
-    const cause = call.kind === 'unknown' ? call.cause : 'interrupted';
-    await outcome({ status: 'unknown', cause, detail: call.error.message.slice(0, 500) }, call.disturbances);
+    await outcome(unansweredResult(call), call.disturbances);
     throw unsettled(call.error);
   }
   let sealedAnswer: Uint8Array | undefined;
@@ -152,13 +142,13 @@ async function transmit(deps: EattestDependencies, journal: Journal, intent: Ent
     answer = await readSendAnswer(deps.ehealth, call.answer.document, { ...prepared, inputReference }, clock(), (sealed) => (sealedAnswer = sealed));
   } catch (error) {
     const appError = error instanceof AppError ? error : new AppError('MYCARENET_BAD_ANSWER', 'eAttest answer: unreadable');
-    const disturbances: Disturbance[] = [...call.disturbances, { at: journalTimestamp(clock()), kind: 'bad-answer', detail: appError.message.slice(0, 500) }];
-    await outcome({ status: 'unknown', cause: 'bad-answer', detail: appError.message.slice(0, 500) }, disturbances, sealedAnswer);
+    const unreadable = unreadableAnswer(call, appError, clock());
+    await outcome(unreadable.result, unreadable.disturbances, sealedAnswer);
     throw unsettled(appError);
   }
   const { verdict } = answer;
   if (!verdict.accepted) {
-    await outcome({ status: 'refused', errors: verdict.refusals.map((refusal) => ({ code: refusal.code, ...(refusal.location !== undefined ? { xpath: refusal.location } : {}), ...(refusal.description !== undefined ? { meaning: refusal.description.slice(0, 500) } : {}) })) }, call.disturbances, sealedAnswer);
+    await outcome(refusedResult(verdict.refusals), call.disturbances, sealedAnswer);
     deps.log.info('eAttest refused', { inputReference, attemptNbr, codes: verdict.refusals.map((refusal) => refusal.code).join(','), elapsedMs: call.latencyMs });
     return { outcome: 'refused', inputReference, attemptNbr, consultationKey: transmission.key, refusals: verdict.refusals };
   }

@@ -1,0 +1,48 @@
+import type { Refusal } from '../../../../src/shared/domain/receipt.js';
+import type { AppError } from '../../../../src/shared/errors.js';
+import type { Disturbance, JournalEntry } from '../../journal/entry.js';
+import { journalTimestamp } from '../../journal/timestamp.js';
+import type { CallResult } from './observed-call.js';
+
+/**
+ * What the outcome records of a send and of a cancellation share: which intent and attempt they
+ * answer, the answer as received, the latency and the disturbances, and the way an unanswered
+ * call, an unreadable answer or a refusal is put on record.
+ */
+
+type Attempt = { seq: number; record: { inputReference: string; attemptNbr: number } };
+
+export function outcomeFields(intent: Attempt, call: CallResult, disturbances: Disturbance[], response?: Uint8Array) {
+  return {
+    intentSeq: intent.seq,
+    inputReference: intent.record.inputReference,
+    attemptNbr: intent.record.attemptNbr,
+    ...(response !== undefined ? { response: Buffer.from(response).toString('base64') } : {}),
+    latencyMs: call.latencyMs,
+    disturbances,
+  } satisfies Partial<JournalEntry['record']>;
+}
+
+/** A call that got no answer leaves the outcome unknown: timed out, dropped, or interrupted before it was sent. */
+export function unansweredResult(call: Exclude<CallResult, { kind: 'answered' }>) {
+  return { status: 'unknown' as const, cause: call.kind === 'unknown' ? call.cause : ('interrupted' as const), detail: call.error.message.slice(0, 500) };
+}
+
+/** An answer that could not be read leaves the outcome unknown too, with the reading as a disturbance. */
+export function unreadableAnswer(call: CallResult, error: AppError, now: Date) {
+  const detail = error.message.slice(0, 500);
+  const disturbances: Disturbance[] = [...call.disturbances, { at: journalTimestamp(now), kind: 'bad-answer', detail }];
+  return { result: { status: 'unknown' as const, cause: 'bad-answer' as const, detail }, disturbances };
+}
+
+/** The insurer's refusals as the journal keeps them. */
+export function refusedResult(refusals: readonly Refusal[]) {
+  return {
+    status: 'refused' as const,
+    errors: refusals.map((refusal) => ({
+      code: refusal.code,
+      ...(refusal.location !== undefined ? { xpath: refusal.location } : {}),
+      ...(refusal.description !== undefined ? { meaning: refusal.description.slice(0, 500) } : {}),
+    })),
+  };
+}
