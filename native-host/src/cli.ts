@@ -1,10 +1,9 @@
 import { homedir } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AppError } from '../../src/shared/errors.js';
 import { PRODUCT_VERSION } from '../../src/shared/version.js';
 import { runCertificateCli } from './certificate/cli.js';
-import { stateDirectory } from './config.js';
+import { stateDirectory } from './state-directory.js';
 import { runJournalCli } from './journal/cli.js';
 import { runEattestCli } from './mycarenet/eattest/cli.js';
 import { runSupportCli, SUPPORT_COMMANDS, SUPPORT_USAGE, type SupportCommand } from './mycarenet/support-cli.js';
@@ -38,8 +37,8 @@ export class UsageError extends Error {
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
-  /** The bundle's entry file, which the launcher must run (this module may sit in a chunk beside it). */
-  hostScript?: string;
+  /** The host's entry file (the boot), which the launcher must run: this module sits deeper in the program. */
+  hostScript: string;
 }
 
 function parseBrowser(value: string | undefined, required: boolean): Browser | undefined {
@@ -60,11 +59,6 @@ function parsePlatform(value: string | undefined, dryRun: boolean): TargetPlatfo
   if (!dryRun) throw new UsageError('--platform is only for --dry-run: a host is installed for the machine it runs on');
   if (value !== 'linux' && value !== 'darwin' && value !== 'win32') throw new UsageError(`unknown platform "${value}" (linux, darwin or win32)`);
   return value;
-}
-
-/** The running bundle's entry file, whose path the launcher must call. */
-function hostScriptPath(io: CliIo): string {
-  return io.hostScript ?? fileURLToPath(import.meta.url);
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -93,7 +87,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     switch (command) {
       case 'install': {
         const browser = parseBrowser(values.browser, true) as Browser;
-        const plan = planInstall({ ...base, browser }, { nodePath: process.execPath, hostScript: hostScriptPath(io), stateDir: values['state-dir'] });
+        const plan = planInstall({ ...base, browser }, { nodePath: process.execPath, hostScript: io.hostScript, stateDir: values['state-dir'] });
         if (dryRun) {
           io.out(describePlan(plan));
           return 0;

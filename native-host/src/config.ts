@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 // zod/mini: config is read on the handshake path, where classic zod's weight showed in the start time.
 // Mini carries no messages: the English ones (a small module) explain a refused configuration.
@@ -7,16 +6,6 @@ import * as z from 'zod/mini';
 import englishMessages from 'zod/v4/locales/en.js';
 import { cbeSchema } from '../../src/shared/domain/identifiers.js';
 import { environmentSchema, type Environment } from '../../src/shared/host-protocol.js';
-
-/** Where the host keeps its state: config, logs, and later the journal and caches. */
-export function stateDirectory(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
-  const override = env['EATTEST_STATE_DIR'];
-  if (override !== undefined && override !== '') return override;
-  if (platform === 'win32') return join(env['LOCALAPPDATA'] ?? join(home, 'AppData', 'Local'), 'eAttest');
-  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'eAttest');
-  const xdgState = env['XDG_STATE_HOME'];
-  return join(xdgState !== undefined && xdgState !== '' ? xdgState : join(home, '.local', 'state'), 'eattest');
-}
 
 const MAX_CONFIG_BYTES = 64 * 1024;
 /** A day; also keeps timers below Node's 2^31-1 ms limit, past which they fire at once. */

@@ -1,10 +1,12 @@
 import { AppError } from '../../src/shared/errors.js';
 import type { HostReply } from '../../src/shared/host-protocol.js';
 import { MAX_HOST_TO_BROWSER_BYTES } from '../../src/shared/limits.js';
+import type { CacheState, CodeCachedModules } from './boot/code-cache.js';
 import { identifyCaller, type Caller } from './caller.js';
-import type { CommandContext } from './commands/context.js';
+import type { CommandContext, CommandTable } from './commands/context.js';
 import { lazyCommandHandlers } from './commands/lazy.js';
-import { loadConfig, stateDirectory, type HostConfig } from './config.js';
+import { loadConfig, type HostConfig } from './config.js';
+import { stateDirectory } from './state-directory.js';
 import { Dispatcher } from './dispatch.js';
 import { encodeFrame } from './framing.js';
 import { storedCertificateSummary } from './certificate/stored.js';
@@ -14,7 +16,7 @@ import { createFileLogger, type Logger } from './log.js';
 type HostServices = typeof import('./host-services.js');
 
 /** Native-messaging mode: started by the browser, speaks frames on stdin/stdout until the port closes. */
-export function runNativeHost(args: readonly string[]): void {
+export function runNativeHost(args: readonly string[], codeCache?: CodeCachedModules): void {
   const startedAt = Date.now();
   // stdout carries frames only: anything a library prints goes to stderr instead.
   const toStderr = (...values: unknown[]): void => {
@@ -60,8 +62,15 @@ export function runNativeHost(args: readonly string[]): void {
   }
 
   log.info('host started', { pid: process.pid, caller: caller.extensionId, environment: config.environment });
-  const { context, load } = lazyContext({ config, stateDir, log, caller, startedAt });
-  const dispatcher = new Dispatcher(lazyCommandHandlers(load), context);
+  const { context, load } = lazyContext({ config, stateDir, log, caller, startedAt }, codeCache);
+  const handlers = lazyCommandHandlers(load);
+  let sendPathRan = false;
+  const marked: CommandTable = {
+    ...handlers,
+    attest: (params, commandContext) => ((sendPathRan = true), handlers.attest(params, commandContext)),
+    warm: (params, commandContext) => ((sendPathRan = true), handlers.warm(params, commandContext)),
+  };
+  const dispatcher = new Dispatcher(marked, context);
   runSession(
     {
       input: process.stdin,
@@ -69,7 +78,10 @@ export function runNativeHost(args: readonly string[]): void {
       exit: (code) => {
         log.info('host exiting', { code });
         // Every reply written so far reaches the browser before the process ends.
-        process.stdout.write('', () => process.exit(code));
+        process.stdout.write('', () => {
+          if (codeCache !== undefined) saveCodeCache(codeCache, sendPathRan, log);
+          process.exit(code);
+        });
       },
     },
     dispatcher,
@@ -79,11 +91,32 @@ export function runNativeHost(args: readonly string[]): void {
 }
 
 /**
+ * On leaving, when nobody waits any more: the compiled program is kept for the next cold start
+ * (boot/code-cache.ts) if some of it had no cache entry, or if this process sent (or rehearsed a
+ * send), so that the entry holds the send path's code too. A process that only answered status or
+ * insurability leaves a good entry alone.
+ */
+function saveCodeCache(codeCache: CodeCachedModules, sendPathRan: boolean, log: Logger): void {
+  if (!sendPathRan && !codeCache.hasMisses()) return;
+  const started = performance.now();
+  try {
+    const written = codeCache.save();
+    log.info('code cache saved', { files: written, elapsedMs: Math.round(performance.now() - started) });
+  } catch (error) {
+    // The next start compiles from source: slower, never wrong.
+    log.warn('code cache not saved', { error: error instanceof Error ? error.message.slice(0, 200) : 'unknown' });
+  }
+}
+
+/**
  * The command context with its heavy parts (certificate custody, eHealth services) created from
  * the lazily loaded modules. Handlers other than the handshake and `status` run only after `load()`
  * (see commands/lazy.ts), so the getters never find the modules missing.
  */
-function lazyContext(base: { config: HostConfig; stateDir: string; log: Logger; caller: Caller; startedAt: number }): { context: CommandContext; load: () => Promise<HostServices['commandHandlers']> } {
+function lazyContext(
+  base: { config: HostConfig; stateDir: string; log: Logger; caller: Caller; startedAt: number },
+  codeCache: CodeCachedModules | undefined,
+): { context: CommandContext; load: () => Promise<HostServices['commandHandlers']> } {
   let services: { ehealth: InstanceType<HostServices['EhealthServices']> } | undefined;
   let handlers: HostServices['commandHandlers'] | undefined;
   const ready = () => {
@@ -105,8 +138,16 @@ function lazyContext(base: { config: HostConfig; stateDir: string; log: Logger; 
     const custody = new loaded.CertificateCustody(base.config, base.stateDir);
     services = { ehealth: new loaded.EhealthServices(base.config, custody, base.log) };
     handlers = loaded.commandHandlers;
-    base.log.info('host services loaded', { elapsedMs: Math.round(performance.now() - started) });
+    base.log.info('host services loaded', { elapsedMs: Math.round(performance.now() - started), ...codeCacheStates(codeCache) });
     return handlers;
   };
   return { context, load };
+}
+
+/** How many loaded program files found their code cache entry accepted, absent or rejected. */
+function codeCacheStates(codeCache: CodeCachedModules | undefined): Record<string, number> {
+  if (codeCache === undefined) return {};
+  const files = codeCache.loaded();
+  const count = (state: CacheState): number => files.filter((file) => file.cache === state).length;
+  return { codeCacheAccepted: count('accepted'), codeCacheAbsent: count('absent'), codeCacheRejected: count('rejected') };
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:https';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -241,6 +241,35 @@ describe('prewarming (the host started when an EHR consultation is seen)', () =>
     expect(afterSend.eattest - afterWarm.eattest).toBe(1);
     expect(afterSend.sts).toBe(afterWarm.sts);
     expect(afterSend.etk).toBe(afterWarm.etk);
+  });
+});
+
+describe('the code cache (native-host/src/boot/code-cache.ts)', () => {
+  /** The fields of the last "host services loaded" line of the host's log. */
+  function servicesLoaded(stateDir: string): Record<string, unknown> {
+    const lines = readFileSync(join(stateDir, 'host.log'), 'utf8').trim().split('\n');
+    const line = lines.reverse().find((candidate) => candidate.includes('"host services loaded"'));
+    if (line === undefined) throw new Error('the host never loaded its services');
+    return JSON.parse(line) as Record<string, unknown>;
+  }
+
+  it('is saved by a host that rehearsed a send, and compiles the next host without source parsing', async () => {
+    const stateDir = stateFor();
+    const first = await hostOn(stateDir);
+    expect(await first.request('warm', {})).toMatchObject({ ok: true, result: { warmed: true } });
+    expect(servicesLoaded(stateDir)).toMatchObject({ codeCacheAccepted: 0, codeCacheRejected: 0 });
+    first.child.stdin.end();
+    expect(await first.exited).toBe(0);
+    const entries = readdirSync(join(stateDir, 'code-cache'));
+    expect(entries).toContain('host-main.cjs.v8cache');
+    expect(entries.some((entry) => /^chunks--consult-.+\.cjs\.v8cache$/.test(entry))).toBe(true);
+
+    const second = await hostOn(stateDir);
+    expect(await second.request('provider', {})).toMatchObject({ ok: true });
+    const loaded = servicesLoaded(stateDir);
+    expect(loaded).toMatchObject({ codeCacheAbsent: 0, codeCacheRejected: 0 });
+    expect(loaded['codeCacheAccepted']).toBeGreaterThanOrEqual(4);
+    outcomeOf(await second.request('attest', { attestation: attestation(PATIENTS.inOrder, ['101077']) }));
   });
 });
 

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, stateDirectory } from '../../native-host/src/config.js';
+import { ConfigError, loadConfig } from '../../native-host/src/config.js';
+import { stateDirectory } from '../../native-host/src/state-directory.js';
 
 const DEFAULTS = { environment: 'simulator', profession: 'doctor', simulatorUrl: 'https://127.0.0.1:8443', soapTimeoutMs: 20_000, idleTimeoutMs: 1_800_000 } as const;
 

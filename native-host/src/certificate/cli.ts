@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../cli.js';
-import { stateDirectory } from '../config.js';
+import { stateDirectory } from '../state-directory.js';
 import { EXPIRY_WARNING_DAYS } from './identity.js';
 import { importCertificate } from './import.js';
 

@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../cli.js';
-import { stateDirectory } from '../config.js';
+import { stateDirectory } from '../state-directory.js';
 import { readJournal } from './journal.js';
 import { describeChain, describeTornTail, journalExport, summarizeJournal } from './report.js';
 

@@ -5,7 +5,8 @@ import { insurabilityParamsSchema, tariffsParamsSchema } from '../../../src/shar
 import { CertificateCustody } from '../certificate/custody.js';
 import { storedCertificateSummary } from '../certificate/stored.js';
 import type { CliIo } from '../cli.js';
-import { loadConfig, stateDirectory } from '../config.js';
+import { loadConfig } from '../config.js';
+import { stateDirectory } from '../state-directory.js';
 import { EhealthServices } from '../ehealth/services.js';
 import { createFileLogger } from '../log.js';
 import { brusselsDateTime } from './commons/kmehr.js';

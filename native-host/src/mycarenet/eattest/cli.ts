@@ -6,7 +6,8 @@ import { acknowledgementNumberSchema } from '../../../../src/shared/domain/recei
 import { AppError, describeZodIssues, toErrorPayload } from '../../../../src/shared/errors.js';
 import { CertificateCustody } from '../../certificate/custody.js';
 import type { CliIo } from '../../cli.js';
-import { loadConfig, stateDirectory } from '../../config.js';
+import { loadConfig } from '../../config.js';
+import { stateDirectory } from '../../state-directory.js';
 import { EhealthServices } from '../../ehealth/services.js';
 import { createFileLogger } from '../../log.js';
 import { cancelWithJournal } from './journaled-cancel.js';
