@@ -1,7 +1,8 @@
 import { randomUUID, type KeyObject, type X509Certificate } from 'node:crypto';
-import { declareNamespace, newDocument, serialize, type ElementSpec } from '../xml/dom.js';
+import { AppError } from '../../../../src/shared/errors.js';
+import { declareNamespace, firstChild, newDocument, pathFrom, serialize, type ElementSpec } from '../xml/dom.js';
 import { NS, WSS_BASE64_ENCODING, WSS_SAML11_TOKEN_TYPE, WSS_SAML_ASSERTION_ID, WSS_X509_TOKEN_TYPE } from '../xml/namespaces.js';
-import { signXml, xpathOf } from '../xml/signature.js';
+import { appendSignature, type SignedPart } from '../xml/signature.js';
 
 /**
  * SOAP 1.1 envelopes with WS-Security headers, the two profiles of PROTOCOL §2.1:
@@ -52,10 +53,21 @@ function envelope(securityChildren: (ElementSpec | Element)[], bodyId: string, b
   return document;
 }
 
-const securityXpath = xpathOf(NS.wsse, 'Security');
-const bodyXpath = `/*/*[local-name(.)='Body' and namespace-uri(.)='${NS.soap}']`;
-const timestampXpath = xpathOf(NS.wsu, 'Timestamp');
-const binaryTokenXpath = xpathOf(NS.wsse, 'BinarySecurityToken');
+interface EnvelopeParts {
+  security: Element;
+  body: SignedPart;
+  timestamp: SignedPart;
+}
+
+/** The header's wsse:Security and the signed parts every envelope has, by the identifiers it was built with. */
+function partsOf(document: Document, bodyId: string, timestampId: string): EnvelopeParts {
+  const root = document.documentElement;
+  const security = pathFrom(root, [[NS.soap, 'Header'], [NS.wsse, 'Security']]);
+  const timestamp = security === undefined ? undefined : firstChild(security, NS.wsu, 'Timestamp');
+  const body = firstChild(root, NS.soap, 'Body');
+  if (security === undefined || timestamp === undefined || body === undefined) throw new AppError('INTERNAL', 'The SOAP envelope could not be assembled.');
+  return { security, body: { element: body, id: bodyId }, timestamp: { element: timestamp, id: timestampId } };
+}
 
 /** An envelope for the STS: signed with the identification certificate, which travels as a BinarySecurityToken. */
 export function x509SignedEnvelope(body: ElementSpec | Element, signer: SigningKey, now = new Date(), ttlSeconds = DEFAULT_TIMESTAMP_TTL_SECONDS): string {
@@ -75,14 +87,15 @@ export function x509SignedEnvelope(body: ElementSpec | Element, signer: SigningK
     `id-${suffix}`,
     body,
   );
-  return signXml({
-    xml: serialize(document),
-    key: signer.key,
-    references: [bodyXpath, timestampXpath, binaryTokenXpath],
-    keyInfoXml: `<wsse:SecurityTokenReference xmlns:wsse="${NS.wsse}"><wsse:Reference URI="#${tokenId}" ValueType="${WSS_X509_TOKEN_TYPE}"/></wsse:SecurityTokenReference>`,
-    parentXpath: securityXpath,
-    idMode: 'wssecurity',
+  const { security, body: signedBody, timestamp: signedTimestamp } = partsOf(document, `id-${suffix}`, `TS-${suffix}`);
+  const token = firstChild(security, NS.wsse, 'BinarySecurityToken');
+  if (token === undefined) throw new AppError('INTERNAL', 'The SOAP envelope could not be assembled.');
+  appendSignature(security, [signedBody, signedTimestamp, { element: token, id: tokenId }], signer.key, {
+    ns: NS.wsse,
+    name: 'wsse:SecurityTokenReference',
+    children: [{ ns: NS.wsse, name: 'wsse:Reference', attrs: { URI: `#${tokenId}`, ValueType: WSS_X509_TOKEN_TYPE } }],
   });
+  return serialize(document);
 }
 
 const NCNAME = /^[A-Za-z_][A-Za-z0-9._-]{0,127}$/;
@@ -103,14 +116,14 @@ export function holderOfKeySignedEnvelope(
   if (!NCNAME.test(assertionId)) throw new Error('the assertion has no usable AssertionID');
   const suffix = randomUUID();
   const document = envelope([assertion, timestamp(`TS-${suffix}`, now, ttlSeconds)], `id-${suffix}`, body);
-  return signXml({
-    xml: serialize(document),
-    key,
-    references: [bodyXpath, timestampXpath],
+  const { security, body: signedBody, timestamp: signedTimestamp } = partsOf(document, `id-${suffix}`, `TS-${suffix}`);
+  appendSignature(security, [signedBody, signedTimestamp], key, {
+    ns: NS.wsse,
+    name: 'wsse:SecurityTokenReference',
     // As in the platform's own sample: the token type of the referenced SAML 1.1 assertion on the reference.
-    keyInfoXml: `<wsse:SecurityTokenReference xmlns:wsse="${NS.wsse}" xmlns:wsse11="${NS.wsse11}" wsse11:TokenType="${WSS_SAML11_TOKEN_TYPE}"><wsse:KeyIdentifier ValueType="${WSS_SAML_ASSERTION_ID}">${assertionId}</wsse:KeyIdentifier></wsse:SecurityTokenReference>`,
-    parentXpath: securityXpath,
-    idMode: 'wssecurity',
+    nsAttrs: [[NS.wsse11, 'wsse11:TokenType', WSS_SAML11_TOKEN_TYPE]],
+    children: [{ ns: NS.wsse, name: 'wsse:KeyIdentifier', attrs: { ValueType: WSS_SAML_ASSERTION_ID }, children: [assertionId] }],
   });
+  return serialize(document);
 }
 

@@ -4,7 +4,7 @@ import { certificateDecimalSerial } from '../seal/cert-id.js';
 import { declareNamespace, newDocument, pathFrom, serialize, type ElementSpec } from '../xml/dom.js';
 import { EXC_C14N, NS, SHA256_DIGEST } from '../xml/namespaces.js';
 import { DEFAULT_MAX_XML_BYTES } from '../xml/parse.js';
-import { xmlSignatureAlgorithm } from '../xml/signature.js';
+import { digestBase64, ds, dsReference, signatureValueBase64, xmlSignatureAlgorithm } from '../xml/signature.js';
 import { ContentNotXml, contentOctets, contentTransforms, SIGNED_PROPERTIES_TYPE, XADES_NS } from './algorithms.js';
 import { exclusiveC14n } from './c14n.js';
 import { rfc2253IssuerName } from './issuer-name.js';
@@ -63,8 +63,8 @@ export function signXadesBes(input: XadesBesInput): string {
       ds('SignedInfo', {}, [
         ds('CanonicalizationMethod', { Algorithm: EXC_C14N }),
         ds('SignatureMethod', { Algorithm: signatureMethod }),
-        reference({ URI: `#${input.contentId}` }, contentTransforms(input.contentIsXml), digestBase64(octets)),
-        reference({ Type: SIGNED_PROPERTIES_TYPE, URI: `#${signedPropertiesId}` }, [EXC_C14N], ''),
+        dsReference({ URI: `#${input.contentId}` }, contentTransforms(input.contentIsXml), digestBase64(octets)),
+        dsReference({ Type: SIGNED_PROPERTIES_TYPE, URI: `#${signedPropertiesId}` }, [EXC_C14N], ''),
       ]),
       ds('SignatureValue', {}, ['']),
       ds('KeyInfo', {}, [ds('X509Data', {}, [ds('X509Certificate', {}, [signer.base64])])]),
@@ -112,33 +112,12 @@ export function signXadesBes(input: XadesBesInput): string {
   declareNamespace(qualifyingProperties, 'xades', XADES_NS);
 
   propertiesDigest.textContent = digestBase64(Buffer.from(exclusiveC14n(signedProperties), 'utf8'));
-  const canonicalSignedInfo = Buffer.from(exclusiveC14n(signedInfo), 'utf8');
-  const value =
-    key.asymmetricKeyType === 'ec'
-      ? crypto.sign('sha256', canonicalSignedInfo, { key, dsaEncoding: 'ieee-p1363' })
-      : crypto.sign('sha256', canonicalSignedInfo, { key, padding: crypto.constants.RSA_PKCS1_PADDING });
-  signatureValue.textContent = value.toString('base64');
+  signatureValue.textContent = signatureValueBase64(key, Buffer.from(exclusiveC14n(signedInfo), 'utf8'));
   return serialize(signature);
-}
-
-function ds(name: string, attrs: Record<string, string> = {}, children: ElementSpec['children'] = []): ElementSpec {
-  return { ns: NS.ds, name: `ds:${name}`, attrs, children };
 }
 
 function xades(name: string, attrs: Record<string, string> = {}, children: ElementSpec['children'] = []): ElementSpec {
   return { ns: XADES_NS, name: `xades:${name}`, attrs, children };
-}
-
-function reference(attrs: Record<string, string>, transforms: readonly string[], digest: string): ElementSpec {
-  return ds('Reference', attrs, [
-    ds('Transforms', {}, transforms.map((algorithm) => ds('Transform', { Algorithm: algorithm }))),
-    ds('DigestMethod', { Algorithm: SHA256_DIGEST }),
-    ds('DigestValue', {}, [digest]),
-  ]);
-}
-
-function digestBase64(data: Uint8Array): string {
-  return crypto.createHash('sha256').update(data).digest('base64');
 }
 
 interface SignerFields {

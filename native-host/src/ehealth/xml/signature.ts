@@ -1,24 +1,20 @@
-import { sign as cryptoSign, type KeyObject } from 'node:crypto';
-import { SignedXml } from 'xml-crypto';
-import type { SignatureAlgorithm } from 'xml-crypto';
+import * as crypto from 'node:crypto';
 import { AppError } from '../../../../src/shared/errors.js';
-import { ECDSA_SHA256, EXC_C14N, RSA_SHA256, SHA256_DIGEST } from './namespaces.js';
+import { exclusiveC14n } from '../xades/c14n.js';
+import { createElement, declareNamespace, firstChild, type ElementSpec } from './dom.js';
+import { ECDSA_SHA256, EXC_C14N, NS, RSA_SHA256, SHA256_DIGEST } from './namespaces.js';
 
 /**
- * XML-DSig through xml-crypto (exclusive C14N, SHA-256). xml-crypto has no ECDSA, which the 2025
- * eHealth certificates (P-384) need, so it is registered here: XML-DSig wants the raw r||s form
- * (RFC 4050 / IEEE P1363), not the DER form CMS uses.
+ * XML-DSig as the host writes it: exclusive C14N and SHA-256, signed with RSA or, for the 2025
+ * eHealth certificates (P-384), ECDSA in the raw r||s form XML-DSig wants (RFC 4050 / IEEE P1363),
+ * not the DER form CMS uses. Signatures are assembled on the DOM the host has just built: the
+ * canonical forms come from xml-crypto's canonicalizer (xades/c14n.ts), digests and signature
+ * values from node:crypto. Signing through xml-crypto's SignedXml instead serialized the message,
+ * parsed it back and searched it with XPath, twice: ~35 ms of a cold start's STS request.
+ * Both the XAdES (xades/xades-bes.ts) and the WS-Security signatures (wss/envelope.ts) are built here.
  */
-class EcdsaSha256 implements SignatureAlgorithm {
-  getSignature = ((signedInfo: string | Buffer, privateKey: KeyObject): string =>
-    cryptoSign('sha256', Buffer.from(signedInfo), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64')) as SignatureAlgorithm['getSignature'];
-  verifySignature = (() => {
-    throw new Error('the host does not verify ECDSA XML signatures');
-  }) as SignatureAlgorithm['verifySignature'];
-  getAlgorithmName = (): string => ECDSA_SHA256;
-}
 
-export function xmlSignatureAlgorithm(key: KeyObject): string {
+export function xmlSignatureAlgorithm(key: crypto.KeyObject): string {
   switch (key.asymmetricKeyType) {
     case 'rsa':
       return RSA_SHA256;
@@ -29,38 +25,59 @@ export function xmlSignatureAlgorithm(key: KeyObject): string {
   }
 }
 
-export interface SignOptions {
-  xml: string;
-  key: KeyObject;
-  /** XPath of each element to sign (each must carry a wsu:Id or Id attribute already). */
-  references: readonly string[];
-  /** Raw XML put inside ds:KeyInfo; built from constants and validated identifiers only. */
-  keyInfoXml: string;
-  /** XPath of the element the ds:Signature is appended to. */
-  parentXpath: string;
-  idMode?: 'wssecurity';
-  idAttribute?: string;
+/** An element of the XML-DSig namespace, written with the `ds` prefix. */
+export function ds(name: string, attrs: Record<string, string> = {}, children: ElementSpec['children'] = []): ElementSpec {
+  return { ns: NS.ds, name: `ds:${name}`, attrs, children };
 }
 
-/** Returns the document with a ds:Signature appended to `parentXpath`. */
-export function signXml(options: SignOptions): string {
-  const signed = new SignedXml({
-    privateKey: options.key as unknown as string,
-    signatureAlgorithm: xmlSignatureAlgorithm(options.key),
-    canonicalizationAlgorithm: EXC_C14N,
-    getKeyInfoContent: () => options.keyInfoXml,
-    ...(options.idMode !== undefined ? { idMode: options.idMode } : {}),
-    ...(options.idAttribute !== undefined ? { idAttribute: options.idAttribute } : {}),
-  });
-  signed.SignatureAlgorithms[ECDSA_SHA256] = EcdsaSha256;
-  for (const xpath of options.references) {
-    signed.addReference({ xpath, transforms: [EXC_C14N], digestAlgorithm: SHA256_DIGEST });
-  }
-  signed.computeSignature(options.xml, { prefix: 'ds', location: { reference: options.parentXpath, action: 'append' } });
-  return signed.getSignedXml();
+export function dsReference(attrs: Record<string, string>, transforms: readonly string[], digest: string): ElementSpec {
+  return ds('Reference', attrs, [
+    ds('Transforms', {}, transforms.map((algorithm) => ds('Transform', { Algorithm: algorithm }))),
+    ds('DigestMethod', { Algorithm: SHA256_DIGEST }),
+    ds('DigestValue', {}, [digest]),
+  ]);
 }
 
-/** XPath selecting an element by namespace and local name, independent of prefixes. */
-export function xpathOf(ns: string, localName: string): string {
-  return `//*[local-name(.)='${localName}' and namespace-uri(.)='${ns}']`;
+export function digestBase64(data: Uint8Array): string {
+  return crypto.createHash('sha256').update(data).digest('base64');
+}
+
+/** The SignatureValue text over the canonical SignedInfo. */
+export function signatureValueBase64(key: crypto.KeyObject, canonicalSignedInfo: Uint8Array): string {
+  const value =
+    key.asymmetricKeyType === 'ec'
+      ? crypto.sign('sha256', canonicalSignedInfo, { key, dsaEncoding: 'ieee-p1363' })
+      : crypto.sign('sha256', canonicalSignedInfo, { key, padding: crypto.constants.RSA_PKCS1_PADDING });
+  return value.toString('base64');
+}
+
+export interface SignedPart {
+  element: Element;
+  /** Its identifier (wsu:Id), which the reference's URI names. */
+  id: string;
+}
+
+/**
+ * Appends to `parent` a ds:Signature whose references are `parts` (each canonicalized in place,
+ * where it sits in the document) and whose KeyInfo holds `keyInfo`: the WS-Security message
+ * signature. The parts must be in the document already and must not change afterwards.
+ */
+export function appendSignature(parent: Element, parts: readonly SignedPart[], key: crypto.KeyObject, keyInfo: ElementSpec): Element {
+  const signatureMethod = xmlSignatureAlgorithm(key);
+  const references = parts.map(({ element, id }) => dsReference({ URI: `#${id}` }, [EXC_C14N], digestBase64(Buffer.from(exclusiveC14n(element), 'utf8'))));
+  const signature = createElement(
+    parent.ownerDocument,
+    ds('Signature', {}, [
+      ds('SignedInfo', {}, [ds('CanonicalizationMethod', { Algorithm: EXC_C14N }), ds('SignatureMethod', { Algorithm: signatureMethod }), ...references]),
+      ds('SignatureValue'),
+      ds('KeyInfo', {}, [keyInfo]),
+    ]),
+  );
+  declareNamespace(signature, 'ds', NS.ds);
+  parent.appendChild(signature);
+  const signedInfo = firstChild(signature, NS.ds, 'SignedInfo');
+  const signatureValue = firstChild(signature, NS.ds, 'SignatureValue');
+  if (signedInfo === undefined || signatureValue === undefined) throw new AppError('INTERNAL', 'The XML signature could not be assembled.');
+  signatureValue.textContent = signatureValueBase64(key, Buffer.from(exclusiveC14n(signedInfo), 'utf8'));
+  return signature;
 }
