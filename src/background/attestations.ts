@@ -37,6 +37,11 @@ export class Attestations {
     const today = brusselsDate(this.now());
     // Today's care only (PROTOCOL rule 6); the host checks again before it journals.
     if (attestation.careDate !== today) throw new AppError('DATE_NOT_ALLOWED', 'an eAttest is sent for today’s care only', { careDate: attestation.careDate, today });
+    // The insurer (JSIS routing) is read from the cache while the host signs in: on a cold host the
+    // sign-in is the long part, and the read needs nothing from it.
+    const insurer = this.insurerOf(attestation.patient.ssin);
+    // Its failure is reported where it is awaited, inside the send's own error handling.
+    insurer.catch(() => undefined);
     const provider = await this.host('provider', {});
     const key = await consultationKey(provider.nihii11, attestation);
     const earlier = await this.store.record(key);
@@ -48,7 +53,7 @@ export class Attestations {
     await this.store.putRecord(pending);
     this.inFlight.add(key);
     try {
-      const jsis = (await this.insurerOf(attestation.patient.ssin)) === 'rcam';
+      const jsis = (await insurer) === 'rcam';
       const outcome = await this.host('attest', { attestation, ...(jsis ? { jsis } : {}) });
       await this.store.putRecord(recordOf(pending, outcome, this.now()));
       return outcome;

@@ -82,6 +82,38 @@ describe('sending from the extension', () => {
     expect([...store.records.values()][0]?.acknowledgementNumber).toBe('100-1-261130-1234567-89');
   });
 
+  it('reads the insurer while the host signs in, and routes a JSIS patient to JSIS', async () => {
+    const store = new MemoryStore();
+    const order: string[] = [];
+    let attestParams: unknown;
+    const { host } = fakeHost({
+      attest: (params) => {
+        attestParams = params;
+        return acknowledged([...store.records.keys()][0] ?? '');
+      },
+    });
+    const tracedHost: HostRequest = (command, params) => {
+      order.push(`host ${command}`);
+      return host(command, params);
+    };
+    const insurerOf = (ssin: string) => {
+      order.push(`insurer ${ssin}`);
+      return Promise.resolve('rcam');
+    };
+    await new Attestations(tracedHost, store, insurerOf, () => NOW).send(attestation);
+    expect(order).toEqual([`insurer ${attestation.patient.ssin}`, 'host provider', 'host attest']);
+    expect(attestParams).toMatchObject({ jsis: true });
+  });
+
+  it('sends nothing when the insurer cannot be read, and says why', async () => {
+    const store = new MemoryStore();
+    const { host, calls } = fakeHost({ attest: () => acknowledged('') });
+    const failing = () => Promise.reject(new AppError('INTERNAL', 'the insurability cache cannot be read'));
+    await expect(new Attestations(host, store, failing, () => NOW).send(attestation)).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(calls).not.toContain('attest');
+    expect(store.writes).toEqual(['pending', 'unknown']);
+  });
+
   it('refuses care of another day before the host is asked', async () => {
     const { host, calls } = fakeHost({});
     const yesterday = { ...attestation, careDate: '2026-11-29', acts: [{ ...attestation.acts[0], serviceDate: '2026-11-29' }] } as Attestation;
