@@ -10,16 +10,25 @@ export function brusselsDate(instant: Date): string {
   return `${clock.year}-${clock.month}-${clock.day}`;
 }
 
-const brusselsClock = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Brussels',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
+/**
+ * Made on first use: the first Intl.DateTimeFormat of a process initialises ICU (~20 ms), which a
+ * cold host would otherwise pay while loading, before it can sign in (see the host's `provider`).
+ */
+let brusselsClockFormat: Intl.DateTimeFormat | undefined;
+
+function brusselsClock(): Intl.DateTimeFormat {
+  brusselsClockFormat ??= new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/Brussels',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
+  return brusselsClockFormat;
+}
 
 export interface BrusselsClockReading {
   year: string;
@@ -35,7 +44,7 @@ export interface BrusselsClockReading {
 
 /** The Belgian wall clock of an instant, to the millisecond, with its offset from UTC. */
 export function brusselsClockReading(instant: Date): BrusselsClockReading {
-  const parts = Object.fromEntries(brusselsClock.formatToParts(instant).map((part) => [part.type, part.value]));
+  const parts = Object.fromEntries(brusselsClock().formatToParts(instant).map((part) => [part.type, part.value]));
   const field = (name: string): string => {
     const value = parts[name];
     if (value === undefined) throw new Error(`Intl gave no ${name}`);
