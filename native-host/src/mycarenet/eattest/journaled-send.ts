@@ -1,7 +1,7 @@
 import { consultationKey, type Attestation } from '../../../../src/shared/domain/attestation.js';
 import { brusselsDate } from '../../../../src/shared/domain/calendar.js';
 import type { AttestOutcome } from '../../../../src/shared/domain/receipt.js';
-import { AppError, toErrorPayload } from '../../../../src/shared/errors.js';
+import { AppError } from '../../../../src/shared/errors.js';
 import type { HostConfig } from '../../config.js';
 import { exchangeEtks } from '../../ehealth/etk/etk-depot.js';
 import type { EhealthServices } from '../../ehealth/services.js';
@@ -16,7 +16,6 @@ import { disturbance, observedCall } from './observed-call.js';
 import { ATTEST_SOAP_ACTIONS } from './protocol.js';
 import { readSendAnswer, sealAttestation, sendAttestationRequest, type SealedAttestation } from './send-attestation.js';
 import { loadSendRecord, saveSendRecord } from './send-records.js';
-import { rehearseAnswerOpening } from './send-rehearsal.js';
 
 /**
  * The `attest` command's work (PROTOCOL rule 1 and 6, §8.6): today's care only; the journal decides
@@ -123,15 +122,7 @@ async function transmit(deps: EattestDependencies, journal: Journal, intent: Ent
   const prepared = sendAttestationRequest(deps.config, transmission.sealed, { provider, inputReference, attemptNbr, patientSsin: attestation.patient.ssin, jsis: transmission.jsis, now: clock() });
   // A retry is itself a disturbance the protocol wants on record (art. 3).
   const retry = attemptNbr > 1 ? [disturbance('retry', `attempt ${attemptNbr} of ${inputReference}, after an attempt whose outcome stayed unknown`)] : [];
-  const calling = observedCall(deps.ehealth, { url: deps.ehealth.endpoints.eAttest, action: ATTEST_SOAP_ACTIONS.send, body: prepared.body }, retry);
-  // Queued behind the request's own sending: on a process's first send, its wait for MyCareNet
-  // pays for compiling the code that reads the answer (send-rehearsal.ts); later, a no-op.
-  setImmediate(() => {
-    rehearseAnswerOpening(deps.ehealth, provider, clock()).catch((error: unknown) => {
-      deps.log.warn('host: rehearsing the opening of an answer failed', { error: toErrorPayload(error).code });
-    });
-  });
-  const call = await calling;
+  const call = await observedCall(deps.ehealth, { url: deps.ehealth.endpoints.eAttest, action: ATTEST_SOAP_ACTIONS.send, body: prepared.body }, retry);
   const outcome = (result: RecordOfKind<'send-outcome'>['result'], disturbances: Disturbance[], response?: Uint8Array): Promise<JournalEntry> =>
     journal.append({ kind: 'send-outcome', result, ...outcomeFields(intent, call, disturbances, response) });
   const unsettled = (error: AppError) =>

@@ -8,15 +8,14 @@ import { assertionElement } from '../../ehealth/sts/token.js';
 import { holderOfKeySignedEnvelope } from '../../ehealth/wss/envelope.js';
 import { signXadesBes } from '../../ehealth/xades/xades-bes.js';
 import { verifyXades } from '../../ehealth/xades/xades-verify.js';
-import { careProviderOf, type CareProvider } from '../commons/care-provider.js';
-import { attestationKmehr } from './kmehr-attestation.js';
+import { careProviderOf } from '../commons/care-provider.js';
 import { sealAttestation, sendAttestationRequest } from './send-attestation.js';
 
 /**
  * The prewarm's dress rehearsal of a send, with nothing sent and nothing journaled: a fictitious
  * attestation is signed and sealed, its request built and signed for the session, and content
  * sealed for the clinician's own ETK is opened again and a XAdES signature over it verified, the
- * way an answer is (rehearseAnswerOpening). A fresh process
+ * way an answer is. A fresh process
  * compiles all that code on its first send (bench: the first send after a bare warm-up cost
  * ~150 ms more than the next ones); paying it while the clinician reads the consultation is what
  * makes the first click of the day a warm one. What the rehearsal produces is dropped.
@@ -41,25 +40,12 @@ export async function rehearseSend(ehealth: EhealthServices, config: HostConfig,
   const sealed = await sealAttestation(ehealth, rehearsalAttestation(brusselsDate(now)), { provider, inputReference, now });
   const prepared = sendAttestationRequest(config, sealed, { provider, inputReference, attemptNbr: 1, patientSsin: NOBODY_SSIN, jsis: false, now });
   holderOfKeySignedEnvelope(prepared.body, assertionElement(token), await ehealth.holderKey(), now);
-  await rehearseAnswerOpening(ehealth, provider, now);
-}
 
-/** Once per process is enough: it is about compiled code. */
-let answerOpeningRehearsed = false;
-
-/**
- * The answer's half of the rehearsal: content sealed for the clinician's own ETK is unsealed, and
- * a XAdES signature over it is verified, the way an insurer's answer is opened. Run by the
- * prewarm, or else during the first send's wait for MyCareNet (see journaled-send.ts): a cold
- * process spent ~60 ms reading its first answer, which its idle wait can pay for instead.
- */
-export async function rehearseAnswerOpening(ehealth: EhealthServices, provider: CareProvider, now: Date): Promise<void> {
-  if (answerOpeningRehearsed) return;
-  answerOpeningRehearsed = true;
-  const kmehr = attestationKmehr({ provider, reference: 'rehearsal', now }, rehearsalAttestation(brusselsDate(now)));
+  // The answer's half: opened and its XAdES verified the way an insurer's answer is (a cold
+  // process spent ~60 ms on its first answer). Not done during a cold send's own wait for
+  // MyCareNet instead: tried, the bench's cold send got slower, as the simulator shares the two cores.
   const [own, credential, keys] = await Promise.all([ehealth.etkDepot.get({ type: 'SSIN', value: provider.ssin }), ehealth.signingCredential(), ehealth.decryptionKeys()]);
-  const opened = await unseal(await seal(kmehr, credential, [own.encryptionCertificate]), keys);
-  const contentId = 'rehearsal';
-  const signatureXml = signXadesBes({ content: opened.content, contentId, contentIsXml: true, signer: { key: credential.privateKey, certificate: credential.certificate }, now });
-  verifyXades({ signatureXml, content: opened.content, contentId, contentIsXml: true });
+  const opened = await unseal(await seal(sealed.kmehr, credential, [own.encryptionCertificate]), keys);
+  const signatureXml = signXadesBes({ content: opened.content, contentId: inputReference, contentIsXml: true, signer: { key: credential.privateKey, certificate: credential.certificate }, now });
+  verifyXades({ signatureXml, content: opened.content, contentId: inputReference, contentIsXml: true });
 }
