@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchWithExtension } from '../tests/support/chromium.js';
 import { BareClient, type BenchEnvironment } from './environment.js';
@@ -42,7 +42,7 @@ export function hostRunning(stateDir: string): boolean {
   return (log.match(/host started/g) ?? []).length > (log.match(/host exiting/g) ?? []).length;
 }
 
-export async function measureColdSend(env: BenchEnvironment, options: { iterations: number }): Promise<ColdSendFigures> {
+export async function measureColdSend(env: BenchEnvironment, options: { iterations: number; withoutCodeCache?: boolean }): Promise<ColdSendFigures> {
   const stateDir = env.provisionState({ idleTimeoutMs: IDLE_TIMEOUT_MS });
   const session = await launchWithExtension({ installHost: true, stateDir });
   const client = new BareClient(env.simulator.url, env.pki.caCert);
@@ -65,6 +65,7 @@ export async function measureColdSend(env: BenchEnvironment, options: { iteratio
       await waitUntil(() => (hostRunning(stateDir) ? undefined : true), 10 * IDLE_TIMEOUT_MS, 'the host to leave on its idle timeout');
       // The log line comes just before the exit: let the browser see the port close.
       await sleep(300);
+      if (options.withoutCodeCache === true) rmSync(join(stateDir, 'code-cache'), { recursive: true, force: true });
       clicks.push((await clickSendAndTime(page)).elapsedMs);
       await page.close();
       // The floor is sampled right after each click, so that both sides of the ratio see the

@@ -27,6 +27,8 @@ export interface BenchFigures {
   bundles?: BundleSizeFigures;
   warmSend?: WarmSendFigures;
   coldSend?: ColdSendFigures;
+  /** The same with the host's code cache removed before each click: a first start after an install or update. */
+  coldSendWithoutCodeCache?: ColdSendFigures;
   prewarm?: PrewarmFigures & { prewarmedToWarmRatio?: number };
 }
 
@@ -95,6 +97,7 @@ async function main(): Promise<number> {
     });
     await step('cold', async () => {
       figures.coldSend = await measureColdSend(await environment(), { iterations: counts.cold });
+      figures.coldSendWithoutCodeCache = await measureColdSend(await environment(), { iterations: counts.cold, withoutCodeCache: true });
     });
     await step('prewarm', async () => {
       const prewarm = await measurePrewarm(await environment(), { samples: counts.prewarm });
