@@ -64,13 +64,22 @@ export function runNativeHost(args: readonly string[], codeCache?: CodeCachedMod
   log.info('host started', { pid: process.pid, caller: caller.extensionId, environment: config.environment });
   const { context, load } = lazyContext({ config, stateDir, log, caller, startedAt }, codeCache);
   const handlers = lazyCommandHandlers(load);
+  // Whether this process ran a send or its rehearsal: then its compiled code is worth keeping.
   let sendPathRan = false;
-  const marked: CommandTable = {
-    ...handlers,
-    attest: (params, commandContext) => ((sendPathRan = true), handlers.attest(params, commandContext)),
-    warm: (params, commandContext) => ((sendPathRan = true), handlers.warm(params, commandContext)),
-  };
-  const dispatcher = new Dispatcher(marked, context);
+  const dispatcher = new Dispatcher(
+    {
+      ...handlers,
+      attest: (params, commandContext) => {
+        sendPathRan = true;
+        return handlers.attest(params, commandContext);
+      },
+      warm: (params, commandContext) => {
+        sendPathRan = true;
+        return handlers.warm(params, commandContext);
+      },
+    } satisfies CommandTable,
+    context,
+  );
   runSession(
     {
       input: process.stdin,

@@ -2,7 +2,7 @@ import { randomUUID, type KeyObject, type X509Certificate } from 'node:crypto';
 import { AppError } from '../../../../src/shared/errors.js';
 import { declareNamespace, firstChild, newDocument, pathFrom, serialize, type ElementSpec } from '../xml/dom.js';
 import { NS, WSS_BASE64_ENCODING, WSS_SAML11_TOKEN_TYPE, WSS_SAML_ASSERTION_ID, WSS_X509_TOKEN_TYPE } from '../xml/namespaces.js';
-import { appendSignature, type SignedPart } from '../xml/signature.js';
+import { appendSignature, asReceiverReadsIt, type SignedPart } from '../xml/signature.js';
 
 /**
  * SOAP 1.1 envelopes with WS-Security headers, the two profiles of PROTOCOL §2.1:
@@ -34,6 +34,7 @@ function timestamp(id: string, now: Date, ttlSeconds: number): ElementSpec {
   };
 }
 
+/** The envelope, ready to be signed: see asReceiverReadsIt. */
 function envelope(securityChildren: (ElementSpec | Element)[], bodyId: string, body: ElementSpec | Element): Document {
   const document = newDocument({
     ns: NS.soap,
@@ -50,7 +51,7 @@ function envelope(securityChildren: (ElementSpec | Element)[], bodyId: string, b
   const root = document.documentElement;
   declareNamespace(root, 'wsse', NS.wsse);
   declareNamespace(root, 'wsu', NS.wsu);
-  return document;
+  return asReceiverReadsIt(document);
 }
 
 interface EnvelopeParts {

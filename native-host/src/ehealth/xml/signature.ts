@@ -1,8 +1,9 @@
 import * as crypto from 'node:crypto';
 import { AppError } from '../../../../src/shared/errors.js';
 import { exclusiveC14n } from '../xades/c14n.js';
-import { createElement, declareNamespace, firstChild, type ElementSpec } from './dom.js';
+import { createElement, declareNamespace, firstChild, serialize, type ElementSpec } from './dom.js';
 import { ECDSA_SHA256, EXC_C14N, NS, RSA_SHA256, SHA256_DIGEST } from './namespaces.js';
+import { parseXml } from './parse.js';
 
 /**
  * XML-DSig as the host writes it: exclusive C14N and SHA-256, signed with RSA or, for the 2025
@@ -80,4 +81,30 @@ export function appendSignature(parent: Element, parts: readonly SignedPart[], k
   if (signedInfo === undefined || signatureValue === undefined) throw new AppError('INTERNAL', 'The XML signature could not be assembled.');
   signatureValue.textContent = signatureValueBase64(key, Buffer.from(exclusiveC14n(signedInfo), 'utf8'));
   return signature;
+}
+
+/** Characters in text that parsers turn into a line feed: CR for every XML 1.0 parser, NEL and LS for xmldom. */
+const LINE_END_VARIANT = /[\r\u0085\u2028]/;
+const TEXT_NODE = 3;
+const CDATA_SECTION_NODE = 4;
+
+function holdsLineEndVariant(node: Node): boolean {
+  for (let child = node.firstChild; child !== null; child = child.nextSibling) {
+    if (child.nodeType === TEXT_NODE || child.nodeType === CDATA_SECTION_NODE) {
+      if (LINE_END_VARIANT.test((child as CharacterData).data)) return true;
+    } else if (holdsLineEndVariant(child)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The document as the receiver will read it. A signature assembled on the DOM is over the DOM's
+ * text, and the serializer writes a carriage return in text as it is, which the receiver's parser
+ * reads as a line feed: the digests would then differ. Such a document (rare: none of the host's
+ * messages carries one) is signed as parsed back from its own serialization.
+ */
+export function asReceiverReadsIt(document: Document): Document {
+  return holdsLineEndVariant(document) ? parseXml(serialize(document)) : document;
 }
