@@ -71,8 +71,9 @@ export async function measureSignAndSeal(options: { iterations: number; pki: Tes
     return Promise.resolve();
   };
 
-  // Warm both paths (JIT, lazy module state) before timing.
-  for (let run = 0; run < 3; run += 1) {
+  // Warm both paths (JIT, lazy module state) before timing: enough runs for V8 to optimise the hot
+  // functions, so that a --quick run's few samples measure the same steady state as a full run.
+  for (let run = 0; run < 60; run += 1) {
     await signAndSeal();
     await rawOperations();
   }
