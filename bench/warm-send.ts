@@ -7,8 +7,8 @@ import { ratio, sleep, summarize, timeRuns, type Summary } from './stats.js';
  * Figures 1 and 2: the warm send. Real Chromium with the built extension and the real host against
  * the simulator; after unmeasured sends that warm everything (host, STS token, ETKs, TLS), each
  * measured send goes from the trusted click on Send to the acknowledgement number. The floor is
- * the same sealed request the host last sent, replayed by a warm Node client; the simulator counts
- * the requests each send makes.
+ * the same sealed request the host has just sent, replayed by a warm Node client right after each
+ * click; the simulator counts the requests each send makes.
  */
 
 export interface WarmSendFigures {
@@ -22,7 +22,9 @@ export interface WarmSendFigures {
 export async function measureWarmSend(env: BenchEnvironment, options: { iterations: number; warmups: number }): Promise<WarmSendFigures> {
   const stateDir = env.provisionState();
   const session = await launchWithExtension({ installHost: true, stateDir });
+  const client = new BareClient(env.simulator.url, env.pki.caCert);
   const clicks: number[] = [];
+  const bare: number[] = [];
   const roundTrips: number[] = [];
   try {
     for (let run = 0; run < options.warmups + options.iterations; run += 1) {
@@ -35,23 +37,20 @@ export async function measureWarmSend(env: BenchEnvironment, options: { iteratio
       if (run >= options.warmups) {
         clicks.push(elapsedMs);
         roundTrips.push(env.totalRequests() - before);
+        // The floor is sampled right after each click (the machine's load drifts over a run): the
+        // request this send made, replayed once untimed (the connection is then open and warm), then timed.
+        const recorded = env.lastRequest('eattest');
+        if (recorded === undefined) throw new Error('the simulator saw no eAttest request');
+        await client.replayOk(recorded);
+        bare.push(...(await timeRuns(1, () => client.replayOk(recorded))));
       }
       await page.close();
     }
   } finally {
+    client.close();
     await session.close();
   }
 
-  const recorded = env.lastRequest('eattest');
-  if (recorded === undefined) throw new Error('the simulator saw no eAttest request');
-  const client = new BareClient(env.simulator.url, env.pki.caCert);
-  let bare: number[];
-  try {
-    await client.replayOk(recorded); // opens and warms the connection
-    bare = await timeRuns(Math.max(5, options.iterations), () => client.replayOk(recorded));
-  } finally {
-    client.close();
-  }
   const warm = summarize(clicks);
   const bareSummary = summarize(bare);
   const roundTripsSummary = summarize(roundTrips);
