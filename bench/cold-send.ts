@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { launchWithExtension } from '../tests/support/chromium.js';
 import { BareClient, type BenchEnvironment } from './environment.js';
 import { clickSendAndTime, openPopup, prepareTypedSend } from './popup-send.js';
-import { nodeBareStart, ratio, sleep, summarize, timeRuns, waitUntil, type Summary } from './stats.js';
+import { nodeBareStart, ratio, sleep, summarize, waitUntil, type Summary } from './stats.js';
 
 /**
  * Figure 3: the cold send. The popup is ready with Send on screen, but the host is not running
@@ -48,14 +48,10 @@ export async function measureColdSend(env: BenchEnvironment, options: { iteratio
   const client = new BareClient(env.simulator.url, env.pki.caCert);
   const clicks: number[] = [];
   const floor = { nodeStart: [] as number[], sts: [] as number[], etk: [] as number[], eattest: [] as number[] };
-  /** One timed replay of the service's last request, after an untimed one (the connection is then warm). */
-  const replay = async (service: 'sts' | 'etk' | 'eattest'): Promise<number> => {
+  const replay = (service: 'sts' | 'etk' | 'eattest'): Promise<number> => {
     const recorded = env.lastRequest(service);
     if (recorded === undefined) throw new Error(`the simulator saw no ${service} request`);
-    await client.replayOk(recorded);
-    const [elapsed] = await timeRuns(1, () => client.replayOk(recorded));
-    if (elapsed === undefined) throw new Error('no replay was timed');
-    return elapsed;
+    return client.timedReplay(recorded);
   };
   try {
     for (let run = 0; run < options.iterations; run += 1) {

@@ -110,6 +110,14 @@ export class BareClient {
     return answer.body;
   }
 
+  /** One timed replay (ms), after an untimed one that leaves the connection open and warm. */
+  async timedReplay(recorded: RecordedRequest): Promise<number> {
+    await this.replayOk(recorded);
+    const started = performance.now();
+    await this.replayOk(recorded);
+    return performance.now() - started;
+  }
+
   close(): void {
     this.agent.destroy();
   }

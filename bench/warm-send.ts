@@ -1,7 +1,7 @@
 import { launchWithExtension } from '../tests/support/chromium.js';
 import { BareClient, type BenchEnvironment } from './environment.js';
 import { clickSendAndTime, openPopup, prepareTypedSend } from './popup-send.js';
-import { ratio, sleep, summarize, timeRuns, type Summary } from './stats.js';
+import { ratio, sleep, summarize, type Summary } from './stats.js';
 
 /**
  * Figures 1 and 2: the warm send. Real Chromium with the built extension and the real host against
@@ -38,11 +38,10 @@ export async function measureWarmSend(env: BenchEnvironment, options: { iteratio
         clicks.push(elapsedMs);
         roundTrips.push(env.totalRequests() - before);
         // The floor is sampled right after each click (the machine's load drifts over a run): the
-        // request this send made, replayed once untimed (the connection is then open and warm), then timed.
+        // request this send made, replayed by a warm client.
         const recorded = env.lastRequest('eattest');
         if (recorded === undefined) throw new Error('the simulator saw no eAttest request');
-        await client.replayOk(recorded);
-        bare.push(...(await timeRuns(1, () => client.replayOk(recorded))));
+        bare.push(await client.timedReplay(recorded));
       }
       await page.close();
     }
