@@ -262,7 +262,7 @@ describe('the code cache (native-host/src/boot/code-cache.ts)', () => {
     expect(await first.exited).toBe(0);
     const entries = readdirSync(join(stateDir, 'code-cache'));
     expect(entries).toContain('host-main.cjs.v8cache');
-    expect(entries.some((entry) => /^chunks--consult-.+\.cjs\.v8cache$/.test(entry))).toBe(true);
+    expect(entries.some((entry) => /^chunks%2Fconsult-.+\.cjs\.v8cache$/.test(entry))).toBe(true);
 
     const second = await hostOn(stateDir);
     expect(await second.request('provider', {})).toMatchObject({ ok: true });

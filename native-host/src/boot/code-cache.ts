@@ -57,9 +57,18 @@ function sha256(bytes: Uint8Array): Buffer {
   return createHash('sha256').update(bytes).digest();
 }
 
-/** One entry file per program file: its relative path, flattened. */
+/** One entry file per program file: its relative path, flattened reversibly (chunk names may hold any of [A-Za-z0-9_-]). */
 function entryName(relativePath: string): string {
-  return `${relativePath.split(sep).join('--')}${ENTRY_SUFFIX}`;
+  return `${encodeURIComponent(relativePath.split(sep).join('/'))}${ENTRY_SUFFIX}`;
+}
+
+/** The program file an entry file was made for, relative to the program folder; undefined for a name entryName never makes. */
+function programFileOf(name: string): string | undefined {
+  try {
+    return decodeURIComponent(name.slice(0, -ENTRY_SUFFIX.length)).split('/').join(sep);
+  } catch {
+    return undefined;
+  }
 }
 
 export class CodeCachedModules {
@@ -148,8 +157,8 @@ export class CodeCachedModules {
       const path = join(cacheDir, name);
       if (name.endsWith(ENTRY_SUFFIX)) {
         // Entries of files this process did not load but that still exist (the command line's) stay.
-        const relativePath = name.slice(0, -ENTRY_SUFFIX.length).split('--').join(sep);
-        if (!current.has(name) && !existsSync(join(this.options.root, relativePath))) rmSync(path, { force: true });
+        const relativePath = programFileOf(name);
+        if (!current.has(name) && (relativePath === undefined || !existsSync(join(this.options.root, relativePath)))) rmSync(path, { force: true });
       } else if (name.endsWith('.tmp') && Date.now() - statSync(path).mtimeMs > STALE_TEMPORARY_MS) {
         // Left by a process that died while writing; a recent one may be another host's write in progress.
         rmSync(path, { force: true });
