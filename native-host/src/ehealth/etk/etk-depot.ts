@@ -37,7 +37,15 @@ export class EtkDepot {
    * for them while the STS answers). Never rejects: a failure is met again by the get() that needs it.
    */
   prefetch(identifiers: readonly EtkIdentifier[]): Promise<void> {
-    return Promise.allSettled(identifiers.map((identifier) => this.get(identifier))).then(() => undefined);
+    return this.getAll(identifiers).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** These ETKs, each from the cache or fetched, all at once. */
+  getAll(identifiers: readonly EtkIdentifier[]): Promise<EncryptionToken[]> {
+    return Promise.all(identifiers.map((identifier) => this.get(identifier)));
   }
 
   /** The cached token when present and current, without any network call. */

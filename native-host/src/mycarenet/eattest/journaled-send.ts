@@ -81,7 +81,7 @@ export async function attestWithJournal(deps: EattestDependencies, proposed: Att
   const provider = careProviderOf(token);
   const key = await consultationKey(provider.nihii11, attestation);
   // Warm the ETK cache so that sealing under the journal lock needs no network (a sign-in has asked for them already).
-  await Promise.all(exchangeEtks(provider.ssin).map((identifier) => deps.ehealth.etkDepot.get(identifier)));
+  await deps.ehealth.etkDepot.getAll(exchangeEtks(provider.ssin));
 
   let sent: { sealed: SealedAttestation; attestation: Attestation; jsis: boolean } | undefined;
   const reservation = await reserveSend(journal, { consultationKey: key, careDate: attestation.careDate }, async (go): Promise<RecordOfKind<'send-intent'>> => {
