@@ -45,6 +45,8 @@ export interface ScenarioPatient {
   medicalHouse?: { nihii11: string; type: string };
   hospitalisation?: { hospitalNihii: string; service: string; admittedDaysBefore: number };
   deceasedDaysBefore?: number;
+  /** In palliative care since that many days before the day asked about (facet palliativeStatus). */
+  palliativeSinceDaysBefore?: number;
   dmgHolder?: { nihii11: string; familyName: string; firstName: string };
 }
 
@@ -148,6 +150,7 @@ export const SCENARIO_PATIENTS: readonly ScenarioPatient[] = [
     membership: { insurer: '600', mutuality: '600', registrationNumber: '0062072115', ct1: '110', ct2: '110' },
     coverage: 'current',
     hospitalisation: { hospitalNihii: '71010136000', service: '450', admittedDaysBefore: 3 },
+    palliativeSinceDaysBefore: 40,
     dmgHolder: GP_MAES,
   },
   {
@@ -167,6 +170,13 @@ export const SCENARIO_PATIENTS: readonly ScenarioPatient[] = [
 
 export function scenarioPatient(ssin: string): ScenarioPatient | undefined {
   return SCENARIO_PATIENTS.find((patient) => patient.ssin === ssin);
+}
+
+/** The member with that registration number at that mutuality (now or before a change of insurer). */
+export function memberByRegistration(registrationNumber: string, mutuality: string): ScenarioPatient | undefined {
+  return SCENARIO_PATIENTS.find((patient) =>
+    [patient.membership, patient.previousMembership].some((membership) => membership?.registrationNumber === registrationNumber && membership.mutuality === mutuality),
+  );
 }
 
 export function scenarioByKey(key: ScenarioKey): ScenarioPatient {

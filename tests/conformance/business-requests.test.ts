@@ -45,7 +45,7 @@ beforeAll(async () => {
     sent.set(call.service, call.envelope);
     return original(call);
   };
-  await consultInsurability({ ehealth: services, config, log: silent }, { ssin: scenarioByKey('inOrder').ssin, date: today, contactType: 'other' });
+  await consultInsurability({ ehealth: services, config, log: silent }, { patient: { ssin: scenarioByKey('inOrder').ssin }, date: today, contactType: 'other' });
   await consultTariffs({ ehealth: services, config, log: silent }, { ssin: scenarioByKey('inOrder').ssin, date: today, codes: ['101010', '101032'] });
 });
 afterAll(async () => {
@@ -92,7 +92,7 @@ describe('MemberData (xmllint)', () => {
       attributeQuery({
         inputReference: '20260101120000123456',
         issuerNihii11: pki.clinicians.doctorRsa.identity.nihii11,
-        ssin: scenarioByKey('inOrder').ssin,
+        patient: { ssin: scenarioByKey('inOrder').ssin },
         date: today,
         facets: [{ kind: 'insurability', contactType: 'hospitalized' }, { kind: 'globalMedicalFile' }],
         now: new Date(),

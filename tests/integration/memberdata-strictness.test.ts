@@ -66,7 +66,7 @@ async function consult(variation: Variation): Promise<{ code: string; details?: 
   const query = attributeQuery({
     inputReference: variation.queryReference ?? inputReference,
     issuerNihii11: variation.issuer ?? provider.nihii11,
-    ssin: scenarioByKey('inOrder').ssin,
+    patient: { ssin: scenarioByKey('inOrder').ssin },
     date: today,
     facets: [{ kind: 'insurability', contactType: 'other' }],
     now,

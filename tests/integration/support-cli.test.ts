@@ -12,6 +12,7 @@ import { memberDataAnswer } from '../../simulator/src/memberdata/answer.js';
 import { scenarioByKey } from '../../simulator/src/scenarios.js';
 import { startSimulator, type Simulator } from '../../simulator/src/server.js';
 import { tariffAnswer } from '../../simulator/src/tarification/answer.js';
+import { captures } from '../support/captures.js';
 import { builtHostScript } from '../support/paths.js';
 import { provisionHostState } from '../support/provisioning.js';
 
@@ -57,6 +58,17 @@ describe('eattest-host insurability and tariffs', () => {
     expect(JSON.parse(result.out)).toMatchObject({ date: today, insurer: '200', route: { kind: 'efact', reason: 'thirdPartyPayment' } });
   });
 
+  it('asks by registration number at a mutuality, and says the SSIN the insurer knows', async () => {
+    const patient = scenarioByKey('thirdPartyPayment');
+    const membership = patient.membership;
+    expect(membership).toBeDefined();
+    const result = await run('insurability', '--member', `${membership?.registrationNumber}@${membership?.mutuality}`);
+    expect(result.code, result.err).toBe(0);
+    expect(JSON.parse(result.out)).toMatchObject({ patient: { ssin: patient.ssin }, insurer: '200' });
+    expect((await run('insurability', '--member', 'nonsense')).code).toBe(2);
+    expect((await run('insurability', '--member', '1@101', '--ssin', patient.ssin)).code).toBe(2);
+  });
+
   it('exits 1 with the typed error as JSON', async () => {
     const result = await run('insurability', '--ssin', scenarioByKey('unknown').ssin, '--date', today);
     expect(result.code).toBe(1);
@@ -88,11 +100,32 @@ describe('eattest-host insurability and tariffs', () => {
 });
 
 describe('eattest-host inspect', () => {
+  it('reads every real MemberData answer and fault captured on the acceptance platform', async () => {
+    for (const capture of captures('memberdata')) {
+      const result = await run('inspect', capture.path);
+      expect(result.code, `${capture.name}: ${result.err}`).toBe(0);
+      const read = JSON.parse(result.out) as Record<string, unknown>;
+      expect(read['error'], capture.name).toBeUndefined();
+      expect(read, capture.name).toMatchObject({ kind: 'memberdata-response', skipped: [{ attribute: 'urn:be:cin:nippin:technicalAssertion:status' }] });
+      const reads = ['insurability', 'dmgHolder', 'palliativeStatus', 'warnings'].filter((key) => key in read);
+      expect(reads.length, `${capture.name} read to nothing`).toBeGreaterThan(0);
+      if (/insurability/.test(capture.name)) expect(read['insurability'], capture.name).toMatchObject({ insurer: /^\d00$/, patient: { ssin: /^\d{11}$/ } });
+    }
+    const byRegistration = JSON.parse((await run('inspect', captures('memberdata').find((capture) => capture.name.includes('145235'))?.path ?? '')).out) as Record<string, unknown>;
+    expect(byRegistration['insurability']).toMatchObject({ patient: { ssin: '58121520763', familyName: 'COLLARD' }, insurer: '300' });
+    for (const capture of captures('faults')) {
+      const result = await run('inspect', capture.path);
+      expect(result.code, capture.name).toBe(0);
+      expect(JSON.parse(result.out), capture.name).toMatchObject({ kind: 'memberdata-response', issuer: 'urn:be:cin:nippin:aa', error: { code: /^MYCARENET_(REFUSED|ACCESS_DENIED)$/ } });
+    }
+  });
+
   it('reads a decrypted MemberData answer', async () => {
     const ssin = scenarioByKey('insurerChanged').ssin;
     const xml = memberDataAnswer({
       id: '_q1',
       ssin,
+      subject: { format: 'urn:be:fgov:person:ssin', value: ssin },
       notBefore: `${today}T00:00:00+01:00`,
       notOnOrAfter: `${today}T23:59:59+01:00`,
       day: today,

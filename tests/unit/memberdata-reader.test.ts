@@ -16,6 +16,7 @@ function answerFor(key: ScenarioKey, facets: string[] = ['urn:be:cin:nippin:insu
   return memberDataAnswer({
     id: '_q',
     ssin: scenarioByKey(key).ssin,
+    subject: { format: 'urn:be:fgov:person:ssin', value: scenarioByKey(key).ssin },
     notBefore: `${day}T00:00:00+01:00`,
     notOnOrAfter: '2026-03-05T00:00:00+01:00',
     day,
@@ -25,7 +26,7 @@ function answerFor(key: ScenarioKey, facets: string[] = ['urn:be:cin:nippin:insu
 
 function read(xml: string, ssin = scenarioByKey('inOrder').ssin) {
   const answer = readMemberDataAnswer(Buffer.from(xml));
-  return readInsurability(answer, { ssin, date: day, consultedAt }, checkStatus(answer.status));
+  return readInsurability(answer, { patient: { ssin }, date: day, consultedAt }, checkStatus(answer.status));
 }
 
 function codeOf(run: () => unknown): string {
@@ -40,7 +41,7 @@ function codeOf(run: () => unknown): string {
 describe('the AttributeQuery', () => {
   it('asks one SSIN for one Brussels day, with the facets asked and no attributes', () => {
     const xml = Buffer.from(
-      attributeQuery({ inputReference: 'R1', issuerNihii11: '19900104004', ssin: '85041213359', date: '2026-07-01', facets: [{ kind: 'insurability', contactType: 'other' }], now: new Date() }),
+      attributeQuery({ inputReference: 'R1', issuerNihii11: '19900104004', patient: { ssin: '85041213359' }, date: '2026-07-01', facets: [{ kind: 'insurability', contactType: 'other' }], now: new Date() }),
     ).toString();
     const document = parseXml(xml);
     expect(document.documentElement.getAttribute('ID')).toBe('_R1');
@@ -48,7 +49,7 @@ describe('the AttributeQuery', () => {
     expect([data?.getAttribute('NotBefore'), data?.getAttribute('NotOnOrAfter')]).toEqual(['2026-07-01T00:00:00+02:00', '2026-07-02T00:00:00+02:00']);
     expect(descendants(document, 'urn:oasis:names:tc:SAML:2.0:assertion', 'Attribute')).toHaveLength(0);
     expect(xml).toContain('<Dimension id="contactType">other</Dimension>');
-    expect(codeOf(() => attributeQuery({ inputReference: 'R1', issuerNihii11: '19900104004', ssin: '85041213359', date: '2026-07-01', facets: [{ kind: 'globalMedicalFile' }, { kind: 'globalMedicalFile' }], now: new Date() }))).toBe('INTERNAL');
+    expect(codeOf(() => attributeQuery({ inputReference: 'R1', issuerNihii11: '19900104004', patient: { ssin: '85041213359' }, date: '2026-07-01', facets: [{ kind: 'globalMedicalFile' }, { kind: 'globalMedicalFile' }], now: new Date() }))).toBe('INTERNAL');
   });
 
   it('writes Brussels midnights in winter and in summer time', () => {
@@ -77,24 +78,24 @@ describe('reading insurability', () => {
 
   it('reads the DMG holder, or none', () => {
     const answer = readMemberDataAnswer(Buffer.from(answerFor('inOrder', ['urn:be:cin:nippin:globalMedicalFile'])));
-    expect(readDmgHolder(answer, scenarioByKey('inOrder').ssin)).toEqual({ nihii11: '19910140004', familyName: 'Dupont', firstName: 'Claire' });
-    expect(readDmgHolder(readMemberDataAnswer(Buffer.from(answerFor('notInOrder', ['urn:be:cin:nippin:globalMedicalFile']))), scenarioByKey('notInOrder').ssin)).toBeNull();
+    expect(readDmgHolder(answer, { ssin: scenarioByKey('inOrder').ssin })).toEqual({ nihii11: '19910140004', familyName: 'Dupont', firstName: 'Claire' });
+    expect(readDmgHolder(readMemberDataAnswer(Buffer.from(answerFor('notInOrder', ['urn:be:cin:nippin:globalMedicalFile']))), { ssin: scenarioByKey('notInOrder').ssin })).toBeNull();
   });
 
   const hostile: [string, (xml: string) => string][] = [
-    ['a document type declaration', (xml) => xml.replace('<samlp:Response', '<!DOCTYPE r [<!ENTITY x "y">]><samlp:Response')],
-    ['another root', (xml) => xml.replaceAll('samlp:Response', 'samlp:ResponseX')],
+    ['a document type declaration', (xml) => xml.replace('<ns4:Response', '<!DOCTYPE r [<!ENTITY x "y">]><ns4:Response')],
+    ['another root', (xml) => xml.replaceAll('ns4:Response', 'ns4:ResponseX')],
     ['a SAML 1 version', (xml) => xml.replace('Version="2.0"', 'Version="1.1"')],
-    ['an assertion about another person', (xml) => xml.replace(/(<saml:NameID[^>]*>)\d{11}/, '$100000000097')],
-    ['an unknown insurer', (xml) => xml.replace(/(<saml:Issuer[^>]*>)urn:be:cin:io:100/, '$1urn:evil')],
-    ['a payment flag that is not a boolean', (xml) => xml.replace(/(payment:byIO"><saml:AttributeValue[^>]*>)false/, '$1perhaps')],
+    ['an assertion about another person', (xml) => xml.replace(/(<ns2:NameID[^>]*>)\d{11}/, '$100000000097')],
+    ['an unknown insurer', (xml) => xml.replace(/(<ns2:Issuer[^>]*>)urn:be:cin:io:100/, '$1urn:evil')],
+    ['a payment flag that is not a boolean', (xml) => xml.replace(/(payment:byIO"><ns2:AttributeValue[^>]*>)false/, '$1perhaps')],
     ['a birth date that is not a date', (xml) => xml.replace('1985-04-12', '12/04/1985')],
-    ['an overlong value', (xml) => xml.replace('>Lambert<', `>${'L'.repeat(400)}<`)],
-    ['a second patientData', (xml) => xml.replace('</samlp:Response>', `${/<saml:Assertion[\s\S]*?<\/saml:Assertion>/.exec(xml)?.[0] ?? ''}</samlp:Response>`)],
-    ['a mutuality that is no mutuality', (xml) => xml.replace(/(mutuality"><saml:AttributeValue[^>]*>)116/, '$1ABC')],
-    ['too many assertions', (xml) => xml.replace('</samlp:Response>', `${(/<saml:Assertion[\s\S]*?<\/saml:Assertion>/.exec(xml)?.[0] ?? '').replace('patientData', 'chronicCondition').repeat(45)}</samlp:Response>`)],
-    ['an unknown success status', (xml) => xml.replace('status:Success"/>', 'status:Success"><samlp:StatusCode Value="urn:evil"/></samlp:StatusCode>')],
-    ['no status', (xml) => xml.replace(/<samlp:Status>[\s\S]*?<\/samlp:Status>/, '')],
+    ['an overlong value of an attribute the product reads', (xml) => xml.replace('>Lambert<', `>${'L'.repeat(400)}<`)],
+    ['a second patientData', (xml) => xml.replace('</ns4:Response>', `${/<ns2:Assertion[\s\S]*?<\/ns2:Assertion>/.exec(xml)?.[0] ?? ''}</ns4:Response>`)],
+    ['a mutuality that is no mutuality', (xml) => xml.replace(/(mutuality"><ns2:AttributeValue[^>]*>)116/, '$1ABC')],
+    ['too many assertions', (xml) => xml.replace('</ns4:Response>', `${(/<ns2:Assertion[\s\S]*?<\/ns2:Assertion>/.exec(xml)?.[0] ?? '').replace('patientData', 'chronicCondition').repeat(45)}</ns4:Response>`)],
+    ['an unknown success status', (xml) => xml.replace('status:Success"/>', 'status:Success"><ns4:StatusCode Value="urn:evil"/></ns4:StatusCode>')],
+    ['no status', (xml) => xml.replace(/<ns4:Status>[\s\S]*?<\/ns4:Status>/, '')],
   ];
   for (const [what, spoil] of hostile) {
     it(`refuses ${what} as MYCARENET_BAD_ANSWER`, () => {
@@ -104,6 +105,24 @@ describe('reading insurability', () => {
       expect(codeOf(() => read(spoiled))).toBe('MYCARENET_BAD_ANSWER');
     });
   }
+});
+
+describe('values the product does not read', () => {
+  it('skips an overlong one and keeps the answer, and keeps a short one as read', () => {
+    const genuine = answerFor('inOrder');
+    const answer = readMemberDataAnswer(Buffer.from(genuine.replace(/(communicationDate"><ns2:AttributeValue[^>]*>)[^<]*/, `$1${'x'.repeat(5000)}`)));
+    expect(answer.skipped).toEqual([
+      { assertionType: 'urn:be:cin:nippin:insurability:period', attribute: 'urn:be:cin:nippin:communicationDate', length: 5000 },
+      { assertionType: 'urn:be:cin:nippin:technicalAssertion', attribute: 'urn:be:cin:nippin:technicalAssertion:status', length: expect.any(Number) as number },
+    ]);
+    expect(readInsurability(answer, { patient: { ssin: scenarioByKey('inOrder').ssin }, date: day, consultedAt }, []).route.kind).toBe('eattest');
+    expect(answer.assertions.find((assertion) => assertion.type.endsWith(':technicalAssertion'))?.attributes.get('urn:be:cin:nippin:technicalAssertion:version')).toEqual(['7.3.4']);
+  });
+
+  it('refuses an overlong value when told the product reads that attribute', () => {
+    const genuine = Buffer.from(answerFor('inOrder'));
+    expect(codeOf(() => readMemberDataAnswer(genuine, new Set(['urn:be:cin:nippin:technicalAssertion:status'])))).toBe('MYCARENET_BAD_ANSWER');
+  });
 });
 
 describe('MemberData status', () => {

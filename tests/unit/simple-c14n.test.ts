@@ -25,7 +25,7 @@ const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
 const hostDocuments: Record<string, string> = {
   attestation: text(attestationKmehr({ provider, reference: '26021210153000', now: NOW }, attestation)),
   cancellation: text(cancellationKmehr({ provider, reference: '26021210153001', now: NOW }, { patientSsin: '85041213359', acknowledgementNumber: '123456789012', reason: 'A' })),
-  memberData: text(attributeQuery({ inputReference: '26021210153002', issuerNihii11: provider.nihii11, ssin: '85041213359', date: TODAY, facets: [{ kind: 'insurability', contactType: 'other' }, { kind: 'globalMedicalFile' }], now: NOW })),
+  memberData: text(attributeQuery({ inputReference: '26021210153002', issuerNihii11: provider.nihii11, patient: { ssin: '85041213359' }, date: TODAY, facets: [{ kind: 'insurability', contactType: 'other' }, { kind: 'globalMedicalFile' }], now: NOW })),
   tariffs: text(tariffRequest({ provider, reference: '26021210153003', ssin: '85041213359', date: TODAY, codes: ['101010', '475075'], now: NOW }).xml),
 };
 

@@ -4,6 +4,6 @@ import { consultationContext, type CommandHandler } from './context.js';
 
 /** The DMG holder (MemberData, facet globalMedicalFile): only ever on the clinician's explicit request. */
 export const dmgHolder: CommandHandler<'dmgHolder'> = (params, context) =>
-  journaledConsultation(consultationContext(context), { subject: 'dmg-holder', patientSsin: params.ssin, careDate: params.date }, () =>
+  journaledConsultation(consultationContext(context), { subject: 'dmg-holder', patient: { ssin: params.ssin }, careDate: params.date }, () =>
     consultDmgHolder({ ehealth: context.ehealth, config: context.config, log: context.log }, params),
   );

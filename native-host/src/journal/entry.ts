@@ -131,7 +131,9 @@ export const consultationRecordSchema = z.strictObject({
   environment: environmentSchema,
   responsible: responsibleSchema,
   executor: executorSchema,
-  patientSsin: ssinSchema,
+  /** Who was asked about: by SSIN, or (MemberData only) by registration number at a mutuality. */
+  patientSsin: z.optional(ssinSchema),
+  patientMember: z.optional(z.strictObject({ registrationNumber: z.string().check(z.maxLength(13)), mutuality: z.string().check(z.maxLength(3)) })),
   careDate: isoDateSchema,
   codes: z.optional(z.array(nomenclatureCodeSchema).check(z.maxLength(20))),
   outcome: z.enum(['answered', 'failed']),
@@ -139,7 +141,7 @@ export const consultationRecordSchema = z.strictObject({
   errorCode: z.optional(z.string().check(z.maxLength(60))),
   latencyMs: z.int().check(z.gte(0), z.lte(3_600_000)),
   disturbances: z.array(disturbanceSchema).check(z.maxLength(MAX_DISTURBANCES)),
-});
+}).check(z.refine((record) => (record.patientSsin === undefined) !== (record.patientMember === undefined), 'a consultation names its patient once, by SSIN or by registration number'));
 
 /** Something that happened to the journal itself (a crash mid-write, a lock left by a dead process). */
 export const journalDisturbanceSchema = z.strictObject({

@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import type { MemberSubject } from '../../../src/shared/domain/insurability.js';
 import { AppError } from '../../../src/shared/errors.js';
 import { childElements, descendants, firstChild, pathFrom, serialize, textOf } from '../ehealth/xml/dom.js';
 import { NS } from '../ehealth/xml/namespaces.js';
@@ -7,8 +8,9 @@ import { SignatureRejected, verifyEnvelopedSignature } from '../ehealth/xml/veri
 import { readEncryptedKnownContent } from './commons/encrypted-known-content.js';
 import { MCN_NS } from './commons/namespaces.js';
 import { readSendTransactionResponse } from './eattest/send-response.js';
-import { readDmgHolder, readInsurability } from './memberdata/insurability-reader.js';
-import { readMemberDataAnswer } from './memberdata/saml-response.js';
+import { ASSERTION_TYPES, SUBJECT_FORMATS } from './memberdata/attribute-names.js';
+import { readDmgHolder, readInsurability, readPalliativeStatus } from './memberdata/insurability-reader.js';
+import { readMemberDataAnswer, type MemberDataAnswer } from './memberdata/saml-response.js';
 import { checkStatus } from './memberdata/status.js';
 import { readTariffAnswer } from './tarification/tariff-response.js';
 
@@ -76,19 +78,35 @@ function memberData(root: Element): Record<string, unknown> {
     inResponseTo: answer.inResponseTo,
     status: answer.status,
     assertions: answer.assertions.map((assertion) => ({ ...assertion, attributes: Object.fromEntries(assertion.attributes) })),
+    ...(answer.skipped.length > 0 ? { skipped: answer.skipped } : {}),
   };
   try {
     const warnings = checkStatus(answer.status);
-    const patientData = answer.assertions.find((assertion) => assertion.type.endsWith(':insurability:patientData'));
-    const ssin = patientData?.subjectId ?? answer.assertions[0]?.subjectId;
+    if (warnings.length > 0) result['warnings'] = warnings;
+    const patient = subjectOf(answer);
+    if (patient === undefined) return result;
+    const patientData = answer.assertions.find((assertion) => assertion.type === ASSERTION_TYPES.patientData);
+    // The day asked about is not in the answer: the window's first day stands for it.
     const date = patientData?.notBefore?.slice(0, 10);
-    if (patientData !== undefined && ssin !== undefined && date !== undefined) result['insurability'] = readInsurability(answer, { ssin, date, consultedAt: new Date() }, warnings);
-    if (ssin !== undefined && answer.assertions.some((assertion) => assertion.type.endsWith(':globalMedicalFile'))) result['dmgHolder'] = readDmgHolder(answer, ssin);
+    if (patientData !== undefined && date !== undefined) result['insurability'] = readInsurability(answer, { patient, date, consultedAt: new Date() }, warnings);
+    if (answer.assertions.some((assertion) => assertion.type === ASSERTION_TYPES.globalMedicalFile)) result['dmgHolder'] = readDmgHolder(answer, patient);
+    if (answer.assertions.some((assertion) => assertion.type === ASSERTION_TYPES.palliativeStatus)) result['palliativeStatus'] = readPalliativeStatus(answer, patient);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     result['error'] = error.toPayload();
   }
   return result;
+}
+
+/** The patient an answer is about, as its assertions name them (an SSIN, or REGNR@MUT). */
+function subjectOf(answer: MemberDataAnswer): MemberSubject | undefined {
+  const named = answer.assertions.find((assertion) => assertion.subjectId !== undefined);
+  if (named?.subjectId === undefined) return undefined;
+  if (named.subjectFormat === SUBJECT_FORMATS.registrationNumber) {
+    const [registrationNumber = '', mutuality = ''] = named.subjectId.split('@');
+    return { registrationNumber, mutuality };
+  }
+  return { ssin: named.subjectId };
 }
 
 function stsAssertion(assertion: Element): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import type { MemberSubject } from '../../../src/shared/domain/insurability.js';
 import { toErrorPayload } from '../../../src/shared/errors.js';
 import type { HostConfig } from '../config.js';
 import type { EhealthServices } from '../ehealth/services.js';
@@ -27,7 +28,7 @@ type Subject = RecordOfKind<'consultation'>['subject'];
  */
 export async function journaledConsultation<T>(
   context: ConsultationContext,
-  what: { subject: Subject; patientSsin: string; careDate: string; codes?: readonly string[] },
+  what: { subject: Subject; patient: MemberSubject; careDate: string; codes?: readonly string[] },
   consult: () => Promise<T>,
 ): Promise<T> {
   const token = await (await context.ehealth.sts()).token();
@@ -49,7 +50,7 @@ export async function journaledConsultation<T>(
     environment: context.config.environment,
     responsible: { nihii11: provider.nihii11, ssin: provider.ssin, name: [provider.givenName, provider.surname].filter((part) => part !== undefined).join(' ') },
     executor: currentExecutor(context.certificateSsin ?? provider.ssin, context.via),
-    patientSsin: what.patientSsin,
+    ...('ssin' in what.patient ? { patientSsin: what.patient.ssin } : { patientMember: { ...what.patient } }),
     careDate: what.careDate,
     ...(what.codes !== undefined ? { codes: [...what.codes] } : {}),
     ...outcome,

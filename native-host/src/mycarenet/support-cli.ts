@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
 import { AppError, describeZodIssues } from '../../../src/shared/errors.js';
-import { insurabilityParamsSchema, tariffsParamsSchema } from '../../../src/shared/host-protocol.js';
+import { isoDateSchema } from '../../../src/shared/domain/identifiers.js';
+import { contactTypeSchema, memberSubjectSchema } from '../../../src/shared/domain/insurability.js';
+import { tariffsParamsSchema } from '../../../src/shared/host-protocol.js';
 import { CertificateCustody } from '../certificate/custody.js';
 import { storedCertificateSummary } from '../certificate/stored.js';
 import type { CliIo } from '../cli.js';
@@ -25,8 +27,8 @@ import { consultTariffs } from './tarification/consult.js';
 export const SUPPORT_COMMANDS = ['insurability', 'tariffs', 'inspect'] as const;
 export type SupportCommand = (typeof SUPPORT_COMMANDS)[number];
 
-export const SUPPORT_USAGE = `  eattest-host insurability --ssin S [--date YYYY-MM-DD] [--contact-type other|hospitalized] [--state-dir DIR]
-      The patient's insurability as MyCareNet answers it (JSON).
+export const SUPPORT_USAGE = `  eattest-host insurability (--ssin S | --member REGNR@MUT) [--date YYYY-MM-DD] [--contact-type other|hospitalized] [--state-dir DIR]
+      The patient's insurability as MyCareNet answers it (JSON), asked by SSIN or by registration number at a mutuality.
   eattest-host tariffs --ssin S --codes C1,C2 [--date YYYY-MM-DD] [--state-dir DIR]
       Tariffs of nomenclature codes for the patient (JSON).
   eattest-host inspect FILE
@@ -34,6 +36,17 @@ export const SUPPORT_USAGE = `  eattest-host insurability --ssin S [--date YYYY-
 `;
 
 class SupportUsageError extends Error {}
+
+const supportInsurabilityParamsSchema = z.strictObject({ patient: memberSubjectSchema, date: isoDateSchema, contactType: contactTypeSchema });
+
+/** `--ssin S` or `--member REGNR@MUT`, exactly one. */
+function memberSubjectOption(ssin: string | undefined, member: string | undefined): unknown {
+  if ((ssin === undefined) === (member === undefined)) throw new SupportUsageError('give --ssin or --member, one of them');
+  if (ssin !== undefined) return { ssin };
+  const at = (member as string).lastIndexOf('@');
+  if (at < 0) throw new SupportUsageError('--member is REGNR@MUT, e.g. 0001995151258@319');
+  return { registrationNumber: (member as string).slice(0, at), mutuality: (member as string).slice(at + 1) };
+}
 
 function checked<T>(schema: z.core.$ZodType<T>, value: unknown): T {
   const parsed = z.safeParse(schema, value);
@@ -51,7 +64,7 @@ export async function runSupportCli(command: SupportCommand, argv: readonly stri
     }
     const { values } = parseArgs({
       args: argv,
-      options: { ssin: { type: 'string' }, date: { type: 'string' }, 'contact-type': { type: 'string' }, codes: { type: 'string' }, 'state-dir': { type: 'string' } },
+      options: { ssin: { type: 'string' }, member: { type: 'string' }, date: { type: 'string' }, 'contact-type': { type: 'string' }, codes: { type: 'string' }, 'state-dir': { type: 'string' } },
       strict: true,
       allowPositionals: false,
     });
@@ -64,11 +77,11 @@ export async function runSupportCli(command: SupportCommand, argv: readonly stri
       const journaled = { stateDir, config, ehealth, log, certificateSsin: storedCertificateSummary(config, stateDir, new Date())?.ssin, via: 'cli' as const };
       let result: unknown;
       if (command === 'insurability') {
-        const params = checked(insurabilityParamsSchema, { ssin: values.ssin, date, contactType: values['contact-type'] ?? 'other' });
-        result = await journaledConsultation(journaled, { subject: 'insurability', patientSsin: params.ssin, careDate: params.date }, () => consultInsurability({ ehealth, config, log }, params));
+        const params = checked(supportInsurabilityParamsSchema, { patient: memberSubjectOption(values.ssin, values.member), date, contactType: values['contact-type'] ?? 'other' });
+        result = await journaledConsultation(journaled, { subject: 'insurability', patient: params.patient, careDate: params.date }, () => consultInsurability({ ehealth, config, log }, params));
       } else {
         const params = checked(tariffsParamsSchema, { ssin: values.ssin, date, codes: values.codes?.split(',').map((code) => code.trim()) });
-        result = await journaledConsultation(journaled, { subject: 'tariffs', patientSsin: params.ssin, careDate: params.date, codes: params.codes }, () => consultTariffs({ ehealth, config, log }, params));
+        result = await journaledConsultation(journaled, { subject: 'tariffs', patient: { ssin: params.ssin }, careDate: params.date, codes: params.codes }, () => consultTariffs({ ehealth, config, log }, params));
       }
       io.out(`${JSON.stringify(result, null, 2)}\n`);
       return 0;

@@ -1,5 +1,6 @@
 import type { Caller } from '../front.js';
 import { BadRequest, childrenNS, readXml, text } from '../xml.js';
+import { memberByRegistration } from '../scenarios.js';
 import { queryError, SamlRefusal } from './refusal.js';
 
 /**
@@ -15,12 +16,19 @@ const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 
 export const FACET_INSURABILITY = 'urn:be:cin:nippin:insurability';
 export const FACET_GMF = 'urn:be:cin:nippin:globalMedicalFile';
-/** Facets the platform knows; those beyond insurability and globalMedicalFile are not simulated (PartialAnswer). */
-const KNOWN_FACETS = new Set([FACET_INSURABILITY, FACET_GMF, 'urn:be:cin:nippin:chronicCondition', 'urn:be:cin:nippin:carePath', 'urn:be:cin:nippin:referencePharmacy', 'urn:be:cin:nippin:palliativeStatus']);
+export const FACET_PALLIATIVE = 'urn:be:cin:nippin:palliativeStatus';
+const SSIN_FORMAT = 'urn:be:fgov:person:ssin';
+const REGISTRATION_FORMAT = 'urn:be:cin:nippin:careReceiver:registrationNumber@mut';
+/** Facets the platform knows; chronicCondition, carePath and referencePharmacy are not simulated (PartialAnswer). */
+const KNOWN_FACETS = new Set([FACET_INSURABILITY, FACET_GMF, FACET_PALLIATIVE, 'urn:be:cin:nippin:chronicCondition', 'urn:be:cin:nippin:carePath', 'urn:be:cin:nippin:referencePharmacy']);
+
 
 export interface MemberDataQuery {
   id: string;
+  /** The patient the query resolves to (a registration number is looked up at its mutuality). */
   ssin: string;
+  /** The Subject NameID as asked, which every assertion of the answer repeats. */
+  subject: { format: string; value: string };
   /** The window asked about, as sent. */
   notBefore: string;
   notOnOrAfter: string;
@@ -79,10 +87,8 @@ export function readQuery(bytes: Buffer, inputReference: string, caller: Caller,
   const subject = childrenNS(query, SAML2_NS, 'Subject')[0];
   const nameId = subject === undefined ? undefined : childrenNS(subject, SAML2_NS, 'NameID')[0];
   if (subject === undefined || nameId === undefined) throw queryError('MISSING_SUBJECT', '/AttributeQuery/Subject', 'Missing subject');
-  if (nameId.getAttribute('Format') !== 'urn:be:fgov:person:ssin') throw queryError('INVALID_IO_FORMAT', '/AttributeQuery/Subject/NameID/@Format', 'Only SSIN subjects are simulated');
-  const ssin = text(nameId);
-  if (!/^\d{11}$/.test(ssin)) throw queryError('INVALID_INSS_FORMAT', '/AttributeQuery/Subject/NameID', 'The inss has an invalid format (not 11 digits)');
-  if (!isValidSsin(ssin)) throw queryError('INVALID_INSS_VALUE', '/AttributeQuery/Subject/NameID', 'The inss is incorrect (incorrect check digit)');
+  const asked = { format: nameId.getAttribute('Format') ?? '', value: text(nameId) };
+  const ssin = subjectSsin(asked);
 
   const confirmation = childrenNS(subject, SAML2_NS, 'SubjectConfirmation')[0];
   if (confirmation === undefined) throw queryError('MISSING_SUBJECT_CONFIRMATION_TAG', '/AttributeQuery/Subject', 'Missing subject confirmation tag');
@@ -104,7 +110,24 @@ export function readQuery(bytes: Buffer, inputReference: string, caller: Caller,
   if (day > today) throw new SamlRefusal('Requester', 'InputError', 'INPUT_ERROR', 'START_DATE_IN_FUTURE', `${location}/@NotBefore`, 'The Start Date is in the future');
   const fiveYearsAgo = `${Number(today.slice(0, 4)) - 5}${today.slice(4)}`;
   if (day < fiveYearsAgo) throw new SamlRefusal('Requester', 'InputError', 'INPUT_ERROR', 'PERIOD_TOO_FAR_IN_PAST', location, 'Request more than 5 years in the past');
-  return { id, ssin, notBefore, notOnOrAfter, day, facets };
+  return { id, ssin, subject: asked, notBefore, notOnOrAfter, day, facets };
+}
+
+/** The SSIN the subject names: itself, or the member with that registration number at that mutuality. */
+function subjectSsin(subject: { format: string; value: string }): string {
+  const location = '/AttributeQuery/Subject/NameID';
+  if (subject.format === '') throw queryError('MISSING_NAMEID_FORMAT', location, 'Missing Format attribute for NameId');
+  if (subject.format === SSIN_FORMAT) {
+    if (!/^\d{11}$/.test(subject.value)) throw queryError('INVALID_INSS_FORMAT', location, 'The INSS has an invalid format (not 11 digits)');
+    if (!isValidSsin(subject.value)) throw queryError('INVALID_INSS_VALUE', location, 'The inss is incorrect (incorrect check digit)');
+    return subject.value;
+  }
+  if (subject.format !== REGISTRATION_FORMAT) throw queryError('INVALID_NAMEID_FORMAT', `${location}/@Format`, 'Invalid Format attribute value for NameId');
+  const match = /^([0-9A-Z ]{1,13})@(\d{3}|rcam)$/.exec(subject.value);
+  if (subject.value === '' || match === null) throw queryError('EMPTY_REG_NUM', location, 'regNrWithMut not present');
+  const member = memberByRegistration(match[1] ?? '', match[2] ?? '');
+  if (member === undefined) throw new SamlRefusal('Responder', 'InternalError', 'INPUT_ERROR', 'BO_UNKNOWN_REGNBR', '/', 'regNrWithMut unknown in IO', 'IO-BE-XXX');
+  return member.ssin;
 }
 
 function readFacets(extensions: Element, caller: Caller): Map<string, Map<string, string>> {

@@ -9,12 +9,32 @@ export class SamlRefusal extends Error {
     readonly subStatus: 'RequestError' | 'AttributeQueryError' | 'InputError' | 'InternalError',
     readonly faultCode: 'INPUT_ERROR' | 'VALIDATION_ERROR' | 'AUTHORIZATION_ERROR' | 'GENERIC_ERROR',
     readonly detailCode: string,
-    readonly location: string,
+    location: string,
     message: string,
     readonly faultSource = 'MYCARENET',
   ) {
     super(message);
+    this.location = platformLocation(location);
   }
+
+  readonly location: string;
+}
+
+/**
+ * The catalogue writes locations as paths ("/AttributeQuery/Extensions/Facet[id]/Dimension[name]");
+ * the platform answers with namespace-agnostic XPath: "*:AttributeQuery/*:Extensions/*:Facet[@id="…"]".
+ */
+export function platformLocation(path: string): string {
+  if (!path.startsWith('/')) return path;
+  return path
+    .slice(1)
+    .split('/')
+    .map((step) => {
+      if (step.startsWith('@') || step === 'text()') return step;
+      const predicate = /^([A-Za-z]+)\[([^\]]+)\]$/.exec(step);
+      return predicate === null ? `*:${step}` : `*:${predicate[1]}[@id="${predicate[2]}"]`;
+    })
+    .join('/');
 }
 
 /** The query itself is wrong (Requester / AttributeQueryError / INPUT_ERROR). */

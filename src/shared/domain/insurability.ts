@@ -6,6 +6,16 @@ import { isoDateSchema, mutualitySchema, nihii11Schema, ssinSchema } from './ide
  * product derives from it: eAttest, eFact (third-party payment) or paper.
  */
 
+/**
+ * Who MemberData is asked about: a patient by SSIN or, for a member without one at hand, by the
+ * registration number at their local mutuality (PROTOCOL §6.1, "REGNR@MUT").
+ */
+export const memberSubjectSchema = z.union([
+  z.strictObject({ ssin: ssinSchema }),
+  z.strictObject({ registrationNumber: z.string().check(z.regex(/^[0-9A-Z]{1,13}$/, 'a registration number has up to 13 digits or capitals')), mutuality: mutualitySchema }),
+]);
+export type MemberSubject = z.infer<typeof memberSubjectSchema>;
+
 export const contactTypeSchema = z.enum(['other', 'hospitalized']);
 export type ContactType = z.infer<typeof contactTypeSchema>;
 

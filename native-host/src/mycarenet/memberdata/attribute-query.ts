@@ -1,13 +1,14 @@
 import { AppError } from '../../../../src/shared/errors.js';
 import { isValidSsin } from '../../../../src/shared/domain/identifiers.js';
-import type { ContactType } from '../../../../src/shared/domain/insurability.js';
+import type { ContactType, MemberSubject } from '../../../../src/shared/domain/insurability.js';
 import { declareNamespace, newDocument, serialize, type ElementSpec } from '../../ehealth/xml/dom.js';
 import { isoInstant } from '../commons/send-request.js';
 import { MCN_NS } from '../commons/namespaces.js';
+import { subjectNameId } from './attribute-names.js';
 
 /**
  * The MemberData business content (PROTOCOL §6.1): a SAML 2.0 AttributeQuery for one patient (by
- * SSIN) and one day, with the facets asked for. No saml:Attribute is ever put in the query (the
+ * SSIN, or by registration number at a mutuality) and one day, with the facets asked for. No saml:Attribute is ever put in the query (the
  * platform refuses them), the Issuer is our NIHII and the ID is derived from the InputReference,
  * which MyCareNet cross-checks.
  */
@@ -18,7 +19,6 @@ export const FACETS = {
 } as const;
 
 export const NIHII11_ISSUER_FORMAT = 'urn:be:cin:nippin:nihii11';
-export const SSIN_NAME_FORMAT = 'urn:be:fgov:person:ssin';
 export const MEMBER_IDENTIFICATION = 'urn:be:cin:nippin:memberIdentification';
 
 export type MemberDataFacet = { kind: 'insurability'; contactType: ContactType } | { kind: 'globalMedicalFile' };
@@ -26,7 +26,7 @@ export type MemberDataFacet = { kind: 'insurability'; contactType: ContactType }
 export interface AttributeQueryFields {
   inputReference: string;
   issuerNihii11: string;
-  ssin: string;
+  patient: MemberSubject;
   /** The day of care, YYYY-MM-DD (Belgian calendar). */
   date: string;
   facets: readonly MemberDataFacet[];
@@ -39,7 +39,8 @@ export function attributeQueryId(inputReference: string): string {
 }
 
 export function attributeQuery(fields: AttributeQueryFields): Uint8Array {
-  if (!isValidSsin(fields.ssin)) throw new AppError('INTERNAL', 'The AttributeQuery needs a valid SSIN.');
+  if ('ssin' in fields.patient && !isValidSsin(fields.patient.ssin)) throw new AppError('INTERNAL', 'The AttributeQuery needs a valid SSIN.');
+  const nameId = subjectNameId(fields.patient);
   if (!/^\d{11}$/.test(fields.issuerNihii11)) throw new AppError('INTERNAL', 'The AttributeQuery issuer is an 11-digit NIHII.');
   if (fields.facets.length === 0 || new Set(fields.facets.map((facet) => facet.kind)).size !== fields.facets.length) {
     throw new AppError('INTERNAL', 'The AttributeQuery needs distinct facets.');
@@ -53,7 +54,7 @@ export function attributeQuery(fields: AttributeQueryFields): Uint8Array {
       saml('Issuer', { Format: NIHII11_ISSUER_FORMAT }, [fields.issuerNihii11]),
       { ns: MCN_NS.saml2p, name: 'samlp:Extensions', nsAttrs: [[MCN_NS.xsi, 'xsi:type', 'ext:ExtensionsType']], children: fields.facets.map(facetElement) },
       saml('Subject', {}, [
-        saml('NameID', { Format: SSIN_NAME_FORMAT }, [fields.ssin]),
+        saml('NameID', { Format: nameId.format }, [nameId.value]),
         saml('SubjectConfirmation', { Method: MEMBER_IDENTIFICATION }, [
           saml('SubjectConfirmationData', { NotBefore: startOfBrusselsDay(fields.date), NotOnOrAfter: startOfBrusselsDay(nextDay(fields.date)) }),
         ]),

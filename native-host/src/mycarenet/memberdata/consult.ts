@@ -1,4 +1,4 @@
-import type { Insurability, ContactType, DmgHolder } from '../../../../src/shared/domain/insurability.js';
+import type { Insurability, ContactType, DmgHolder, MemberSubject } from '../../../../src/shared/domain/insurability.js';
 import { AppError } from '../../../../src/shared/errors.js';
 import type { HostConfig } from '../../config.js';
 import type { EhealthServices } from '../../ehealth/services.js';
@@ -40,13 +40,13 @@ interface Consulted {
 
 const SERVICE = 'memberdata';
 
-async function consult(context: MemberDataContext, ssin: string, date: string, facets: readonly MemberDataFacet[]): Promise<Consulted> {
+async function consult(context: MemberDataContext, patient: MemberSubject, date: string, facets: readonly MemberDataFacet[]): Promise<Consulted> {
   const clock = context.clock ?? (() => new Date());
   const now = clock();
   const { ehealth, config } = context;
   const provider = careProviderOf(await (await ehealth.sts()).token());
   const inputReference = newInputReference(now);
-  const query = attributeQuery({ inputReference, issuerNihii11: provider.nihii11, ssin, date, facets, now });
+  const query = attributeQuery({ inputReference, issuerNihii11: provider.nihii11, patient, date, facets, now });
   const sealed = await sealedDetail(ehealth, { version: 3, businessContent: query, provider, withXades: false, now });
   const body = sendRequest({
     ns: MCN_NS.memberData,
@@ -64,16 +64,18 @@ async function consult(context: MemberDataContext, ssin: string, date: string, f
   const answer = readMemberDataAnswer(opened.businessContent);
   if (answer.inResponseTo !== attributeQueryId(inputReference)) throw new AppError('MYCARENET_BAD_ANSWER', 'MemberData answer: it answers another query', { service: SERVICE });
   const warnings = checkStatus(answer.status);
+  for (const skipped of answer.skipped) context.log.info('MemberData answer: a value the product does not read was skipped', { attribute: skipped.attribute, length: skipped.length });
   context.log.info('MemberData answered', { elapsedMs: Math.round(soap.elapsedMs), facets: facets.map((facet) => facet.kind).join(','), warnings: warnings.length });
   return { answer, warnings, consultedAt: clock() };
 }
 
-export async function consultInsurability(context: MemberDataContext, params: { ssin: string; date: string; contactType: ContactType }): Promise<Insurability> {
-  const { answer, warnings, consultedAt } = await consult(context, params.ssin, params.date, [{ kind: 'insurability', contactType: params.contactType }]);
-  return readInsurability(answer, { ssin: params.ssin, date: params.date, consultedAt }, warnings);
+export async function consultInsurability(context: MemberDataContext, params: { patient: MemberSubject; date: string; contactType: ContactType }): Promise<Insurability> {
+  const { answer, warnings, consultedAt } = await consult(context, params.patient, params.date, [{ kind: 'insurability', contactType: params.contactType }]);
+  return readInsurability(answer, { patient: params.patient, date: params.date, consultedAt }, warnings);
 }
 
 export async function consultDmgHolder(context: MemberDataContext, params: { ssin: string; date: string }): Promise<{ holder: DmgHolder | null; consultedAt: string }> {
-  const { answer, consultedAt } = await consult(context, params.ssin, params.date, [{ kind: 'globalMedicalFile' }]);
-  return { holder: readDmgHolder(answer, params.ssin), consultedAt: consultedAt.toISOString() };
+  const patient = { ssin: params.ssin };
+  const { answer, consultedAt } = await consult(context, patient, params.date, [{ kind: 'globalMedicalFile' }]);
+  return { holder: readDmgHolder(answer, patient), consultedAt: consultedAt.toISOString() };
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { describeZodIssues, AppError } from '../../../../src/shared/errors.js';
-import { insurabilitySchema, routeFor, type DmgHolder, type Insurability } from '../../../../src/shared/domain/insurability.js';
+import { insurabilitySchema, routeFor, type DmgHolder, type Insurability, type MemberSubject } from '../../../../src/shared/domain/insurability.js';
+import { ASSERTION_TYPES, ATTRIBUTES, subjectNameId } from './attribute-names.js';
 import type { MemberAssertion, MemberDataAnswer } from './saml-response.js';
 import type { StatusWarning } from './status.js';
 
@@ -9,17 +10,6 @@ import type { StatusWarning } from './status.js';
  * answer is checked against what was asked (the same patient) and against the domain schema, so
  * that nothing odd reaches the clinician as if it were a fact.
  */
-
-const NIPPIN = 'urn:be:cin:nippin';
-export const ASSERTION_TYPES = {
-  patientData: `${NIPPIN}:insurability:patientData`,
-  period: `${NIPPIN}:insurability:period`,
-  payment: `${NIPPIN}:insurability:payment`,
-  generalSituation: `${NIPPIN}:insurability:generalSituation`,
-  medicalHouse: `${NIPPIN}:medicalHouse`,
-  hospitalisation: `${NIPPIN}:hospitalisation`,
-  globalMedicalFile: `${NIPPIN}:globalMedicalFile`,
-} as const;
 
 const ISSUER = /^urn:be:cin:io:(\d{3}|rcam)$/;
 
@@ -82,41 +72,49 @@ export function insurerOf(answer: MemberDataAnswer): string {
   return insurer;
 }
 
-function checkSubject(answer: MemberDataAnswer, ssin: string): void {
-  if (answer.assertions.some((assertion) => assertion.subjectId !== undefined && assertion.subjectId !== ssin)) throw bad('an assertion is about another person');
+/** Every assertion must be about the patient asked for, named as they were asked (SSIN, or registration number at a mutuality). */
+function checkSubject(answer: MemberDataAnswer, subject: MemberSubject): void {
+  const expected = subjectNameId(subject);
+  for (const assertion of answer.assertions) {
+    if (assertion.subjectId === undefined) continue;
+    if (assertion.subjectId !== expected.value || (assertion.subjectFormat !== undefined && assertion.subjectFormat !== expected.format)) throw bad('an assertion is about another person');
+  }
 }
 
 export interface InsurabilityQuery {
-  ssin: string;
+  patient: MemberSubject;
   date: string;
   consultedAt: Date;
 }
 
 export function readInsurability(answer: MemberDataAnswer, query: InsurabilityQuery, warnings: readonly StatusWarning[]): Insurability {
-  checkSubject(answer, query.ssin);
+  checkSubject(answer, query.patient);
   const insurer = insurerOf(answer);
   const patientData = atMostOne(answer, ASSERTION_TYPES.patientData);
   if (patientData === undefined) throw bad('no patient data');
-  const patientSsin = single(patientData, 'urn:be:fgov:person:ssin');
-  if (patientSsin !== undefined && patientSsin !== query.ssin) throw bad('the patient data are about another person');
-  const gender = single(patientData, `${NIPPIN}:careReceiver:gender`);
+  const patientSsin = single(patientData, ATTRIBUTES.ssin);
+  // Asked by SSIN, the answer must be about that SSIN; asked by registration number, the SSIN comes from the answer.
+  if ('ssin' in query.patient ? patientSsin !== undefined && patientSsin !== query.patient.ssin : patientSsin === undefined) throw bad('the patient data are about another person');
+  const ssin = 'ssin' in query.patient ? query.patient.ssin : (patientSsin as string);
+  const gender = single(patientData, ATTRIBUTES.gender);
   if (gender !== undefined && gender !== 'male' && gender !== 'female') throw bad('unknown gender');
-  const careReceiver = (name: string) => single(patientData, `${NIPPIN}:careReceiver:${name}`);
 
   const periods = ofType(answer, ASSERTION_TYPES.period).map((period) => {
     if (period.notBefore === undefined) throw bad('a period has no start');
-    const registrationNumber = single(period, `${NIPPIN}:careReceiver:registrationNumber`);
-    const ct1 = single(period, `${NIPPIN}:cb1`);
-    const ct2 = single(period, `${NIPPIN}:cb2`);
+    const registrationNumber = single(period, ATTRIBUTES.registrationNumber);
+    const ct1 = single(period, ATTRIBUTES.ct1);
+    const ct2 = single(period, ATTRIBUTES.ct2);
     return {
       start: dayOf(period.notBefore, 'a period start'),
       ...(period.notOnOrAfter !== undefined ? { end: lastDayBefore(period.notOnOrAfter, 'a period end') } : {}),
-      mutuality: single(period, `${NIPPIN}:careReceiver:mutuality`) ?? '',
+      mutuality: single(period, ATTRIBUTES.mutuality) ?? '',
       ...(registrationNumber !== undefined ? { registrationNumber } : {}),
       ...(ct1 !== undefined ? { ct1 } : {}),
       ...(ct2 !== undefined ? { ct2 } : {}),
     };
   });
+  // Insurers list the newest period first; the domain keeps them in time order, whoever answered.
+  periods.sort((a, b) => a.start.localeCompare(b.start));
 
   const payment = atMostOne(answer, ASSERTION_TYPES.payment);
   const situation = atMostOne(answer, ASSERTION_TYPES.generalSituation);
@@ -124,29 +122,29 @@ export function readInsurability(answer: MemberDataAnswer, query: InsurabilityQu
   const hospital = atMostOne(answer, ASSERTION_TYPES.hospitalisation);
   const optional = <T>(key: string, value: T | undefined) => (value === undefined ? {} : { [key]: value });
 
-  const birthDate = dateOf(careReceiver('birthDate'), 'the birth date');
-  const deceasedDate = dateOf(careReceiver('deceasedDate'), 'the date of death');
+  const birthDate = dateOf(single(patientData, ATTRIBUTES.birthDate), 'the birth date');
+  const deceasedDate = dateOf(single(patientData, ATTRIBUTES.deceasedDate), 'the date of death');
   const candidate = {
     patient: {
-      ssin: query.ssin,
-      ...optional('familyName', careReceiver('name')),
-      ...optional('firstName', careReceiver('firstName')),
+      ssin,
+      ...optional('familyName', single(patientData, ATTRIBUTES.familyName)),
+      ...optional('firstName', single(patientData, ATTRIBUTES.firstName)),
       ...optional('birthDate', birthDate),
       ...optional('gender', gender),
       ...optional('deceasedDate', deceasedDate),
     },
     insurer,
     periods,
-    paymentByInsurer: booleanOf(payment === undefined ? undefined : single(payment, `${NIPPIN}:payment:byIO`), 'payment by the insurer') ?? false,
+    paymentByInsurer: booleanOf(payment === undefined ? undefined : single(payment, ATTRIBUTES.paymentByInsurer), 'payment by the insurer') ?? false,
     ...optional(
       'medicalHouse',
       medicalHouse === undefined
         ? undefined
         : {
-            nihii11: single(medicalHouse, `${NIPPIN}:medicalHouse:nihii11`),
-            ...optional('type', single(medicalHouse, `${NIPPIN}:medicalHouse:type`)),
-            ...optional('start', dateOf(single(medicalHouse, `${NIPPIN}:medicalHouse:start`), 'the medical house start')),
-            ...optional('end', dateOf(single(medicalHouse, `${NIPPIN}:medicalHouse:end`), 'the medical house end')),
+            nihii11: single(medicalHouse, ATTRIBUTES.medicalHouseNihii),
+            ...optional('type', single(medicalHouse, ATTRIBUTES.medicalHouseType)),
+            ...optional('start', dateOf(single(medicalHouse, ATTRIBUTES.medicalHouseStart), 'the medical house start')),
+            ...optional('end', dateOf(single(medicalHouse, ATTRIBUTES.medicalHouseEnd), 'the medical house end')),
           },
     ),
     ...optional(
@@ -154,8 +152,8 @@ export function readInsurability(answer: MemberDataAnswer, query: InsurabilityQu
       situation === undefined
         ? undefined
         : {
-            ...optional('event', single(situation, `${NIPPIN}:generalSituation:event`)),
-            ...optional('transferDate', dateOf(single(situation, `${NIPPIN}:generalSituation:transfer:date`), 'the transfer date')),
+            ...optional('event', single(situation, ATTRIBUTES.situationEvent)),
+            ...optional('transferDate', dateOf(single(situation, ATTRIBUTES.transferDate), 'the transfer date')),
           },
     ),
     ...optional(
@@ -163,9 +161,9 @@ export function readInsurability(answer: MemberDataAnswer, query: InsurabilityQu
       hospital === undefined
         ? undefined
         : {
-            hospitalNihii: single(hospital, `${NIPPIN}:hospitalisation:hospital:nihii11`),
-            ...optional('admissionDate', dateOf(single(hospital, `${NIPPIN}:hospitalisation:admissionDate`), 'the admission date')),
-            ...optional('service', single(hospital, `${NIPPIN}:hospitalisation:service`)),
+            hospitalNihii: single(hospital, ATTRIBUTES.hospitalNihii),
+            ...optional('admissionDate', dateOf(single(hospital, ATTRIBUTES.admissionDate), 'the admission date')),
+            ...optional('service', single(hospital, ATTRIBUTES.hospitalService)),
           },
     ),
     warnings: warnings.slice(0, 20).map((warning) => ({ code: warning.code.slice(0, 60), ...optional('message', warning.message?.slice(0, 500)) })),
@@ -178,13 +176,23 @@ export function readInsurability(answer: MemberDataAnswer, query: InsurabilityQu
 }
 
 /** The DMG holder (facet globalMedicalFile), or null when the patient has none. */
-export function readDmgHolder(answer: MemberDataAnswer, ssin: string): DmgHolder | null {
-  checkSubject(answer, ssin);
+export function readDmgHolder(answer: MemberDataAnswer, patient: MemberSubject): DmgHolder | null {
+  checkSubject(answer, patient);
   const gmf = atMostOne(answer, ASSERTION_TYPES.globalMedicalFile);
   if (gmf === undefined) return null;
-  const nihii11 = single(gmf, `${NIPPIN}:globalMedicalFile:hcp:nihii11`);
+  const nihii11 = single(gmf, ATTRIBUTES.dmgHolderNihii);
   if (nihii11 === undefined || !/^\d{11}$/.test(nihii11)) throw bad('the DMG holder has no valid NIHII');
-  const familyName = single(gmf, `${NIPPIN}:globalMedicalFile:hcp:name`);
-  const firstName = single(gmf, `${NIPPIN}:globalMedicalFile:hcp:firstName`);
+  const familyName = single(gmf, ATTRIBUTES.dmgHolderName);
+  const firstName = single(gmf, ATTRIBUTES.dmgHolderFirstName);
   return { nihii11, ...(familyName !== undefined ? { familyName: familyName.slice(0, 200) } : {}), ...(firstName !== undefined ? { firstName: firstName.slice(0, 200) } : {}) };
+}
+
+/** The palliative status (facet palliativeStatus): its start, or null when the patient has none (the insurer then sends no assertion). */
+export function readPalliativeStatus(answer: MemberDataAnswer, patient: MemberSubject): { startDate: string } | null {
+  checkSubject(answer, patient);
+  const status = atMostOne(answer, ASSERTION_TYPES.palliativeStatus);
+  if (status === undefined) return null;
+  const startDate = dateOf(single(status, ATTRIBUTES.palliativeStart), 'the palliative status start');
+  if (startDate === undefined) throw bad('the palliative status has no start');
+  return { startDate };
 }
