@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { brusselsClockReading } from '../../../src/shared/domain/calendar.js';
 import { addDays, inOrderOn, periodsAround, scenarioPatient, type ScenarioPatient } from '../scenarios.js';
 import { newDocument, tag, writeXml } from '../xml.js';
 import { EXT_NS, FACET_GMF, FACET_INSURABILITY, FACET_PALLIATIVE, SAML2_NS, SAML2P_NS, type MemberDataQuery } from './query.js';
@@ -39,21 +40,10 @@ interface Warning {
 
 type Value = string | { date: string } | boolean;
 
-const brusselsParts = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Brussels',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
 /** An xs:dateTime without a zone, in Brussels time, as the platform writes its instants and windows. */
 export function brusselsLocalTime(instant: Date): string {
-  const part = (type: string) => brusselsParts.formatToParts(instant).find((candidate) => candidate.type === type)?.value ?? '00';
-  return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}:${part('second')}`;
+  const clock = brusselsClockReading(instant);
+  return `${clock.year}-${clock.month}-${clock.day}T${clock.hour}:${clock.minute}:${clock.second}`;
 }
 
 function utcLocalTime(instant: Date): string {
