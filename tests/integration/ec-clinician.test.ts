@@ -63,6 +63,20 @@ describe('an EC P-384 doctor through the built host', () => {
     );
     expect(cancelled).toMatchObject({ outcome: 'cancelled', acknowledgementNumber: sent.acknowledgementNumber });
   });
+
+  it('imports the EC keys from a modern keystore (AES/PBKDF2) as well as from a legacy one (3DES/RC2), and reads sealed answers with them', async () => {
+    const modernState = provisionHostState({ pki, clinician: pki.clinicians.doctorEc, simulatorUrl: simulator.url, keystore: 'modern' });
+    const modernHost = startHost({ stateDir: modernState });
+    try {
+      await hello(modernHost);
+      const today = brusselsDate(new Date());
+      const insurability = resultOf(await modernHost.request('insurability', { ssin: IN_ORDER, date: today, contactType: 'other' })) as Insurability;
+      expect(insurability.route.kind).toBe('eattest');
+    } finally {
+      await modernHost.stop();
+      rmSync(modernState, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("the simulator's seal for an EC ETK", () => {
