@@ -77,6 +77,30 @@ describe('an EC P-384 doctor through the built host', () => {
       rmSync(modernState, { recursive: true, force: true });
     }
   });
+
+  it('with an EC authentication key and an RSA ETK in one keystore (what a 2025 keystore may hold), signs with ECDSA and opens RSA-sealed answers', async () => {
+    const mixed = pki.clinicians.doctorEcRsaEtk;
+    expect([new X509Certificate(readFileSync(mixed.authCert)).publicKey.asymmetricKeyType, new X509Certificate(readFileSync(mixed.encCert)).publicKey.asymmetricKeyType]).toEqual(['ec', 'rsa']);
+    const mixedState = provisionHostState({ pki, clinician: mixed, simulatorUrl: simulator.url, keystore: 'modern' });
+    const mixedHost = startHost({ stateDir: mixedState });
+    try {
+      await hello(mixedHost);
+      const today = brusselsDate(new Date());
+      const insurability = resultOf(await mixedHost.request('insurability', { ssin: IN_ORDER, date: today, contactType: 'other' })) as Insurability;
+      expect(insurability.route.kind).toBe('eattest');
+      const attestation: Attestation = {
+        patient: { ssin: IN_ORDER, firstName: 'Test', lastName: 'Patient' },
+        careDate: today,
+        collectingEntityCbe: '0820563481',
+        patientPaidCents: 900,
+        acts: [{ code: '101032', quantity: 1, serviceDate: today, amountPaidCents: 900 }],
+      };
+      expect(attestOutcomeSchema.parse(resultOf(await mixedHost.request('attest', { attestation }))).outcome).toBe('acknowledged');
+    } finally {
+      await mixedHost.stop();
+      rmSync(mixedState, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("the simulator's seal for an EC ETK", () => {
