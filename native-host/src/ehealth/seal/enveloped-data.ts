@@ -36,7 +36,8 @@ export function buildEnvelopedData(content: Uint8Array, recipients: readonly cry
   const cipher = crypto.createCipheriv('aes-128-cbc', contentKey, iv);
   const encrypted = Buffer.concat([cipher.update(content), cipher.final()]);
 
-  // KeyTransRecipientInfo ::= SEQUENCE { version 0, rid IssuerAndSerialNumber, keyEncryptionAlgorithm, encryptedKey }
+  // RSA: KeyTransRecipientInfo ::= SEQUENCE { version 0, rid IssuerAndSerialNumber, keyEncryptionAlgorithm, encryptedKey };
+  // EC: [1] KeyAgreeRecipientInfo, ephemeral-static ECDH (key-agreement.ts).
   const recipientInfos = recipients.map((recipient) =>
     recipient.publicKey.asymmetricKeyType === 'ec'
       ? keyAgreeRecipientInfo(recipient, contentKey)
