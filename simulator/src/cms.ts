@@ -57,8 +57,8 @@ export interface SealSigner {
 
 /**
  * How the CEK reaches an EC recipient: ephemeral-static ECDH (KeyAgreeRecipientInfo) with the
- * X9.63 KDF over SHA-256 (RFC 5753 §8 names it the one to implement; openssl's own default is
- * SHA-1) and AES-128 key wrap (openssl matches the wrap to the AES-128 content key). How the real
+ * X9.63 KDF over SHA-256 (the scheme RFC 5753's recommended algorithms ask every implementation
+ * to support; openssl's own default is SHA-1) and AES-128 key wrap (openssl matches the wrap to the AES-128 content key). How the real
  * platform seals for EC ETKs is not established (README, "EC certificates"); this is standard CMS.
  */
 const EC_RECIPIENT_OPTIONS = ['-keyopt', 'ecdh_kdf_md:sha256'];

@@ -15,8 +15,9 @@ import { OID } from './oids.js';
  * platform seals for EC recipients is not established from public sources (README, "EC
  * certificates"); this is the standard CMS way, what OpenSSL and BouncyCastle both do.
  *
- * We write dhSinglePass-stdDH-sha256kdf-scheme with id-aes128-wrap (RFC 5753 §8: SHA-256 KDF is
- * the one to implement; the wrap matches the AES-128 content key). We read the standard and
+ * We write dhSinglePass-stdDH-sha256kdf-scheme with id-aes128-wrap (with AES-128-CBC content, the
+ * combination RFC 5753's recommended algorithms ask every implementation to support; SHA-1, the
+ * older default of OpenSSL and BouncyCastle, only may be). We read the standard and
  * cofactor schemes with SHA-1/224/256/384/512 KDFs and AES-128/192/256 wrap, on P-256/384/521.
  */
 
