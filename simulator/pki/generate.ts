@@ -71,11 +71,12 @@ async function makeClinician(
   withLegacyKeystore: boolean,
 ): Promise<ClinicianMaterial> {
   const { id, keyType } = identity;
+  const encryptionKeyType = identity.encryptionKeyType ?? keyType;
   const subject = personalSubject(identity);
   const [{ password, passwordFile }, auth, enc, { cert: caCert }] = await all([
     makePassword(context, id),
     makeCertified(context, `${id}.auth`, keyType, subject, issuer, validity, 'authentication'),
-    makeCertified(context, `${id}.enc`, keyType, subject, issuer, validity, 'encryption'),
+    makeCertified(context, `${id}.enc`, encryptionKeyType, subject, issuer, validity, 'encryption'),
     issuer,
   ]);
   const encAlias = enc.serial.toString(10);
@@ -153,12 +154,13 @@ export async function generatePki(dir: string, now: Date = new Date()): Promise<
     [['C', 'BE'], ['O', 'Untrusted test PKI'], ['CN', 'Untrusted Test issuing CA']],
     caValidity,
   );
-  const [caMaterial, untrusted, doctorRsa, dentistRsa, doctorEc, expiredDoctor, untrustedDoctor, mycarenet, sts, tls, tsa] = await all([
+  const [caMaterial, untrusted, doctorRsa, dentistRsa, doctorEc, doctorEcRsaEtk, expiredDoctor, untrustedDoctor, mycarenet, sts, tls, tsa] = await all([
     ca,
     untrustedCa,
     makeClinician(context, identities.doctorRsa, ca, current, true),
     makeClinician(context, identities.dentistRsa, ca, current, true),
     makeClinician(context, identities.doctorEc, ca, current, true),
+    makeClinician(context, identities.doctorEcRsaEtk, ca, current, true),
     makeClinician(context, identities.expiredDoctor, ca, expired, false),
     makeClinician(context, identities.untrustedDoctor, untrustedCa, current, false),
     makeMycarenet(context, ca, current),
@@ -173,7 +175,7 @@ export async function generatePki(dir: string, now: Date = new Date()): Promise<
     caCert: caMaterial.cert,
     caKey: caMaterial.key,
     untrustedCaCert: untrusted.cert,
-    clinicians: { doctorRsa, dentistRsa, doctorEc },
+    clinicians: { doctorRsa, dentistRsa, doctorEc, doctorEcRsaEtk },
     expiredDoctor,
     untrustedDoctor,
     mycarenet,

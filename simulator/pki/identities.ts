@@ -50,6 +50,7 @@ function clinician(
   name: readonly [givenName: string, surname: string],
   birth: readonly [date: string, sequence: number],
   practice: readonly [number5: string, qualification: string],
+  encryptionKeyType?: 'rsa' | 'ec',
 ): ClinicianIdentity {
   const [givenName, surname] = name;
   const [date, sequence] = birth;
@@ -62,6 +63,7 @@ function clinician(
     givenName,
     surname,
     keyType,
+    ...(encryptionKeyType === undefined ? {} : { encryptionKeyType }),
   };
 }
 
@@ -70,6 +72,7 @@ export const identities = {
   doctorRsa: clinician('doctor-rsa', 'doctor', 'rsa', ['Anna', 'Peeters'], ['1978-03-14', 124], ['99001', '004']),
   dentistRsa: clinician('dentist-rsa', 'dentist', 'rsa', ['Luc', 'Dubois'], ['1965-11-02', 37], ['99002', '001']),
   doctorEc: clinician('doctor-ec', 'doctor', 'ec', ['Sofie', 'Janssens'], ['2001-06-21', 86], ['99003', '004']),
+  doctorEcRsaEtk: clinician('doctor-ec-rsa-etk', 'doctor', 'ec', ['Hanne', 'Maes'], ['1983-02-17', 412], ['99013', '004'], 'rsa'),
   expiredDoctor: clinician('doctor-expired', 'doctor', 'rsa', ['Marc', 'Willems'], ['1970-08-09', 211], ['99004', '004']),
   untrustedDoctor: clinician('doctor-untrusted', 'doctor', 'rsa', ['Eva', 'Claes'], ['1988-12-05', 318], ['99005', '004']),
 } as const satisfies Record<string, ClinicianIdentity>;

@@ -9,7 +9,10 @@ export interface ClinicianIdentity {
   nihii11: string;
   givenName: string;
   surname: string;
+  /** The authentication (signing) key's type; the encryption key (ETK) has the same unless `encryptionKeyType` says otherwise. */
   keyType: 'rsa' | 'ec';
+  /** The encryption key's type when it differs from the authentication key's. */
+  encryptionKeyType?: 'rsa' | 'ec';
 }
 
 export interface ClinicianMaterial {
@@ -50,7 +53,13 @@ export interface TestPki {
   caKey: string;
   /** Another CA, trusted by nobody. */
   untrustedCaCert: string;
-  clinicians: { doctorRsa: ClinicianMaterial; dentistRsa: ClinicianMaterial; doctorEc: ClinicianMaterial };
+  clinicians: {
+    doctorRsa: ClinicianMaterial;
+    dentistRsa: ClinicianMaterial;
+    doctorEc: ClinicianMaterial;
+    /** An EC P-384 authentication key with an RSA encryption key (ETK): what a 2025 keystore may hold (README, "EC certificates"). */
+    doctorEcRsaEtk: ClinicianMaterial;
+  };
   /** Issued by the test CA; its validity ended yesterday. */
   expiredDoctor: ClinicianMaterial;
   /** Issued by the untrusted CA. */

@@ -55,6 +55,14 @@ export interface SealSigner {
   keyFile: string;
 }
 
+/**
+ * How the CEK reaches an EC recipient: ephemeral-static ECDH (KeyAgreeRecipientInfo) with the
+ * X9.63 KDF over SHA-256 (the scheme RFC 5753's recommended algorithms ask every implementation
+ * to support; openssl's own default is SHA-1) and AES-128 key wrap (openssl matches the wrap to the AES-128 content key). How the real
+ * platform seals for EC ETKs is not established (README, "EC certificates"); this is standard CMS.
+ */
+const EC_RECIPIENT_OPTIONS = ['-keyopt', 'ecdh_kdf_md:sha256'];
+
 /** Seals content for a recipient certificate (sign, encrypt with AES-128, sign), as the platform answers. */
 export async function sealWithOpenssl(content: Buffer, signer: SealSigner, recipientCertificate: X509Certificate): Promise<Buffer> {
   const dir = await mkdtemp(join(tmpdir(), 'sim-seal-'));
@@ -63,7 +71,8 @@ export async function sealWithOpenssl(content: Buffer, signer: SealSigner, recip
     await writeFile(recipientFile, recipientCertificate.toString());
     const sign = ['cms', '-sign', '-binary', '-nodetach', '-outform', 'DER', '-md', 'sha256', '-signer', signer.certFile, '-inkey', signer.keyFile];
     const inner = await openssl(sign, content);
-    const enveloped = await openssl(['cms', '-encrypt', '-binary', '-outform', 'DER', '-aes128', recipientFile], inner);
+    const recipientOptions = recipientCertificate.publicKey.asymmetricKeyType === 'ec' ? EC_RECIPIENT_OPTIONS : [];
+    const enveloped = await openssl(['cms', '-encrypt', '-binary', '-outform', 'DER', '-aes128', '-recip', recipientFile, ...recipientOptions], inner);
     return await openssl(sign, enveloped);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -33,16 +33,21 @@ const MESSAGE_SIGNATURE = "/*[local-name()='Envelope']/*[local-name()='Header']/
 let pki: TestPki;
 let simulator: Simulator;
 let stateDir: string;
+/** The host state of the doctor with the EC P-384 certificate. */
+let ecStateDir: string;
+const stateDirOf = (which: 'doctorRsa' | 'doctorEc'): string => (which === 'doctorRsa' ? stateDir : ecStateDir);
 
 beforeAll(async () => {
   requireSchemas();
   pki = await ensureTestPki();
   simulator = await startSimulator({ pki });
   stateDir = provisionHostState({ pki, clinician: pki.clinicians.doctorRsa, simulatorUrl: simulator.url });
+  ecStateDir = provisionHostState({ pki, clinician: pki.clinicians.doctorEc, simulatorUrl: simulator.url });
 });
 afterAll(async () => {
   await simulator.close();
   rmSync(stateDir, { recursive: true, force: true });
+  rmSync(ecStateDir, { recursive: true, force: true });
 });
 
 function element(xml: string, ns: string, localName: string): string {
@@ -129,15 +134,17 @@ describe('WS-Security signatures (xmlsec1)', () => {
     });
   }
 
-  it('the holder-of-key signature of a MyCareNet call verifies with the holder certificate', async () => {
-    const config = loadConfig(stateDir, {});
-    const services = new EhealthServices(config, new CertificateCustody(config, stateDir), silent);
-    const token = await (await services.sts()).token();
-    const envelope = holderOfKeySignedEnvelope({ ns: 'urn:eattest:test', name: 't:Ping', children: ['hello'] }, assertionElement(token), await services.holderKey());
-    services.close();
-    const options = { certificate: pki.clinicians.doctorRsa.authCert, idAttributes: WSU_ID, nodeXpath: MESSAGE_SIGNATURE };
-    expectJudged(verifyXmlSignature(envelope, options), verifyXmlSignature(envelope.replace('>hello<', '>hullo<'), options));
-  });
+  for (const which of ['doctorRsa', 'doctorEc'] as const) {
+    it(`the holder-of-key signature of a MyCareNet call verifies with the holder certificate (${which})`, async () => {
+      const config = loadConfig(stateDirOf(which), {});
+      const services = new EhealthServices(config, new CertificateCustody(config, stateDirOf(which)), silent);
+      const token = await (await services.sts()).token();
+      const envelope = holderOfKeySignedEnvelope({ ns: 'urn:eattest:test', name: 't:Ping', children: ['hello'] }, assertionElement(token), await services.holderKey());
+      services.close();
+      const options = { certificate: pki.clinicians[which].authCert, idAttributes: WSU_ID, nodeXpath: MESSAGE_SIGNATURE };
+      expectJudged(verifyXmlSignature(envelope, options), verifyXmlSignature(envelope.replace('>hello<', '>hullo<'), options));
+    });
+  }
 
   it("the simulator's STS assertion verifies with the STS certificate (judging the simulator too)", async () => {
     const config = loadConfig(stateDir, {});
@@ -153,34 +160,36 @@ describe('WS-Security signatures (xmlsec1)', () => {
 });
 
 describe('ETEE seal (openssl cms)', () => {
-  it('a sealed blob opens with MyCareNet’s key and both signatures verify', async () => {
-    const doctor = pki.clinicians.doctorRsa;
-    const config = loadConfig(stateDir, {});
-    const custody = new CertificateCustody(config, stateDir);
-    const services = new EhealthServices(config, custody, silent);
-    const mycarenet = (await services.etkDepot.get(MYCARENET_ETK)).encryptionCertificate;
-    services.close();
-    const sender = await custody.authentication();
-    const content = Buffer.from('<kmehrmessage xmlns="http://www.ehealth.fgov.be/standards/kmehr/schema/v1">consultation</kmehrmessage>');
-    const sealed = await seal(content, { privateKey: sender.privateKey, certificate: sender.certificate, chain: sender.chain }, [mycarenet]);
+  for (const which of ['doctorRsa', 'doctorEc'] as const) {
+    it(`a sealed blob opens with MyCareNet’s key and both signatures verify (${which})`, async () => {
+      const doctor = pki.clinicians[which];
+      const config = loadConfig(stateDirOf(which), {});
+      const custody = new CertificateCustody(config, stateDirOf(which));
+      const services = new EhealthServices(config, custody, silent);
+      const mycarenet = (await services.etkDepot.get(MYCARENET_ETK)).encryptionCertificate;
+      services.close();
+      const sender = await custody.authentication();
+      const content = Buffer.from('<kmehrmessage xmlns="http://www.ehealth.fgov.be/standards/kmehr/schema/v1">consultation</kmehrmessage>');
+      const sealed = await seal(content, { privateKey: sender.privateKey, certificate: sender.certificate, chain: sender.chain }, [mycarenet]);
 
-    const open = (blob: Uint8Array) => {
-      const outer = opensslCms(['-verify', '-inform', 'DER', '-binary', '-CAfile', pki.caCert, '-purpose', 'any'], blob);
-      if (!outer.ok) return outer;
-      const enveloped = opensslCms(['-decrypt', '-inform', 'DER', '-binary', '-recip', pki.mycarenet.enc.cert, '-inkey', pki.mycarenet.enc.key], outer.stdout);
-      if (!enveloped.ok) return enveloped;
-      return opensslCms(['-verify', '-inform', 'DER', '-binary', '-CAfile', pki.caCert, '-purpose', 'any'], enveloped.stdout);
-    };
-    const opened = open(sealed);
-    expect(opened.ok, opened.output).toBe(true);
-    expect(opened.stdout.equals(content)).toBe(true);
+      const open = (blob: Uint8Array) => {
+        const outer = opensslCms(['-verify', '-inform', 'DER', '-binary', '-CAfile', pki.caCert, '-purpose', 'any'], blob);
+        if (!outer.ok) return outer;
+        const enveloped = opensslCms(['-decrypt', '-inform', 'DER', '-binary', '-recip', pki.mycarenet.enc.cert, '-inkey', pki.mycarenet.enc.key], outer.stdout);
+        if (!enveloped.ok) return enveloped;
+        return opensslCms(['-verify', '-inform', 'DER', '-binary', '-CAfile', pki.caCert, '-purpose', 'any'], enveloped.stdout);
+      };
+      const opened = open(sealed);
+      expect(opened.ok, opened.output).toBe(true);
+      expect(opened.stdout.equals(content)).toBe(true);
 
-    const tampered = Buffer.from(sealed);
-    tampered[Math.floor(tampered.length / 2)] = (tampered[Math.floor(tampered.length / 2)] ?? 0) ^ 0xff;
-    expect(open(tampered).ok).toBe(false);
-    const ownKey = readFileSync(doctor.encCert);
-    const forSomeoneElse = await seal(content, { privateKey: sender.privateKey, certificate: sender.certificate, chain: sender.chain }, [new X509Certificate(ownKey)]);
-    expect(open(forSomeoneElse).ok).toBe(false);
-    scratchFile('sealed.der', sealed);
-  });
+      const tampered = Buffer.from(sealed);
+      tampered[Math.floor(tampered.length / 2)] = (tampered[Math.floor(tampered.length / 2)] ?? 0) ^ 0xff;
+      expect(open(tampered).ok).toBe(false);
+      const ownKey = readFileSync(doctor.encCert);
+      const forSomeoneElse = await seal(content, { privateKey: sender.privateKey, certificate: sender.certificate, chain: sender.chain }, [new X509Certificate(ownKey)]);
+      expect(open(forSomeoneElse).ok).toBe(false);
+      scratchFile(`sealed-${which}.der`, sealed);
+    });
+  }
 });

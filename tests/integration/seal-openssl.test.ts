@@ -13,11 +13,12 @@ import { testPki, type TestIdentity, type TestPki } from '../support/openssl-key
 
 let pki: TestPki;
 let recipient2: TestIdentity;
+let ecRecipient: TestIdentity;
 const content = Buffer.from(`<kmehrmessage>${'consultation 101032 '.repeat(256)}</kmehrmessage>`);
 
 beforeAll(async () => {
   pki = await testPki();
-  recipient2 = await pki.issue('recipient2', 'rsa');
+  [recipient2, ecRecipient] = await Promise.all([pki.issue('recipient2', 'rsa'), pki.issue('ec-recipient', 'ec')]);
   writeFileSync(pki.path('content.bin'), content);
 }, 60_000);
 afterAll(() => pki.cleanup());
@@ -82,8 +83,19 @@ describe('our seal, opened by openssl cms', () => {
     expect((await openWithOpenssl('ours-multi-2', sealed, recipient2)).equals(content)).toBe(true);
   });
 
+  it('EC P-384 sender → EC P-384 recipient (ECDH key agreement), and RSA and EC recipients together', async () => {
+    const sealed = await seal(content, sender(pki.ec), [ecRecipient.certificate]);
+    expect((await openWithOpenssl('ours-ecdh', sealed, ecRecipient)).equals(content)).toBe(true);
+    const mixed = await seal(content, sender(pki.rsa), [recipient2.certificate, ecRecipient.certificate]);
+    expect((await openWithOpenssl('ours-mixed-rsa', mixed, recipient2)).equals(content)).toBe(true);
+    expect((await openWithOpenssl('ours-mixed-ec', mixed, ecRecipient)).equals(content)).toBe(true);
+    const { stdout } = await pki.openssl(['cms', '-cmsout', '-print', '-inform', 'DER', '-in', 'ours-ecdh-env.der']);
+    expect(stdout).toContain('dhSinglePass-stdDH-sha256kdf-scheme');
+    expect(stdout).toContain('id-aes128-wrap');
+  });
+
   it('is canonical DER at every layer (openssl re-encodes it byte for byte)', async () => {
-    const sealed = await seal(content, sender(pki.rsa), [pki.rsa.certificate, recipient2.certificate]);
+    const sealed = await seal(content, sender(pki.rsa), [pki.rsa.certificate, recipient2.certificate, ecRecipient.certificate]);
     await openWithOpenssl('ours-der', sealed, recipient2);
     for (const layer of ['sealed', 'env', 'inner']) {
       await pki.openssl(['cms', '-cmsout', '-inform', 'DER', '-in', `ours-der-${layer}.der`, '-outform', 'DER', '-out', `ours-der-${layer}.re.der`]);
@@ -112,6 +124,16 @@ describe('openssl cms seal, opened by our unseal', () => {
       options: () => ({ signer: pki.rsa, recipient: recipient2, signKeyopt: ['-keyopt', 'rsa_padding_mode:pss'] }),
     },
     { name: 'EC P-384 signer (ECDSA)', options: () => ({ signer: pki.ec, recipient: pki.rsa }) },
+    // ECDH ephemeral-static for an EC P-384 recipient: the X9.63 KDF hashes and modes a platform may choose.
+    { name: 'EC P-384 recipient, ECDH with SHA-1 KDF and AES-128 wrap (openssl default)', options: () => ({ signer: pki.ec, recipient: ecRecipient }) },
+    {
+      name: 'EC P-384 recipient, ECDH with SHA-256 KDF',
+      options: () => ({ signer: pki.rsa, recipient: ecRecipient, encryptKeyopt: ['-keyopt', 'ecdh_kdf_md:sha256'] }),
+    },
+    {
+      name: 'EC P-384 recipient, ECDH with SHA-384 KDF, cofactor mode, named by subject key identifier',
+      options: () => ({ signer: pki.ec, recipient: ecRecipient, encryptKeyopt: ['-keyopt', 'ecdh_kdf_md:sha384', '-keyopt', 'ecdh_cofactor_mode:1', '-keyid'] }),
+    },
     {
       name: 'signatures without signed attributes (-noattr)',
       options: () => ({ signer: pki.ec, recipient: recipient2, signKeyopt: ['-noattr'] }),

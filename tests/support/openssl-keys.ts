@@ -30,8 +30,8 @@ export interface TestPki {
   rsa: TestIdentity;
   /** EC P-384 end entity issued by the CA (like the 2025 eHealth certificates). */
   ec: TestIdentity;
-  /** Issues one more end entity (RSA-2048 or EC P-384) under the CA. */
-  issue(name: string, kind: KeyKind): Promise<TestIdentity>;
+  /** Issues one more end entity (RSA-2048, or EC on `curve`, P-384 by default) under the CA. */
+  issue(name: string, kind: KeyKind, curve?: string): Promise<TestIdentity>;
   /** Runs `openssl` in the PKI directory; rejects with stderr on failure. */
   openssl(args: readonly string[]): Promise<{ stdout: string; stderr: string }>;
   path(file: string): string;
@@ -77,8 +77,9 @@ function randomSerial(): string {
   return `0x${bytes.toString('hex')}`;
 }
 
-function keyArgs(kind: KeyKind): string[] {
-  return kind === 'rsa' ? ['-newkey', 'rsa:2048'] : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'];
+function keyArgs(kind: KeyKind, curve = 'P-384'): string[] {
+  if (!/^[A-Za-z0-9-]+$/.test(curve)) throw new Error(`bad curve name ${curve}`);
+  return kind === 'rsa' ? ['-newkey', 'rsa:2048'] : ['-newkey', 'ec', '-pkeyopt', `ec_paramgen_curve:${curve}`];
 }
 
 async function makePki(): Promise<TestPki> {
@@ -92,10 +93,10 @@ async function makePki(): Promise<TestPki> {
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
   ]);
 
-  const issue = async (name: string, kind: KeyKind): Promise<TestIdentity> => {
+  const issue = async (name: string, kind: KeyKind, curve?: string): Promise<TestIdentity> => {
     if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`bad test identity name ${name}`);
     await openssl([
-      'req', '-new', ...keyArgs(kind), '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`,
+      'req', '-new', ...keyArgs(kind, curve), '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`,
       '-subj', `/C=BE/O=eAttest tests/OU=SSIN=00000000097/CN=${name}`,
     ]);
     await openssl([

@@ -16,11 +16,21 @@ let pki: TestPki;
 let rsa2: TestIdentity;
 let rsa3: TestIdentity;
 let stranger: TestIdentity;
+let ec2: TestIdentity;
+let ecP256: TestIdentity;
+let ecK256: TestIdentity;
 const seenErrors: AppError[] = [];
 
 beforeAll(async () => {
   pki = await testPki();
-  [rsa2, rsa3, stranger] = await Promise.all([pki.issue('rsa2', 'rsa'), pki.issue('rsa3', 'rsa'), pki.issue('stranger', 'rsa')]);
+  [rsa2, rsa3, stranger, ec2, ecP256, ecK256] = await Promise.all([
+    pki.issue('rsa2', 'rsa'),
+    pki.issue('rsa3', 'rsa'),
+    pki.issue('stranger', 'rsa'),
+    pki.issue('ec2', 'ec'),
+    pki.issue('ec-p256', 'ec', 'P-256'),
+    pki.issue('ec-k256', 'ec', 'secp256k1'),
+  ]);
 }, 60_000);
 afterAll(() => pki.cleanup());
 
@@ -80,6 +90,23 @@ describe('seal → unseal', () => {
     expect(opened.content.byteLength).toBe(content.byteLength);
   });
 
+  it('round-trips to an EC P-384 recipient (ECDH key agreement), from an RSA or an EC sender', async () => {
+    for (const from of [pki.rsa, pki.ec]) {
+      const sealed = await seal(content, sender(from), [ec2.certificate]);
+      const opened = await unseal(sealed, keysOf(ec2));
+      expect(Buffer.from(opened.content).equals(Buffer.from(content))).toBe(true);
+      expect(opened.signer.raw.equals(from.certificate.raw)).toBe(true);
+    }
+  });
+
+  it('seals for RSA and EC recipients together, each of which can unseal alone', async () => {
+    const sealed = await seal(content, sender(pki.ec), [rsa2.certificate, ec2.certificate, pki.ec.certificate]);
+    for (const recipient of [rsa2, ec2, pki.ec]) {
+      const opened = await unseal(sealed, keysOf(recipient));
+      expect(Buffer.from(opened.content).equals(Buffer.from(content))).toBe(true);
+    }
+  });
+
   it('indexes keys by the decimal serial number of the certificate', () => {
     const serial = certificateDecimalSerial(pki.rsa.certificate);
     expect(serial).toMatch(/^[1-9][0-9]+$/);
@@ -94,6 +121,14 @@ describe('unseal refuses', () => {
     expect(error.message).toMatch(/not addressed to any of our encryption keys/);
     expect(error.details?.recipientSerials).toBe(certificateDecimalSerial(rsa2.certificate));
     await appError(unseal(sealed, new Map()), 'MYCARENET_BAD_ANSWER');
+  });
+
+  it('an EC recipient whose key is not the one the message names, or whose wrapped key was altered', async () => {
+    const sealed = await seal(content, sender(pki.rsa), [ec2.certificate]);
+    const wrongKey = new Map([[certificateDecimalSerial(ec2.certificate), { privateKey: pki.ec.privateKey, certificate: ec2.certificate }]]);
+    const error = await appError(unseal(sealed, wrongKey), 'MYCARENET_BAD_ANSWER');
+    expect(error.message).toMatch(/cannot be decrypted/);
+    await appError(unseal(sealed, keysOf(pki.ec)), 'MYCARENET_BAD_ANSWER');
   });
 
   it('a key filed under the right alias that is not the right key', async () => {
@@ -157,9 +192,10 @@ describe('unseal refuses', () => {
 });
 
 describe('seal refuses', () => {
-  it('an EC recipient certificate: EC recipients are not supported yet', async () => {
-    const error = await appError(seal(content, sender(pki.rsa), [rsa2.certificate, pki.ec.certificate]), 'KEY_TYPE_UNSUPPORTED');
-    expect(error.message).toMatch(/EC recipients are not supported yet/);
+  it('an EC recipient on a curve we do not agree keys on is sealed for P-256 but not for secp256k1', async () => {
+    const sealed = await seal(content, sender(pki.rsa), [ecP256.certificate]);
+    expect((await unseal(sealed, keysOf(ecP256))).content.byteLength).toBe(content.byteLength);
+    const error = await appError(seal(content, sender(pki.rsa), [rsa2.certificate, ecK256.certificate]), 'KEY_TYPE_UNSUPPORTED');
     expect(error.details?.recipientIndex).toBe(1);
   });
 

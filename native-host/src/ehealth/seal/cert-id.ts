@@ -41,7 +41,8 @@ export function matchesIssuerAndSerial(certificate: pkijs.Certificate, id: pkijs
   return certificate.serialNumber.isEqual(id.serialNumber) && certificate.issuer.isEqual(id.issuer);
 }
 
-function subjectKeyIdentifier(certificate: pkijs.Certificate): Uint8Array {
+/** The SubjectKeyIdentifier extension's value, or its RFC 5280 method (1) value when absent. */
+export function subjectKeyIdentifier(certificate: pkijs.Certificate): Uint8Array {
   const extension = certificate.extensions?.find((candidate) => candidate.extnID === OID.subjectKeyIdentifier);
   const parsed: unknown = extension?.parsedValue;
   if (parsed instanceof asn1js.OctetString) return parsed.valueBlock.valueHexView;

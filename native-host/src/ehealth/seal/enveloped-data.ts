@@ -6,13 +6,15 @@ import type { DecryptionKey } from './credential.js';
 import { octetStringValue, parseAsn1 } from './der.js';
 import { algorithmIdentifier, objectIdentifier, octetString, sequence, setOf, smallInteger, tlv, TAG } from './der-writer.js';
 import { issuerAndSerialNumberDer } from './certificate-der.js';
-import { decimalSerial, matchesIssuerAndSerial, pkiCertificate } from './cert-id.js';
+import { decimalSerial, matchesIssuerAndSerial, pkiCertificate, subjectKeyIdentifier } from './cert-id.js';
+import { agreedContentKey, keyAgreeRecipientInfo } from './key-agreement.js';
 import { decryptKey, encryptKey, KEY_TRANSPORT_ALGORITHM } from './key-transport.js';
 import { OID } from './oids.js';
 
 /**
- * CMS EnvelopedData (RFC 5652 §6): AES-CBC content encryption, one KeyTransRecipientInfo
- * (issuerAndSerialNumber) per recipient. Recipients are checked by the caller (recipients.ts).
+ * CMS EnvelopedData (RFC 5652 §6): AES-CBC content encryption, one RecipientInfo per recipient
+ * (issuerAndSerialNumber): KeyTransRecipientInfo for RSA keys, KeyAgreeRecipientInfo (ECDH,
+ * key-agreement.ts) for EC keys. Recipients are checked by the caller (recipients.ts).
  */
 
 const AES_CBC: Readonly<Record<string, { cipher: string; keyLength: number }>> = {
@@ -34,14 +36,19 @@ export function buildEnvelopedData(content: Uint8Array, recipients: readonly cry
   const cipher = crypto.createCipheriv('aes-128-cbc', contentKey, iv);
   const encrypted = Buffer.concat([cipher.update(content), cipher.final()]);
 
-  // KeyTransRecipientInfo ::= SEQUENCE { version 0, rid IssuerAndSerialNumber, keyEncryptionAlgorithm, encryptedKey }
+  // RSA: KeyTransRecipientInfo ::= SEQUENCE { version 0, rid IssuerAndSerialNumber, keyEncryptionAlgorithm, encryptedKey };
+  // EC: [1] KeyAgreeRecipientInfo, ephemeral-static ECDH (key-agreement.ts).
   const recipientInfos = recipients.map((recipient) =>
-    sequence(smallInteger(0), issuerAndSerialNumberDer(recipient), KEY_TRANSPORT_ALGORITHM, octetString(encryptKey(recipient.publicKey, contentKey))),
+    recipient.publicKey.asymmetricKeyType === 'ec'
+      ? keyAgreeRecipientInfo(recipient, contentKey)
+      : sequence(smallInteger(0), issuerAndSerialNumberDer(recipient), KEY_TRANSPORT_ALGORITHM, octetString(encryptKey(recipient.publicKey, contentKey))),
   );
   contentKey.fill(0);
+  // RFC 5652 §6.1: version 0 when every RecipientInfo is version 0 (key transport), else 2 (kari is version 3).
+  const version = recipients.some((recipient) => recipient.publicKey.asymmetricKeyType === 'ec') ? 2 : 0;
 
   const envelopedData = sequence(
-    smallInteger(0),
+    smallInteger(version),
     setOf(recipientInfos),
     // EncryptedContentInfo, the ciphertext as [0] IMPLICIT OCTET STRING, primitive.
     sequence(DATA_TYPE, algorithmIdentifier(OID.aes128Cbc, octetString(iv)), tlv(TAG.context0Primitive, encrypted)),
@@ -65,20 +72,48 @@ function parseEnvelopedData(der: Uint8Array, maxBytes: number): pkijs.EnvelopedD
 }
 
 interface Match {
-  recipient: pkijs.KeyTransRecipientInfo;
-  key: DecryptionKey;
+  /** Unwraps the CEK for `key`; throws when it cannot. */
+  contentKey(keyLength: number): Uint8Array;
 }
 
-/** The first KeyTransRecipientInfo addressed to one of `keys` (decimal serial, then issuer). */
+/** Which of `keys` an IssuerAndSerialNumber names (decimal serial, then issuer); the serial is noted for support. */
+function keyForIssuerAndSerial(rid: pkijs.IssuerAndSerialNumber, keys: ReadonlyMap<string, DecryptionKey>, serials: string[]): DecryptionKey | undefined {
+  const serial = decimalSerial(rid.serialNumber);
+  serials.push(serial);
+  const key = keys.get(serial);
+  return key !== undefined && matchesIssuerAndSerial(pkiCertificate(key.certificate), rid) ? key : undefined;
+}
+
+/** Which of `keys` a KeyAgreeRecipientIdentifier names: issuerAndSerialNumber, or rKeyId (subject key identifier). */
+function keyForAgreeRecipient(rid: pkijs.KeyAgreeRecipientIdentifier, keys: ReadonlyMap<string, DecryptionKey>, serials: string[]): DecryptionKey | undefined {
+  if (rid.value instanceof pkijs.IssuerAndSerialNumber) return keyForIssuerAndSerial(rid.value, keys, serials);
+  if (!(rid.value instanceof pkijs.RecipientKeyIdentifier)) return undefined;
+  const keyId = rid.value.subjectKeyIdentifier.valueBlock.valueHexView;
+  for (const key of keys.values()) {
+    const own = subjectKeyIdentifier(pkiCertificate(key.certificate));
+    if (keyId.byteLength > 0 && Buffer.compare(own, keyId) === 0) return key;
+  }
+  return undefined;
+}
+
+/** The first RecipientInfo addressed to one of `keys`: key transport (RSA) or key agreement (EC). */
 function findRecipient(envelopedData: pkijs.EnvelopedData, keys: ReadonlyMap<string, DecryptionKey>): Match {
   const serials: string[] = [];
   for (const info of envelopedData.recipientInfos) {
     const recipient = info.value;
-    if (!(recipient instanceof pkijs.KeyTransRecipientInfo) || !(recipient.rid instanceof pkijs.IssuerAndSerialNumber)) continue;
-    const serial = decimalSerial(recipient.rid.serialNumber);
-    serials.push(serial);
-    const key = keys.get(serial);
-    if (key !== undefined && matchesIssuerAndSerial(pkiCertificate(key.certificate), recipient.rid)) return { recipient, key };
+    if (recipient instanceof pkijs.KeyTransRecipientInfo && recipient.rid instanceof pkijs.IssuerAndSerialNumber) {
+      const key = keyForIssuerAndSerial(recipient.rid, keys, serials);
+      if (key !== undefined) {
+        return { contentKey: (keyLength) => decryptKey(recipient.keyEncryptionAlgorithm, octetStringValue(recipient.encryptedKey), key.privateKey, keyLength) };
+      }
+    } else if (recipient instanceof pkijs.KeyAgreeRecipientInfo) {
+      for (const encrypted of recipient.recipientEncryptedKeys.encryptedKeys) {
+        const key = keyForAgreeRecipient(encrypted.rid, keys, serials);
+        if (key !== undefined) {
+          return { contentKey: (keyLength) => agreedContentKey(recipient, octetStringValue(encrypted.encryptedKey), key, keyLength) };
+        }
+      }
+    }
   }
   // Serial numbers of public certificates: not secret, and what support needs to find the missing key.
   throw refuse('not addressed to any of our encryption keys', {
@@ -90,7 +125,7 @@ function findRecipient(envelopedData: pkijs.EnvelopedData, keys: ReadonlyMap<str
 /** Decrypts the EnvelopedData in `der` with the matching key of `keys`; returns the content. */
 export function openEnvelopedData(der: Uint8Array, keys: ReadonlyMap<string, DecryptionKey>, maxBytes: number): Uint8Array {
   const envelopedData = parseEnvelopedData(der, maxBytes);
-  const { recipient, key } = findRecipient(envelopedData, keys);
+  const recipient = findRecipient(envelopedData, keys);
   const encryptedContentInfo = envelopedData.encryptedContentInfo;
   const algorithm = AES_CBC[encryptedContentInfo.contentEncryptionAlgorithm.algorithmId];
   if (algorithm === undefined) throw refuse('unsupported content encryption', { algorithm: encryptedContentInfo.contentEncryptionAlgorithm.algorithmId });
@@ -98,7 +133,7 @@ export function openEnvelopedData(der: Uint8Array, keys: ReadonlyMap<string, Dec
     const iv = octetStringValue(encryptedContentInfo.contentEncryptionAlgorithm.algorithmParams);
     if (iv.byteLength !== 16) throw new Error('bad IV');
     const encrypted = new Uint8Array(encryptedContentInfo.getEncryptedContent());
-    const contentKey = decryptKey(recipient.keyEncryptionAlgorithm, octetStringValue(recipient.encryptedKey), key.privateKey, algorithm.keyLength);
+    const contentKey = recipient.contentKey(algorithm.keyLength);
     const decipher = crypto.createDecipheriv(algorithm.cipher, contentKey, iv);
     const content = Buffer.concat([decipher.update(encrypted), decipher.final()]);
     contentKey.fill(0);

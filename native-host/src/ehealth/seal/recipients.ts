@@ -1,6 +1,7 @@
 import type { X509Certificate } from 'node:crypto';
 import { AppError } from '../../../../src/shared/errors.js';
 import type { SigningCredential } from './credential.js';
+import { supportedCurve } from './key-agreement.js';
 
 /** Checks made before sealing: who may sign, who we can encrypt for. */
 
@@ -24,16 +25,19 @@ export function checkRecipients(recipients: readonly X509Certificate[], now: Dat
     const key = recipient.publicKey;
     const keyType = key.asymmetricKeyType ?? 'unknown';
     if (keyType === 'ec') {
-      throw new AppError('KEY_TYPE_UNSUPPORTED', 'EC recipients are not supported yet: the recipient certificate (ETK) has an EC key.', {
-        recipientIndex: index,
-        keyType,
-      });
-    }
-    if (keyType !== 'rsa') {
-      throw new AppError('KEY_TYPE_UNSUPPORTED', 'Only RSA recipient certificates (ETK) are supported.', { recipientIndex: index, keyType });
+      // Sealed by ECDH key agreement (key-agreement.ts) on the NIST curves.
+      if (supportedCurve(key) === undefined) {
+        throw new AppError('KEY_TYPE_UNSUPPORTED', 'The recipient certificate (ETK) has an EC key on a curve other than P-256, P-384 or P-521.', {
+          recipientIndex: index,
+          keyType,
+          curve: key.asymmetricKeyDetails?.namedCurve ?? 'unknown',
+        });
+      }
+    } else if (keyType !== 'rsa') {
+      throw new AppError('KEY_TYPE_UNSUPPORTED', 'Only RSA and EC recipient certificates (ETK) are supported.', { recipientIndex: index, keyType });
     }
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-    if (bits < MIN_RSA_BITS) {
+    if (keyType === 'rsa' && bits < MIN_RSA_BITS) {
       throw new AppError('SEAL_FAILED', `The recipient certificate (ETK) has an RSA key shorter than ${MIN_RSA_BITS} bits.`, {
         recipientIndex: index,
         keyBits: bits,

@@ -42,7 +42,11 @@ const SHA256_ALGORITHM = algorithmIdentifier(OID.sha256);
 const SHA256_WITH_RSA_ALGORITHM = algorithmIdentifier(OID.sha256WithRsa, NULL);
 const ECDSA_WITH_SHA256_ALGORITHM = algorithmIdentifier(OID.ecdsaWithSha256);
 
-/** How we sign with `privateKey`. Throws KEY_TYPE_UNSUPPORTED for anything but RSA and EC. */
+/**
+ * How we sign with `privateKey`. Throws KEY_TYPE_UNSUPPORTED for anything but RSA and EC.
+ * EC keys sign with ecdsa-with-SHA256 on every curve, P-384 included, as ETEE does
+ * (`SealActiveConfig.ECSignatureAlgorithm`) and as the connector's XML signatures do.
+ */
 export function signingScheme(privateKey: crypto.KeyObject): SigningScheme {
   switch (privateKey.asymmetricKeyType) {
     case 'rsa':

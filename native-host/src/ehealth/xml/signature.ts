@@ -15,6 +15,13 @@ import { parseXml } from './parse.js';
  * Both the XAdES (xades/xades-bes.ts) and the WS-Security signatures (wss/envelope.ts) are built here.
  */
 
+/**
+ * rsa-sha256 or ecdsa-sha256, whatever the curve: ecdsa-sha256 is the eHealth connector's default
+ * for EC keys in WS-Security (`ECAlgorithmHelper`, `default.ec.signature.method.algorithm`, with a
+ * SHA-256 digest), and ETEE signs EC with SHA256withECDSA. With a P-384 key that gives 128-bit
+ * strength, the same as SHA-256 digests and AES-128 everywhere else in the stack; ecdsa-sha384
+ * would be the Suite B pairing, which no eHealth reference uses.
+ */
 export function xmlSignatureAlgorithm(key: crypto.KeyObject): string {
   switch (key.asymmetricKeyType) {
     case 'rsa':
