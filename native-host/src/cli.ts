@@ -21,7 +21,7 @@ Usage:
   eattest-host uninstall --browser chromium|chrome|edge|firefox [--profile DIR] [--dry-run]
   eattest-host doctor [--browser B] [--profile DIR]
       What is installed where, what is wrong and what to do.
-  eattest-host certificate import FILE.p12 [--password-file F | --password-stdin] [--password-store os|file] [--profession doctor|dentist]
+  eattest-host certificate import FILE.p12 [--password-file F | --password-stdin] [--password-store os|file] [--profession doctor|dentist|physiotherapist|nurse|midwife|speechTherapist]
       Keep your eHealth keystore in the host; its password goes to the OS secret store (or, for development, a file).
   eattest-host journal [--verify] [--export FILE] [--state-dir DIR]
       Today's transmissions; --verify checks the journal's hash chain; --export writes it as JSON for an auditor.

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 // zod/mini: config is read on the handshake path, where classic zod's weight showed in the start time.
 // Mini carries no messages: the English ones (a small module) explain a refused configuration.
 import * as z from 'zod/mini';
+import { professionSchema } from '../../src/shared/domain/profession.js';
 import englishMessages from 'zod/v4/locales/en.js';
 import { cbeSchema } from '../../src/shared/domain/identifiers.js';
 import { environmentSchema, type Environment } from '../../src/shared/host-protocol.js';
@@ -17,7 +18,7 @@ const nonEmpty = z.string().check(z.minLength(1));
 export const hostConfigSchema = z.strictObject({
   environment: z._default(environmentSchema, 'simulator'),
   /** The clinician's profession decides which attributes the STS is asked for. */
-  profession: z._default(z.enum(['doctor', 'dentist']), 'doctor'),
+  profession: z._default(professionSchema, 'doctor'),
   /** Written by `eattest-host certificate import`. */
   keystore: z.optional(
     z.strictObject({

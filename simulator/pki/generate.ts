@@ -154,13 +154,17 @@ export async function generatePki(dir: string, now: Date = new Date()): Promise<
     [['C', 'BE'], ['O', 'Untrusted test PKI'], ['CN', 'Untrusted Test issuing CA']],
     caValidity,
   );
-  const [caMaterial, untrusted, doctorRsa, dentistRsa, doctorEc, doctorEcRsaEtk, expiredDoctor, untrustedDoctor, mycarenet, sts, tls, tsa] = await all([
+  const [caMaterial, untrusted, doctorRsa, dentistRsa, doctorEc, doctorEcRsaEtk, physiotherapist, nurse, midwife, speechTherapist, expiredDoctor, untrustedDoctor, mycarenet, sts, tls, tsa] = await all([
     ca,
     untrustedCa,
     makeClinician(context, identities.doctorRsa, ca, current, true),
     makeClinician(context, identities.dentistRsa, ca, current, true),
     makeClinician(context, identities.doctorEc, ca, current, true),
     makeClinician(context, identities.doctorEcRsaEtk, ca, current, true),
+    makeClinician(context, identities.physiotherapist, ca, current, true),
+    makeClinician(context, identities.nurse, ca, current, true),
+    makeClinician(context, identities.midwife, ca, current, true),
+    makeClinician(context, identities.speechTherapist, ca, current, true),
     makeClinician(context, identities.expiredDoctor, ca, expired, false),
     makeClinician(context, identities.untrustedDoctor, untrustedCa, current, false),
     makeMycarenet(context, ca, current),
@@ -175,7 +179,7 @@ export async function generatePki(dir: string, now: Date = new Date()): Promise<
     caCert: caMaterial.cert,
     caKey: caMaterial.key,
     untrustedCaCert: untrusted.cert,
-    clinicians: { doctorRsa, dentistRsa, doctorEc, doctorEcRsaEtk },
+    clinicians: { doctorRsa, dentistRsa, doctorEc, doctorEcRsaEtk, physiotherapist, nurse, midwife, speechTherapist },
     expiredDoctor,
     untrustedDoctor,
     mycarenet,

@@ -41,7 +41,8 @@ export function makeNihii11(number6: string, qualification: string): string {
   return `${number6}${check}${qualification}`;
 }
 
-const professionDigit: Record<Profession, string> = { doctor: '1', dentist: '3' };
+/** The NIHII's first digit per profession [I]: the simulator relies on the format only. */
+const professionDigit: Record<Profession, string> = { doctor: '1', dentist: '3', nurse: '4', midwife: '4', physiotherapist: '5', speechTherapist: '6' };
 
 function clinician(
   id: string,
@@ -73,6 +74,10 @@ export const identities = {
   dentistRsa: clinician('dentist-rsa', 'dentist', 'rsa', ['Luc', 'Dubois'], ['1965-11-02', 37], ['99002', '001']),
   doctorEc: clinician('doctor-ec', 'doctor', 'ec', ['Sofie', 'Janssens'], ['2001-06-21', 86], ['99003', '004']),
   doctorEcRsaEtk: clinician('doctor-ec-rsa-etk', 'doctor', 'ec', ['Hanne', 'Maes'], ['1983-02-17', 412], ['99013', '004'], 'rsa'),
+  physiotherapist: clinician('physiotherapist', 'physiotherapist', 'rsa', ['Tom', 'Wouters'], ['1986-05-30', 143], ['99006', '000']),
+  nurse: clinician('nurse', 'nurse', 'rsa', ['Els', 'Jacobs'], ['1975-09-18', 226], ['99007', '000']),
+  midwife: clinician('midwife', 'midwife', 'rsa', ['Nora', 'Mertens'], ['1990-01-25', 88], ['99008', '000']),
+  speechTherapist: clinician('speech-therapist', 'speechTherapist', 'rsa', ['Lies', 'Goossens'], ['1992-10-03', 64], ['99009', '000']),
   expiredDoctor: clinician('doctor-expired', 'doctor', 'rsa', ['Marc', 'Willems'], ['1970-08-09', 211], ['99004', '004']),
   untrustedDoctor: clinician('doctor-untrusted', 'doctor', 'rsa', ['Eva', 'Claes'], ['1988-12-05', 318], ['99005', '004']),
 } as const satisfies Record<string, ClinicianIdentity>;

@@ -1,3 +1,4 @@
+import { PROFESSIONS } from '../../src/shared/domain/profession.js';
 import { X509Certificate } from 'node:crypto';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -18,7 +19,7 @@ const service = z.strictObject({ cert: path, key: path });
 const clinician = z.strictObject({
   identity: z.strictObject({
     id: z.string(),
-    profession: z.enum(['doctor', 'dentist']),
+    profession: z.enum(PROFESSIONS),
     ssin: z.string().regex(/^\d{11}$/),
     nihii11: z.string().regex(/^\d{11}$/),
     givenName: z.string(),
@@ -44,7 +45,7 @@ const pkiSchema = z.strictObject({
   caCert: path,
   caKey: path,
   untrustedCaCert: path,
-  clinicians: z.strictObject({ doctorRsa: clinician, dentistRsa: clinician, doctorEc: clinician, doctorEcRsaEtk: clinician }),
+  clinicians: z.strictObject({ doctorRsa: clinician, dentistRsa: clinician, doctorEc: clinician, doctorEcRsaEtk: clinician, physiotherapist: clinician, nurse: clinician, midwife: clinician, speechTherapist: clinician }),
   expiredDoctor: clinician,
   untrustedDoctor: clinician,
   mycarenet: z.strictObject({ cbe: z.string().regex(/^\d{10}$/), auth: service, enc: service, encAlias: z.string().regex(/^\d+$/), etk: path }),

@@ -1,6 +1,7 @@
 /** The shapes of the test PKI (re-exported by test-pki.ts, the public entry point). */
 
-export type Profession = 'doctor' | 'dentist';
+export type { Profession } from '../../src/shared/domain/profession.js';
+import type { Profession } from '../../src/shared/domain/profession.js';
 
 export interface ClinicianIdentity {
   id: string;
@@ -59,6 +60,10 @@ export interface TestPki {
     doctorEc: ClinicianMaterial;
     /** An EC P-384 authentication key with an RSA encryption key (ETK): what a 2025 keystore may hold (README, "EC certificates"). */
     doctorEcRsaEtk: ClinicianMaterial;
+    physiotherapist: ClinicianMaterial;
+    nurse: ClinicianMaterial;
+    midwife: ClinicianMaterial;
+    speechTherapist: ClinicianMaterial;
   };
   /** Issued by the test CA; its validity ended yesterday. */
   expiredDoctor: ClinicianMaterial;

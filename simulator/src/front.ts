@@ -1,3 +1,4 @@
+import type { Profession } from '../../src/shared/domain/profession.js';
 import type { X509Certificate } from 'node:crypto';
 import { assertionChecker } from './assertion-check.js';
 import { unsealWithOpenssl, type UnsealKey, type Unsealed } from './cms.js';
@@ -18,11 +19,21 @@ export interface FrontConfig {
   now: () => Date;
 }
 
+/** The attribute whose "true" in the token says the caller's profession. */
+const PROFESSION_FLAGS: readonly (readonly [Profession, string])[] = [
+  ['doctor', 'urn:be:fgov:person:ssin:doctor:boolean'],
+  ['dentist', 'urn:be:fgov:person:ssin:ehealth:1.0:professional:dentist:boolean'],
+  ['nurse', 'urn:be:fgov:person:ssin:nurse:boolean'],
+  ['physiotherapist', 'urn:be:fgov:person:ssin:ehealth:1.0:professional:physiotherapist:boolean'],
+  ['midwife', 'urn:be:fgov:person:ssin:ehealth:1.0:professional:midwife:boolean'],
+  ['speechTherapist', 'urn:be:fgov:person:ssin:ehealth:1.0:professional:logopedist:boolean'],
+];
+
 export interface Caller {
   holder: X509Certificate;
   ssin: string;
   nihii11: string;
-  profession: 'doctor' | 'dentist';
+  profession: Profession;
   body: Element;
 }
 
@@ -35,7 +46,7 @@ export function checkCaller(xml: string, document: Document, config: FrontConfig
     attributes.set(attribute.getAttribute('AttributeName') ?? '', text(elementsNS(attribute, SAML_NS, 'AttributeValue')[0]));
   }
   const ssin = attributes.get('urn:be:fgov:person:ssin') ?? '';
-  const profession = attributes.get('urn:be:fgov:person:ssin:doctor:boolean') === 'true' ? 'doctor' : attributes.get('urn:be:fgov:person:ssin:ehealth:1.0:professional:dentist:boolean') === 'true' ? 'dentist' : undefined;
+  const profession = PROFESSION_FLAGS.find(([, flag]) => attributes.get(flag) === 'true')?.[0];
   const nihii11 = [...attributes.entries()].find(([name]) => name.endsWith(':nihii11'))?.[1] ?? '';
   if (profession === undefined || !/^\d{11}$/.test(nihii11) || !/^\d{11}$/.test(ssin)) throw new Unauthenticated('the token does not identify a care provider');
   return { holder, ssin, nihii11, profession, body };

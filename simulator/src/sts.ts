@@ -1,5 +1,6 @@
 import { randomBytes, type KeyObject, type X509Certificate } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
+import type { Profession } from '../../src/shared/domain/profession.js';
 import { Unauthenticated, verifyX509Envelope } from './wss.js';
 import { BadRequest, DS_NS, SAMLP_NS, SAML_NS, childrenNS, elementsNS, onlyChild, soapEnvelope, tag, text } from './xml.js';
 
@@ -11,7 +12,7 @@ import { BadRequest, DS_NS, SAMLP_NS, SAML_NS, childrenNS, elementsNS, onlyChild
 
 export interface KnownClinician {
   ssin: string;
-  profession: 'doctor' | 'dentist';
+  profession: Profession;
   nihii11: string;
   givenName: string;
   surname: string;
@@ -29,6 +30,8 @@ export interface StsConfig {
 }
 
 export const STS_ISSUER = 'urn:be:fgov:ehealth:sts:1_0';
+/** The platform's name for each profession in its attribute names (a speech therapist is a "logopedist"). */
+const QUALITY_NAMES: Readonly<Record<Profession, string>> = { doctor: 'doctor', dentist: 'dentist', nurse: 'nurse', physiotherapist: 'physiotherapist', midwife: 'midwife', speechTherapist: 'logopedist' };
 const IDENTIFICATION_NS = 'urn:be:fgov:identification-namespace';
 const MAX_LIFETIME_MS = 24 * 3600_000;
 
@@ -41,10 +44,11 @@ function grantedValue(name: string, clinician: KnownClinician): string | undefin
   if (name === 'urn:be:fgov:ehealth:1.0:certificateholder:person:ssin' || name === 'urn:be:fgov:person:ssin') return clinician.ssin;
   if (name.endsWith(':givenname')) return clinician.givenName;
   if (name.endsWith(':surname')) return clinician.surname;
-  const quality = /:(doctor|dentist|nurse|physiotherapist|midwife)(?::nihii11|:boolean)$/.exec(name)?.[1];
+  const quality = /:(doctor|dentist|nurse|physiotherapist|midwife|logopedist)(?::nihii11|:boolean)$/.exec(name)?.[1];
   if (quality === undefined) return undefined;
-  if (name.endsWith(':boolean')) return String(quality === clinician.profession);
-  return quality === clinician.profession ? clinician.nihii11 : undefined;
+  const own = quality === QUALITY_NAMES[clinician.profession];
+  if (name.endsWith(':boolean')) return String(own);
+  return own ? clinician.nihii11 : undefined;
 }
 
 export function issueToken(xml: string, document: Document, config: StsConfig, now: Date): string {

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { Assert, Same } from './type-checks.js';
 import { isoDateSchema, ssinSchema } from './domain/identifiers.js';
+import { professionSchema } from './domain/profession.js';
 import { contactTypeSchema, dmgHolderSchema, insurabilitySchema } from './domain/insurability.js';
 import { nomenclatureCodeSchema, tariffsSchema } from './domain/tariff.js';
 import { attestationSchema, cancelReasonSchema } from './domain/attestation.js';
@@ -61,7 +62,7 @@ export const providerParamsSchema = z.strictObject({});
 export const providerResultSchema = z.strictObject({
   ssin: z.string().check(z.regex(/^\d{11}$/)),
   nihii11: z.string().check(z.regex(/^\d{11}$/)),
-  profession: z.enum(['doctor', 'dentist']),
+  profession: professionSchema,
   givenName: z.optional(z.string().check(z.maxLength(200))),
   surname: z.optional(z.string().check(z.maxLength(200))),
   sessionValidUntil: z.iso.datetime(),

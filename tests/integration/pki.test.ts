@@ -182,7 +182,8 @@ describe('test PKI generator', () => {
   it('uses valid SSINs and NIHII numbers', () => {
     for (const [, { identity }] of clinicians()) {
       expect(ssinCheckOk(identity.ssin), identity.ssin).toBe(true);
-      expect(identity.nihii11).toMatch(identity.profession === 'dentist' ? /^3\d{10}$/ : /^1\d{10}$/);
+      const firstDigit = { doctor: '1', dentist: '3', nurse: '4', midwife: '4', physiotherapist: '5', speechTherapist: '6' }[identity.profession];
+      expect(identity.nihii11, identity.id).toMatch(new RegExp(`^${firstDigit}\\d{10}$`));
     }
     expect(new Set(clinicians().map(([, { identity }]) => identity.ssin)).size).toBe(clinicians().length);
   });

@@ -1,3 +1,4 @@
+import { PROFESSIONS, professionSchema } from '../../../src/shared/domain/profession.js';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
@@ -38,7 +39,7 @@ async function readPassword(values: { 'password-file'?: string | undefined; 'pas
 export async function runCertificateCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [subcommand, ...rest] = argv;
   if (subcommand !== 'import') {
-    io.err('eattest-host: usage: eattest-host certificate import FILE.p12 [--password-file F | --password-stdin] [--password-store os|file] [--profession doctor|dentist]\n');
+    io.err(`eattest-host: usage: eattest-host certificate import FILE.p12 [--password-file F | --password-stdin] [--password-store os|file] [--profession ${PROFESSIONS.join('|')}]\n`);
     return 2;
   }
   const { values, positionals } = parseArgs({
@@ -64,15 +65,16 @@ export async function runCertificateCli(argv: readonly string[], io: CliIo): Pro
     io.err('eattest-host: --password-store is os or file\n');
     return 2;
   }
-  if (profession !== 'doctor' && profession !== 'dentist') {
-    io.err('eattest-host: --profession is doctor or dentist\n');
+  const knownProfession = professionSchema.safeParse(profession);
+  if (!knownProfession.success) {
+    io.err(`eattest-host: --profession is one of ${PROFESSIONS.join(', ')}\n`);
     return 2;
   }
   const stored = await importCertificate({
     file,
     password: await readPassword(values),
     passwordStore,
-    profession,
+    profession: knownProfession.data,
     stateDir: values['state-dir'] ?? stateDirectory(),
     now: new Date(),
   });

@@ -1,3 +1,4 @@
+import type { Profession } from '../../../src/shared/domain/profession.js';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../src/shared/errors.js';
@@ -13,7 +14,7 @@ export interface ImportRequest {
   file: string;
   password: string;
   passwordStore: 'os' | 'file';
-  profession: 'doctor' | 'dentist';
+  profession: Profession;
   stateDir: string;
   now: Date;
 }

@@ -39,6 +39,7 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   '100': 'Mandatory element missing',
   '111': 'Format error',
   '120': 'Patient unknown at the insurer or not affiliated on the date of service',
+  '140': 'The author is not entitled to this kind of request',
   '146': 'Date later than today',
   '155': 'Value inconsistent with the web-service level',
   '156': 'Value inconsistent with another part of the message',
@@ -90,12 +91,23 @@ function claimOf(transaction: KmehrTransaction, errors: KmehrRefusal[]): Claim |
   return { url: codeUrl, code: text(code), date: text(date), dateUrl: transactionPath(transaction, `/item[${encounter.position}]/content[1]/date`) };
 }
 
+const AUTHOR_QUALITY: Readonly<Record<Caller['profession'], string>> = {
+  doctor: 'persphysician',
+  dentist: 'persdentist',
+  physiotherapist: 'persphysiotherapist',
+  nurse: 'persnurse',
+  midwife: 'persmidwife',
+  speechTherapist: 'perslogopedist',
+};
+
 export function judgeSend(context: SendContext): SendJudgement {
   const { request, caller, today } = context;
   const errors: KmehrRefusal[] = [];
   // The kmehr request id is `<NIHII11>.<InputReference>` of the same request.
   if (request.id !== `${caller.nihii11}.${context.inputReference}`) errors.push(refusal('155', '/SendTransactionRequest/request/id'));
   if (request.author.nihii11 !== caller.nihii11) errors.push(refusal('155', '/SendTransactionRequest/request/author/hcparty'));
+  // The author attests as what the STS certified them to be (the simulator's own reading of cd-1_34's CD-HCPARTY).
+  else if (request.author.cd !== AUTHOR_QUALITY[caller.profession]) errors.push(refusal('140', '/SendTransactionRequest/request/author/hcparty/id'));
   const requestDate = dateError(request.date, today, '/SendTransactionRequest/request/date');
   if (requestDate !== undefined) errors.push(requestDate);
   if (request.headerDate !== request.date || request.sender.nihii11 !== request.author.nihii11) errors.push(refusal('156', '/SendTransactionRequest/kmehrmessage/header'));

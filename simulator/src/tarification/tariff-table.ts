@@ -1,10 +1,11 @@
 /**
  * The simulator's tariff table. ILLUSTRATIVE demo values only, in euro cents: plausible orders of
  * magnitude for common codes, NOT the official RIZIV/INAMI fees, which change every year. Who may
- * claim a code is simplified to three kinds of provider.
+ * claim a code is simplified to a kind of provider: GP or specialist for physicians, else the profession.
  */
+import type { Profession } from '../../../src/shared/domain/profession.js';
 
-export type ProviderKind = 'gp' | 'specialist' | 'dentist';
+export type ProviderKind = 'gp' | 'specialist' | Exclude<Profession, 'doctor'>;
 
 export interface TariffEntry {
   code: string;
@@ -34,6 +35,11 @@ export const TARIFF_TABLE: readonly TariffEntry[] = [
   { code: '301593', label: 'Annual oral examination', claimedBy: ['dentist'], fee: 2840, reimbursement: 2840, patientShare: 0, preferentialPatientShare: 0, coveredByMedicalHouse: false },
   { code: '304310', label: 'Scaling, per quadrant', claimedBy: ['dentist'], fee: 1730, reimbursement: 1730, patientShare: 0, preferentialPatientShare: 0, coveredByMedicalHouse: false },
   { code: '374636', label: 'Filling, one surface', claimedBy: ['dentist'], fee: 4310, reimbursement: 3230, patientShare: 1080, preferentialPatientShare: 0, coveredByMedicalHouse: false },
+  { code: '560011', label: 'Physiotherapy session, current pathology', claimedBy: ['physiotherapist'], fee: 2650, reimbursement: 1985, patientShare: 665, preferentialPatientShare: 165, coveredByMedicalHouse: true },
+  { code: '560652', label: 'Physiotherapy session, current pathology, at home', claimedBy: ['physiotherapist'], fee: 2925, reimbursement: 2190, patientShare: 735, preferentialPatientShare: 180, coveredByMedicalHouse: true },
+  { code: '425110', label: 'Nursing care visit, hygiene care', claimedBy: ['nurse'], fee: 1660, reimbursement: 1660, patientShare: 0, preferentialPatientShare: 0, coveredByMedicalHouse: true },
+  { code: '422306', label: 'Midwife prenatal consultation', claimedBy: ['midwife'], fee: 2900, reimbursement: 2900, patientShare: 0, preferentialPatientShare: 0, coveredByMedicalHouse: false },
+  { code: '711012', label: 'Speech therapy session, 30 minutes', claimedBy: ['speechTherapist'], fee: 2530, reimbursement: 2020, patientShare: 510, preferentialPatientShare: 130, coveredByMedicalHouse: false },
 ];
 
 export function tariffOf(code: string): TariffEntry | undefined {
@@ -41,7 +47,7 @@ export function tariffOf(code: string): TariffEntry | undefined {
 }
 
 /** GPs carry a qualification code 000–099 in their NIHII (the last three digits); other physicians are specialists. */
-export function providerKindOf(profession: 'doctor' | 'dentist', nihii11: string): ProviderKind {
-  if (profession === 'dentist') return 'dentist';
+export function providerKindOf(profession: Profession, nihii11: string): ProviderKind {
+  if (profession !== 'doctor') return profession;
   return Number(nihii11.slice(8)) < 100 ? 'gp' : 'specialist';
 }

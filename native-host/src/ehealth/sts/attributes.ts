@@ -1,10 +1,13 @@
+import { PROFESSIONS, type Profession } from '../../../../src/shared/domain/profession.js';
+
 /**
  * The SAML attributes the STS is asked for (PROTOCOL §4.1): the identification attributes that
  * the clinician claims (their SSIN) and the certified attributes that the platform asserts
- * (profession, NIHII, names). Doctors and dentists use different attribute names.
+ * (profession, NIHII, names). Each profession has its own attribute names, as the official
+ * connector's and freehealth-connector's session designators name them.
  */
-export type Profession = 'doctor' | 'dentist';
-export const PROFESSIONS: readonly Profession[] = ['doctor', 'dentist'];
+export type { Profession };
+export { PROFESSIONS };
 
 export const IDENTIFICATION_NS = 'urn:be:fgov:identification-namespace';
 export const CERTIFIED_NS = 'urn:be:fgov:certified-namespace:ehealth';
@@ -19,35 +22,43 @@ export interface AttributeName {
 interface ProfessionAttributes {
   /** Boolean attributes that must be granted true for the session to be of this profession. */
   qualification: readonly string[];
-  nihii11: string;
+  /** The NIHII attribute(s); the first one granted is the provider's. */
+  nihii11: readonly string[];
+  /** Asked for too, but not required (granted as the platform sees fit). */
+  alsoAsked: readonly string[];
   givenName?: string;
   surname?: string;
 }
 
 const PERSON = 'urn:be:fgov:person:ssin';
+const EHEALTH = `${PERSON}:ehealth:1.0`;
+const names = { givenName: `${EHEALTH}:givenname`, surname: `${EHEALTH}:surname` };
+
+/** A profession the platform certifies with a professional boolean and a NIHII (physiotherapists, midwives, speech therapists). */
+function professional(quality: string, options: { fpsph: boolean }): ProfessionAttributes {
+  return { qualification: [`${EHEALTH}:professional:${quality}:boolean`], nihii11: [`${EHEALTH}:nihii:${quality}:nihii11`], alsoAsked: options.fpsph ? [`${EHEALTH}:fpsph:${quality}:boolean`] : [], ...names };
+}
 
 export const PROFESSION_ATTRIBUTES: Readonly<Record<Profession, ProfessionAttributes>> = {
-  doctor: {
-    qualification: [`${PERSON}:doctor:boolean`, `${PERSON}:ehealth:1.0:fpsph:doctor:boolean`],
-    nihii11: `${PERSON}:ehealth:1.0:doctor:nihii11`,
-    givenName: `${PERSON}:ehealth:1.0:givenname`,
-    surname: `${PERSON}:ehealth:1.0:surname`,
-  },
-  dentist: {
-    qualification: [`${PERSON}:ehealth:1.0:professional:dentist:boolean`, `${PERSON}:ehealth:1.0:fpsph:dentist:boolean`],
-    nihii11: `${PERSON}:ehealth:1.0:nihii:dentist:nihii11`,
-  },
+  doctor: { qualification: [`${PERSON}:doctor:boolean`, `${EHEALTH}:fpsph:doctor:boolean`], nihii11: [`${EHEALTH}:doctor:nihii11`], alsoAsked: [], ...names },
+  dentist: { qualification: [`${EHEALTH}:professional:dentist:boolean`, `${EHEALTH}:fpsph:dentist:boolean`], nihii11: [`${EHEALTH}:nihii:dentist:nihii11`], alsoAsked: [] },
+  // Nurses have their own boolean, and their NIHII under two names.
+  nurse: { qualification: [`${PERSON}:nurse:boolean`], nihii11: [`${EHEALTH}:nurse:nihii11`, `${EHEALTH}:nihii:nurse:nihii11`], alsoAsked: [`${EHEALTH}:fpsph:nurse:boolean`], ...names },
+  physiotherapist: professional('physiotherapist', { fpsph: true }),
+  midwife: professional('midwife', { fpsph: true }),
+  speechTherapist: professional('logopedist', { fpsph: false }),
 };
 
 /** The AttributeDesignators of the request, in the connector's order. */
 export function requestedAttributes(profession: Profession): AttributeName[] {
   const certified = PROFESSION_ATTRIBUTES[profession];
-  const names =
-    profession === 'doctor'
-      ? [certified.qualification[0], certified.nihii11, certified.givenName, certified.surname, certified.qualification[1]]
-      : [certified.qualification[1], certified.nihii11, certified.qualification[0]];
+  const [qualification, ...otherQualifications] = certified.qualification;
+  const designators =
+    profession === 'dentist'
+      ? [...otherQualifications, ...certified.nihii11, qualification]
+      : [qualification, ...certified.nihii11, certified.givenName, certified.surname, ...otherQualifications, ...certified.alsoAsked];
   return [
     ...SSIN_ATTRIBUTES.map((name) => ({ name, namespace: IDENTIFICATION_NS })),
-    ...names.filter((name): name is string => name !== undefined).map((name) => ({ name, namespace: CERTIFIED_NS })),
+    ...designators.filter((name): name is string => name !== undefined).map((name) => ({ name, namespace: CERTIFIED_NS })),
   ];
 }

@@ -95,7 +95,7 @@ export function readStsResponse(envelope: Document, check: TokenCheck): SamlToke
   if (refusedQualification !== undefined) {
     throw new AppError('STS_REFUSED', `the platform did not confirm the profession ${check.profession}`, { service: 'sts', attribute: refusedQualification });
   }
-  const nihii11 = values.get(expected.nihii11);
+  const nihii11 = expected.nihii11.map((name) => values.get(name)).find((value) => value !== undefined);
   const ssin = values.get('urn:be:fgov:person:ssin') ?? values.get('urn:be:fgov:ehealth:1.0:certificateholder:person:ssin');
   if (nihii11 === undefined || !/^\d{11}$/.test(nihii11)) throw bad('no NIHII in the token');
   if (ssin === undefined || !/^\d{11}$/.test(ssin)) throw bad('no SSIN in the token');

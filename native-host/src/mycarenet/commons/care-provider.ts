@@ -1,3 +1,4 @@
+import type { Profession } from '../../../../src/shared/domain/profession.js';
 import type { SamlToken } from '../../ehealth/sts/token.js';
 
 /**
@@ -8,7 +9,7 @@ import type { SamlToken } from '../../ehealth/sts/token.js';
 export interface CareProvider {
   nihii11: string;
   ssin: string;
-  profession: 'doctor' | 'dentist';
+  profession: Profession;
   givenName?: string;
   surname?: string;
 }

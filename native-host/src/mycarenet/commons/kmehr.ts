@@ -1,3 +1,4 @@
+import { HCPARTY_CODES } from '../../../../src/shared/domain/profession.js';
 import { brusselsClockReading } from '../../../../src/shared/domain/calendar.js';
 import type { ElementSpec } from '../../ehealth/xml/dom.js';
 import type { CareProvider } from './care-provider.js';
@@ -32,7 +33,7 @@ export function providerHcparty(provider: CareProvider): ElementSpec {
   return kmehr('hcparty', {}, [
     kmehr('id', { S: 'ID-HCPARTY', SV: KMEHR_VERSIONS.idKmehr }, [provider.nihii11]),
     kmehr('id', { S: 'INSS', SV: KMEHR_VERSIONS.idKmehr }, [provider.ssin]),
-    kmehr('cd', { S: 'CD-HCPARTY', SV: KMEHR_VERSIONS.cdHcparty }, [provider.profession === 'dentist' ? 'persdentist' : 'persphysician']),
+    kmehr('cd', { S: 'CD-HCPARTY', SV: KMEHR_VERSIONS.cdHcparty }, [HCPARTY_CODES[provider.profession]]),
     ...names,
   ]);
 }

@@ -1,0 +1,81 @@
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTestPki, type TestPki } from '../../simulator/pki/test-pki.js';
+import type { StoredAttestation } from '../../simulator/src/eattest/store.js';
+import { startSimulator, type Simulator } from '../../simulator/src/server.js';
+import type { Attestation } from '../../src/shared/domain/attestation.js';
+import { brusselsDate } from '../../src/shared/domain/calendar.js';
+import type { Insurability } from '../../src/shared/domain/insurability.js';
+import { attestOutcomeSchema } from '../../src/shared/domain/receipt.js';
+import { providerResultSchema, type HostReply } from '../../src/shared/host-protocol.js';
+import { hello, startHost } from '../support/host-process.js';
+import { provisionHostState } from '../support/provisioning.js';
+import { simulatorAttestations } from '../support/simulator-control.js';
+
+/**
+ * Every profession whose eAttests the platform accepts, through the built host against the
+ * simulator: the STS certifies the profession with its own attributes, the host names the author
+ * with the profession's CD-HCPARTY, and the insurer attests an act of that profession.
+ */
+
+const IN_ORDER = '85041213359';
+let pki: TestPki;
+let simulator: Simulator;
+
+beforeAll(async () => {
+  pki = await ensureTestPki();
+  simulator = await startSimulator({ pki });
+});
+afterAll(async () => {
+  await simulator.close();
+});
+
+function resultOf(reply: HostReply): unknown {
+  if (!reply.ok) throw new Error(`the host refused: ${JSON.stringify(reply.error)}`);
+  return reply.result;
+}
+
+async function attested(): Promise<StoredAttestation[]> {
+  return (await simulatorAttestations(simulator.url, pki.tls.caCert)) as StoredAttestation[];
+}
+
+const cases = [
+  ['physiotherapist', '560011'],
+  ['nurse', '425110'],
+  ['midwife', '422306'],
+  ['speechTherapist', '711012'],
+] as const;
+
+describe('each profession signs in, reads insurability and attests its own act', () => {
+  for (const [profession, code] of cases) {
+    it(`a ${profession}`, async () => {
+      const clinician = pki.clinicians[profession];
+      const stateDir = provisionHostState({ pki, clinician, simulatorUrl: simulator.url });
+      const host = startHost({ stateDir });
+      try {
+        await hello(host);
+        const provider = providerResultSchema.parse(resultOf(await host.request('provider', {})));
+        expect(provider).toMatchObject({ profession, nihii11: clinician.identity.nihii11, ssin: clinician.identity.ssin });
+
+        const today = brusselsDate(new Date());
+        const insurability = resultOf(await host.request('insurability', { ssin: IN_ORDER, date: today, contactType: 'other' })) as Insurability;
+        expect(insurability.route.kind).toBe('eattest');
+
+        const attestation: Attestation = {
+          patient: { ssin: IN_ORDER, firstName: 'Julie', lastName: 'Lambert' },
+          careDate: today,
+          collectingEntityCbe: '0820563481',
+          patientPaidCents: 2500,
+          acts: [{ code, quantity: 1, serviceDate: today, amountPaidCents: 2500 }],
+        };
+        const sent = attestOutcomeSchema.parse(resultOf(await host.request('attest', { attestation })));
+        if (sent.outcome !== 'acknowledged') throw new Error(`not acknowledged: ${JSON.stringify(sent)}`);
+        const stored = (await attested()).find((candidate) => candidate.acknowledgementNumber === sent.acknowledgementNumber);
+        expect(stored).toMatchObject({ providerNihii11: clinician.identity.nihii11, acts: [{ code }] });
+      } finally {
+        await host.stop();
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+    });
+  }
+});
