@@ -126,6 +126,8 @@ describe('an intact insurer signature the host cannot fully verify', () => {
     const signer = new X509Certificate(Buffer.from(/<ds:X509Certificate>([^<]+)</.exec(signatureXml)?.[1] ?? '', 'base64'));
     expect(signer.issuer).toContain('Unknown Test issuing CA');
     await chainValid(stateDir);
+    const { stdout: report } = await execFileAsync(process.execPath, [builtHostScript, 'journal', '--state-dir', stateDir], { encoding: 'utf8' });
+    expect(report).toContain(`acknowledged ${outcome.acknowledgementNumber}  (insurer signature not verified: signer-untrusted)`);
 
     // The next answer, signed as usual, is verified.
     const next = attested(await host.request('attest', { attestation: attestation(['101032']) }));
