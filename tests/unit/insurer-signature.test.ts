@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainsToAnchor } from '../../native-host/src/ehealth/trust/certificate-path.js';
 import { verifyInsurerSignature, type InsurerSignature } from '../../native-host/src/mycarenet/eattest/insurer-signature.js';
 import { signXadesT, type KeyFiles } from '../../simulator/src/eattest/xades-t.js';
+import { attestOutcomeSchema, cancelOutcomeSchema } from '../../src/shared/domain/receipt.js';
 import { AppError } from '../../src/shared/errors.js';
 import { testPki, type TestPki } from '../support/openssl-keys.js';
 
@@ -163,5 +164,20 @@ describe('chainsToAnchor', () => {
     expect(chainsToAnchor(unknownInsurer, [], [unknownInsurer], new Date())).toBe('trusted');
     // An intermediate that is not a CA certificate is no link.
     expect(chainsToAnchor(unknownInsurer, [insurer], [ca], new Date())).toBe('untrusted');
+  });
+});
+
+describe('the check as it crosses to the extension', () => {
+  const cancelled = { outcome: 'cancelled', acknowledgementNumber: '100-1-261125-0000001-45', reason: 'C', cancelledAt: '2026-11-25T10:00:00.000+01:00' };
+  it('is optional (older hosts) and typed: known reasons only, at least one when unverified', () => {
+    expect(cancelOutcomeSchema.safeParse(cancelled).success).toBe(true);
+    expect(cancelOutcomeSchema.safeParse({ ...cancelled, signatureCheck: { status: 'unverified', reasons: ['signer-untrusted'] } }).success).toBe(true);
+    expect(cancelOutcomeSchema.safeParse({ ...cancelled, signatureCheck: { status: 'unverified', reasons: [] } }).success).toBe(false);
+    expect(cancelOutcomeSchema.safeParse({ ...cancelled, signatureCheck: { status: 'unverified', reasons: ['looks fine to me'] } }).success).toBe(false);
+    expect(cancelOutcomeSchema.safeParse({ ...cancelled, signatureCheck: { status: 'verified', reasons: ['signer-untrusted'] } }).success).toBe(false);
+    // A refusal is shown as such whatever the signature: it carries no check.
+    const refused = { outcome: 'refused', inputReference: '26112509000000', attemptNbr: 1, consultationKey: 'a'.repeat(64), refusals: [{ code: '169' }] };
+    expect(attestOutcomeSchema.safeParse(refused).success).toBe(true);
+    expect(attestOutcomeSchema.safeParse({ ...refused, signatureCheck: { status: 'verified' } }).success).toBe(false);
   });
 });
