@@ -52,7 +52,7 @@ export interface InsurerSignatureInput {
 export interface InsurerSignature {
   signer: X509Certificate;
   check: SignatureCheck;
-  /** The time-stamp's time, when the time-stamp verified. */
+  /** The time-stamp's time, when the time-stamp itself verified (whatever the signer's trust). */
   timeStampedAt?: Date;
   timeStampAuthority?: X509Certificate;
 }
@@ -89,7 +89,7 @@ export function verifyInsurerSignature(input: InsurerSignatureInput): InsurerSig
   return {
     signer,
     check,
-    ...(stamp.timeStampedAt !== undefined && reasons.size === 0 ? { timeStampedAt: stamp.timeStampedAt } : {}),
+    ...(stamp.timeStampedAt !== undefined ? { timeStampedAt: stamp.timeStampedAt } : {}),
     ...(stamp.authority !== undefined ? { timeStampAuthority: stamp.authority } : {}),
   };
 }
