@@ -1,6 +1,8 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJournal } from '../../native-host/src/journal/journal.js';
@@ -182,5 +184,21 @@ describe('an answer that is not the insurer’s intact answer', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'MYCARENET_BAD_ANSWER', details: { outcome: 'unknown' } } });
     expect(outcomes(stateDir, 'cancel-outcome')[0]).toMatchObject({ result: { status: 'unknown', cause: 'bad-answer' } });
     await chainValid(stateDir);
+  });
+});
+
+describe('the trust store in `eattest-host doctor`', () => {
+  it('names the environment’s anchors, and says where to put them when there are none', () => {
+    const stateDir = provisionHostState({ pki, clinician: pki.clinicians.doctorRsa, simulatorUrl: simulator.url });
+    const home = mkdtempSync(join(tmpdir(), 'eattest-home-'));
+    cleanups.push(() => {
+      rmSync(stateDir, { recursive: true, force: true });
+      rmSync(home, { recursive: true, force: true });
+    });
+    const doctor = () => spawnSync(process.execPath, [builtHostScript, 'doctor'], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', HOME: home, EATTEST_STATE_DIR: stateDir } }).stdout;
+    expect(doctor()).toMatch(/ok +platform trust store \(simulator\): 1 CA certificate\n/);
+    const config = JSON.parse(readFileSync(join(stateDir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(stateDir, 'config.json'), JSON.stringify({ ...config, environment: 'acceptance' }));
+    expect(doctor()).toMatch(/WARNING +no platform trust store for the acceptance environment\n +→ list the platform's CA certificates \(files or a folder\) in trust\.platformCas\.acceptance/);
   });
 });
