@@ -131,6 +131,17 @@ describe('an intact insurer signature the host cannot fully verify', () => {
     const { stdout: report } = await execFileAsync(process.execPath, [builtHostScript, 'journal', '--state-dir', stateDir], { encoding: 'utf8' });
     expect(report).toContain(`acknowledged ${outcome.acknowledgementNumber}  (insurer signature not verified: signer-untrusted)`);
 
+    // Later, with that signer's certificate (or its CA) added to the environment's trust store, the
+    // journal's evidence verifies in full.
+    const recheck = async () => (await execFileAsync(process.execPath, [builtHostScript, 'journal', '--recheck-signatures', '--state-dir', stateDir], { encoding: 'utf8' })).stdout;
+    expect(await recheck()).toContain(`ref ${outcome.inputReference}  recorded unverified (signer-untrusted)  →  today unverified (signer-untrusted)`);
+    const pinned = join(stateDir, 'insurer-signer.pem');
+    writeFileSync(pinned, signer.toString());
+    const config = JSON.parse(readFileSync(join(stateDir, 'config.json'), 'utf8')) as { trust: { platformCas: { simulator: string[] } } };
+    config.trust.platformCas.simulator.push(pinned);
+    writeFileSync(join(stateDir, 'config.json'), JSON.stringify(config));
+    expect(await recheck()).toContain(`ref ${outcome.inputReference}  recorded unverified (signer-untrusted)  →  today verified`);
+
     // The next answer, signed as usual, is verified.
     const next = attested(await host.request('attest', { attestation: attestation(['101032']) }));
     expect(next).toMatchObject({ outcome: 'acknowledged', signatureCheck: { status: 'verified' } });
@@ -148,6 +159,10 @@ describe('an intact insurer signature the host cannot fully verify', () => {
     expect(evidence.check).toEqual({ status: 'unverified', reasons: ['timestamp-authority-untrusted'] });
     expect(Buffer.from(evidence.signature ?? '', 'base64').toString('utf8')).toContain('SignatureTimeStamp');
     await chainValid(stateDir);
+    // The cancellation's evidence verifies again with the signed request the journal keeps.
+    const { stdout } = await execFileAsync(process.execPath, [builtHostScript, 'journal', '--recheck-signatures', '--state-dir', stateDir], { encoding: 'utf8' });
+    expect(stdout).toMatch(/entry \d+ {2}send {4}ref \d+ {2}recorded verified {2}→ {2}today verified/);
+    expect(stdout).toMatch(/entry \d+ {2}cancel {2}ref \d+ {2}recorded unverified \(timestamp-authority-untrusted\) {2}→ {2}today unverified \(timestamp-authority-untrusted\)/);
   });
 });
 
