@@ -21,7 +21,7 @@ export function provisionDemoHost(options: { stateDir: string; pki: TestPki; cli
         ...existing,
         environment: 'simulator',
         simulatorUrl: options.simulatorUrl,
-        trust: { tlsCaFile: pki.caCert, stsCaFile: pki.caCert },
+        trust: { tlsCaFile: pki.caCert, platformCas: { simulator: [pki.caCert] } },
         // The demo practice's enterprise number (fictitious, valid check digits): it collects the fees.
         practice: { collectingEntityCbe: '0812345603' },
       },

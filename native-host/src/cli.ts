@@ -23,8 +23,9 @@ Usage:
       What is installed where, what is wrong and what to do.
   eattest-host certificate import FILE.p12 [--password-file F | --password-stdin] [--password-store os|file] [--profession doctor|dentist|physiotherapist|nurse|midwife|speechTherapist]
       Keep your eHealth keystore in the host; its password goes to the OS secret store (or, for development, a file).
-  eattest-host journal [--verify] [--export FILE] [--state-dir DIR]
-      Today's transmissions; --verify checks the journal's hash chain; --export writes it as JSON for an auditor.
+  eattest-host journal [--verify] [--recheck-signatures] [--export FILE] [--state-dir DIR]
+      Today's transmissions; --verify checks the journal's hash chain; --recheck-signatures verifies the
+      insurers' signatures it keeps again with today's trust store; --export writes it as JSON for an auditor.
 ${SUPPORT_USAGE}  eattest-host attest --file CONSULTATION.json [--jsis] | cancel --ack NUMBER --ssin SSIN --reason A-G
       Send (or cancel) an eAttest from the command line, through the same journal; prints the outcome as JSON.
   eattest-host --version

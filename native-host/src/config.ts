@@ -34,8 +34,18 @@ export const hostConfigSchema = z.strictObject({
   ),
   /** How long a MyCareNet or eHealth call may take before it is a timeout. */
   soapTimeoutMs: z._default(z.int().check(z.gte(100), z.lte(120_000)), 20_000),
-  /** PEM files of trust anchors: the TLS server CA (else the system's) and the CA of the STS signing certificate. */
-  trust: z.optional(z.strictObject({ tlsCaFile: z.optional(nonEmpty), stsCaFile: z.optional(nonEmpty) })),
+  /**
+   * Trust anchors: the TLS server CA (else the system's), and the platform's CAs per environment
+   * (PEM/DER files or folders of them: see ehealth/trust/trust-store.ts). stsCaFile, one PEM file,
+   * counts for every environment (the configurations written before platformCas).
+   */
+  trust: z.optional(
+    z.strictObject({
+      tlsCaFile: z.optional(nonEmpty),
+      stsCaFile: z.optional(nonEmpty),
+      platformCas: z.optional(z.partialRecord(environmentSchema, z.array(nonEmpty).check(z.maxLength(20)))),
+    }),
+  ),
   /**
    * The software package as MyCareNet knows it (CommonInput/Origin/Package): its name and the licence
    * MyCareNet issued to the vendor. Optional: with the simulator, development values are used.

@@ -11,9 +11,16 @@ export const faultRuleSchema = z.strictObject({
   /**
    * eAttest only: dropAfterAccept / hangAfterAccept store the attestation, then cut the connection
    * or answer only after latencyMs (default 120 s); clockAheadOneDay judges with tomorrow as today;
-   * cancelOutOfTime / cancelBusy refuse a valid cancellation with 239 / 241.
+   * cancelOutOfTime / cancelBusy refuse a valid cancellation with 239 / 241; the answer-signature
+   * faults (eattest/answer-signers.ts) sign the answer, send or cancel, with a MyCareNet-like
+   * certificate of an unknown CA (answerSignerUnknownCa), time-stamp it by an unknown TSA
+   * (answerTimeStampUnknownTsa), sign it with a clinician's certificate (answerSignerClinician), or
+   * alter the answer after signing it (answerAltered).
    */
-  kind: z.enum(['latency', 'timeout', 'http5xx', 'reset', 'soapFault', 'garbledSeal', 'dropAfterAccept', 'hangAfterAccept', 'clockAheadOneDay', 'cancelOutOfTime', 'cancelBusy']),
+  kind: z.enum([
+    'latency', 'timeout', 'http5xx', 'reset', 'soapFault', 'garbledSeal', 'dropAfterAccept', 'hangAfterAccept', 'clockAheadOneDay', 'cancelOutOfTime', 'cancelBusy',
+    'answerSignerUnknownCa', 'answerTimeStampUnknownTsa', 'answerSignerClinician', 'answerAltered',
+  ]),
   latencyMs: z.number().int().min(0).max(120_000).optional(),
   status: z.number().int().min(500).max(599).optional(),
   soaFault: z.enum(Object.keys(FAULTS) as [keyof typeof FAULTS, ...(keyof typeof FAULTS)[]]).optional(),

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestPki } from '../pki/test-pki.js';
+import { AnswerSigners } from './eattest/answer-signers.js';
 import { AttestationStore } from './eattest/store.js';
 import { DropConnection, eattestService } from './eattest/service.js';
 import { etkDirectory, getEtk } from './etk-depot.js';
@@ -125,6 +126,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
 
   const mycarenetSigner = { certFile: pki.mycarenet.auth.cert, keyFile: pki.mycarenet.auth.key };
   const attestations = new AttestationStore();
+  const answerSigners = new AnswerSigners(pki);
   const handle = async (service: ServiceName, xml: string, fault: FaultRule | undefined): Promise<string> => {
     const document = readXml(xml);
     switch (service) {
@@ -137,7 +139,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       case 'tarification':
         return tarificationService({ caller: checkCaller(xml, document, front), now: now() });
       case 'eattest':
-        return eattestService({ front, caller: checkCaller(xml, document, front), signer: mycarenetSigner, tsa: { certFile: pki.tsa.cert, keyFile: pki.tsa.key }, store: attestations, fault });
+        return eattestService({ front, caller: checkCaller(xml, document, front), signer: mycarenetSigner, answerSigners, store: attestations, fault });
       default:
         // Every MyCareNet service is behind the common front; eAttest comes next.
         checkCaller(xml, document, front);
@@ -230,11 +232,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     port,
     requestCounts: () => ({ ...counts }),
     setFaults: (rules) => faults.replace(rules),
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await answerSigners.close();
+    },
   };
 }
 

@@ -10,6 +10,7 @@ import { ActsTable } from '../ui/ActsTable.js';
 import { ErrorNotice } from '../ui/ErrorNotice.js';
 import { t, type MessageKey } from '../ui/i18n.js';
 import { attestationFromDraft, type ActDraft, type Draft, type DraftProblem } from './draft.js';
+import { SignatureNote } from './SignatureNote.js';
 
 type Phase =
   | { phase: 'editing'; problems: DraftProblem[] }
@@ -118,6 +119,7 @@ export function AttestationView({ draft, tabId, onDraftChange, onSent }: { draft
           <p class="ack-number" data-testid="ack-number">
             {outcome.acknowledgementNumber}
           </p>
+          <SignatureNote check={outcome.signatureCheck} />
           <button type="button" data-testid="print-receipt" onClick={() => openReceipt(outcome.consultationKey)}>
             {t('printReceipt')}
           </button>

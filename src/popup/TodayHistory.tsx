@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { CANCEL_REASON_MEANING_KEYS, CANCEL_REASONS, type CancelReason } from '../shared/domain/attestation-rules.js';
-import type { AttestationRecord } from '../shared/domain/receipt.js';
+import type { AttestationRecord, SignatureCheck } from '../shared/domain/receipt.js';
 import { toErrorPayload, type ErrorPayload } from '../shared/app-error.js';
 import { askBackground } from '../ui/background.js';
 import { ErrorNotice } from '../ui/ErrorNotice.js';
 import { t, type MessageKey } from '../ui/i18n.js';
 import { openReceipt, refusalText } from './AttestationView.js';
+import { SignatureNote } from './SignatureNote.js';
 
 function CancelForm({ record, onDone }: { record: AttestationRecord; onDone: () => void }) {
   const [reason, setReason] = useState<CancelReason | ''>('');
@@ -46,6 +47,12 @@ function CancelForm({ record, onDone }: { record: AttestationRecord; onDone: () 
   );
 }
 
+/** The latest answer's signature check: the cancellation's once there is one, else the acknowledgement's. */
+function signatureCheckOf(record: AttestationRecord): SignatureCheck | undefined {
+  if (record.status === 'cancelled' && record.cancellation?.outcome === 'cancelled') return record.cancellation.signatureCheck;
+  return record.outcome?.outcome === 'acknowledged' ? record.outcome.signatureCheck : undefined;
+}
+
 /** Today's eAttests with their numbers and status, settled against the host's journal. */
 export function TodayHistory({ refreshToken }: { refreshToken: number }) {
   const [records, setRecords] = useState<AttestationRecord[] | undefined>();
@@ -71,7 +78,8 @@ export function TodayHistory({ refreshToken }: { refreshToken: number }) {
           <li key={record.consultationKey} data-testid="history-entry" data-status={record.status}>
             <span>{`${record.attestation.patient.lastName} ${record.attestation.patient.firstName}`}</span>{' '}
             <span class={`status status-${record.status}`}>{t(`status_${record.status}` as MessageKey)}</span>{' '}
-            {record.acknowledgementNumber !== undefined && <code data-testid="history-ack">{record.acknowledgementNumber}</code>}
+            {record.acknowledgementNumber !== undefined && <code data-testid="history-ack">{record.acknowledgementNumber}</code>}{' '}
+            <SignatureNote check={signatureCheckOf(record)} short />
             {record.status === 'acknowledged' && (
               <>
                 {' '}

@@ -22,7 +22,8 @@ export function provisionHostState(options: {
     JSON.stringify({
       environment: 'simulator',
       simulatorUrl: options.simulatorUrl,
-      trust: { tlsCaFile: options.pki.caCert, stsCaFile: options.pki.caCert },
+      // The simulator environment's trust store: the test PKI's CA (acceptance and production have their own).
+      trust: { tlsCaFile: options.pki.caCert, platformCas: { simulator: [options.pki.caCert] } },
       // A fictitious practice's enterprise number (valid check digits), collecting the fees.
       practice: { collectingEntityCbe: '0812345603' },
       ...options.config,

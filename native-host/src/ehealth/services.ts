@@ -9,6 +9,7 @@ import { endpointsFor, type Endpoints } from './endpoints.js';
 import { EtkDepot, exchangeEtks } from './etk/etk-depot.js';
 import type { DecryptionKey, SigningCredential } from './seal/credential.js';
 import { SoapTransport } from './soap/transport.js';
+import { loadPlatformAnchors } from './trust/trust-store.js';
 import { StsSession } from './sts/session.js';
 
 /**
@@ -20,6 +21,7 @@ export class EhealthServices {
   private transportInstance: SoapTransport | undefined;
   private stsInstance: Promise<StsSession> | undefined;
   private etkInstance: EtkDepot | undefined;
+  private anchors: X509Certificate[] | undefined;
 
   constructor(
     private readonly config: HostConfig,
@@ -63,13 +65,12 @@ export class EhealthServices {
   }
 
   /**
-   * The CAs that issue the platform's own certificates (the STS, MyCareNet's seal on answers): the
-   * configured trust.stsCaFile.
+   * The CAs that issue the platform's own certificates (the STS, MyCareNet's seal on answers, the
+   * insurers' XAdES-T and its time-stamps): the environment's trust store, read once.
    */
   platformAnchors(): X509Certificate[] {
-    const anchorFile = this.config.trust?.stsCaFile;
-    if (anchorFile === undefined) throw new AppError('HOST_MISCONFIGURED', 'no trust anchor is configured for the platform (trust.stsCaFile)');
-    return splitPem(readPem(anchorFile, 'platform trust anchor')).map((pem) => new X509Certificate(pem));
+    this.anchors ??= loadPlatformAnchors(this.config);
+    return this.anchors;
   }
 
   /** The keys that open answers sealed for the clinician, by the decimal serial of their certificate. */
@@ -88,9 +89,7 @@ export class EhealthServices {
     // Every sealed exchange after a sign-in needs these ETKs, and they need no token: on a cold host
     // (the browser's first request is `provider`) they arrive while the STS answers.
     void this.etkDepot.prefetch(exchangeEtks(ssin));
-    const anchorFile = this.config.trust?.stsCaFile;
-    if (anchorFile === undefined) throw new AppError('HOST_MISCONFIGURED', 'no trust anchor is configured for the STS (trust.stsCaFile)');
-    const anchors = splitPem(readPem(anchorFile, 'STS trust anchor')).map((pem) => new X509Certificate(pem));
+    const anchors = this.platformAnchors();
     return new StsSession({
       transport: this.transport,
       endpoint: this.endpoints.sts,
@@ -110,8 +109,4 @@ function readPem(path: string, what: string): string {
   } catch {
     throw new AppError('HOST_MISCONFIGURED', `the ${what} file cannot be read`, { file: path });
   }
-}
-
-function splitPem(pem: string): string[] {
-  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 }

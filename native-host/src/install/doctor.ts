@@ -5,6 +5,7 @@ import { passwordStoreFor } from '../certificate/custody.js';
 import { readStoredCertificate } from '../certificate/stored.js';
 import { EXPIRY_WARNING_DAYS, withDaysToExpiry } from '../certificate/identity.js';
 import { loadConfig, type HostConfig } from '../config.js';
+import { loadPlatformAnchors, platformTrustSources } from '../ehealth/trust/trust-store.js';
 import { readOurManifest } from './apply.js';
 import { BROWSERS, installLocations, type Browser, type InstallTarget } from './plan.js';
 
@@ -92,6 +93,26 @@ async function checkCertificate(config: HostConfig, stateDir: string, now: Date)
   return findings;
 }
 
+/** The environment's platform trust store: configured, readable, and its CAs still valid. */
+function checkTrustStore(config: HostConfig, now: Date): Finding[] {
+  const where = `trust.platformCas.${config.environment} in config.json`;
+  if (platformTrustSources(config).length === 0) {
+    return [{ level: 'warning', text: `no platform trust store for the ${config.environment} environment`, fix: `list the platform's CA certificates (files or a folder) in ${where} (see the README)` }];
+  }
+  let anchors;
+  try {
+    anchors = loadPlatformAnchors(config);
+  } catch (error) {
+    return [{ level: 'problem', text: error instanceof Error ? error.message : 'the platform trust store cannot be read', fix: `correct ${where}` }];
+  }
+  const time = now.getTime();
+  const valid = anchors.filter((anchor) => time >= Date.parse(anchor.validFrom) && time <= Date.parse(anchor.validTo));
+  const text = `platform trust store (${config.environment}): ${anchors.length} CA certificate${anchors.length === 1 ? '' : 's'}`;
+  if (valid.length === 0) return [{ level: 'problem', text: `${text}, none valid today`, fix: `put the platform's current CA certificates in ${where}` }];
+  const expired = anchors.length - valid.length;
+  return [expired > 0 ? { level: 'warning', text: `${text}, ${expired} of them expired`, fix: `remove or replace the expired ones in ${where}` } : { level: 'ok', text }];
+}
+
 export async function runDoctor(options: {
   target: Omit<InstallTarget, 'browser'>;
   browsers?: readonly Browser[];
@@ -125,6 +146,7 @@ export async function runDoctor(options: {
   try {
     const config = loadConfig(options.stateDir);
     findings.push({ level: 'ok', text: `environment: ${config.environment}` });
+    findings.push(...checkTrustStore(config, options.now ?? new Date()));
     findings.push(...(await checkCertificate(config, options.stateDir, options.now ?? new Date())));
   } catch (error) {
     findings.push({ level: 'problem', text: error instanceof Error ? error.message : 'the configuration cannot be read', fix: 'correct or remove config.json in the state directory' });

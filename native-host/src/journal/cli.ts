@@ -1,21 +1,24 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../cli.js';
+import { loadConfig } from '../config.js';
+import { loadPlatformAnchors } from '../ehealth/trust/trust-store.js';
+import { describeRecheck, recheckJournalSignatures } from '../mycarenet/eattest/signature-recheck.js';
 import { stateDirectory } from '../state-directory.js';
 import { readJournal } from './journal.js';
 import { describeChain, describeTornTail, journalExport, summarizeJournal } from './report.js';
 
-/** `eattest-host journal [--verify] [--export FILE] [--state-dir DIR]` */
+/** `eattest-host journal [--verify] [--recheck-signatures] [--export FILE] [--state-dir DIR]` */
 
-const USAGE = 'eattest-host: usage: eattest-host journal [--verify] [--export FILE] [--state-dir DIR]\n';
+const USAGE = 'eattest-host: usage: eattest-host journal [--verify] [--recheck-signatures] [--export FILE] [--state-dir DIR]\n';
 
 /** Exit codes: 0 fine, 1 the chain is broken, 2 bad usage. */
 export function runJournalCli(argv: readonly string[], io: CliIo, now: Date = new Date()): number {
-  let values: { verify?: boolean | undefined; export?: string | undefined; 'state-dir'?: string | undefined };
+  let values: { verify?: boolean | undefined; 'recheck-signatures'?: boolean | undefined; export?: string | undefined; 'state-dir'?: string | undefined };
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { verify: { type: 'boolean' }, export: { type: 'string' }, 'state-dir': { type: 'string' } },
+      options: { verify: { type: 'boolean' }, 'recheck-signatures': { type: 'boolean' }, export: { type: 'string' }, 'state-dir': { type: 'string' } },
       allowPositionals: false,
       strict: true,
     }));
@@ -23,7 +26,8 @@ export function runJournalCli(argv: readonly string[], io: CliIo, now: Date = ne
     io.err(`eattest-host: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     return 2;
   }
-  const reading = readJournal(values['state-dir'] ?? stateDirectory());
+  const stateDir = values['state-dir'] ?? stateDirectory();
+  const reading = readJournal(stateDir);
 
   if (values.export !== undefined) {
     // 'wx': an export never overwrites a file, least of all an earlier export.
@@ -41,6 +45,16 @@ export function runJournalCli(argv: readonly string[], io: CliIo, now: Date = ne
       closeSync(fd);
     }
     io.out(`Exported ${reading.entries.length} journal entries to ${values.export} (chain ${describeChain(reading.check)}).\n`);
+  } else if (values['recheck-signatures'] === true) {
+    let anchors;
+    try {
+      anchors = loadPlatformAnchors(loadConfig(stateDir));
+    } catch (error) {
+      io.err(`eattest-host: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 1;
+    }
+    const rechecks = recheckJournalSignatures(stateDir, reading.entries, anchors, now);
+    io.out([`Insurer signatures kept in ${reading.file}, verified again with today's trust store:`, ...(rechecks.length === 0 ? ['  none'] : rechecks.map(describeRecheck)), ''].join('\n'));
   } else if (values.verify === true) {
     if (!reading.exists) io.out(`No journal yet at ${reading.file}: nothing to verify.\n`);
     else io.out([`Journal ${reading.file}`, `  chain ${describeChain(reading.check)}`, ...describeTornTail(reading).map((line) => `  ${line}`), ''].join('\n'));

@@ -2,7 +2,7 @@ import { hostname, userInfo } from 'node:os';
 import * as z from 'zod/mini';
 import { cancelReasonSchema, consultationKeySchema } from '../../../src/shared/domain/attestation.js';
 import { isoDateSchema, nihii11Schema, ssinSchema } from '../../../src/shared/domain/identifiers.js';
-import { acknowledgementNumberSchema, inputReferenceSchema } from '../../../src/shared/domain/receipt.js';
+import { acknowledgementNumberSchema, inputReferenceSchema, signatureCheckSchema } from '../../../src/shared/domain/receipt.js';
 import { nomenclatureCodeSchema } from '../../../src/shared/domain/tariff.js';
 import { environmentSchema } from '../../../src/shared/host-protocol.js';
 import { JOURNAL_TIMESTAMP_PATTERN } from './timestamp.js';
@@ -76,6 +76,31 @@ const transmissionFields = {
   request: base64Schema,
 };
 
+/** The evidence kept of one signed answer; larger parts are kept by their hash only. */
+export const MAX_EVIDENCE_BYTES = 256 * 1024;
+const evidenceBase64Schema = z.string().check(z.maxLength(Math.ceil(MAX_EVIDENCE_BYTES / 3) * 4), z.regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64'));
+
+/**
+ * The insurer's signed answer as evidence, with what its verification found (PROTOCOL §5.3): the
+ * XAdES-T exactly as received and the answer content it signs, so that an auditor can verify it
+ * again later with the platform's CAs, even where the host could not (an unknown CA, a time-stamp
+ * it could not judge). Written with every answer whose signature was intact.
+ */
+export const insurerSignatureEvidenceSchema = z.strictObject({
+  check: signatureCheckSchema,
+  signer: z.strictObject({ subject: shortText, issuer: shortText, sha256: hashSchema }),
+  /** The time-stamp's time, when it verified. */
+  timeStampedAt: z.optional(z.iso.datetime({ offset: true })),
+  /** The XAdES-T (ds:Signature XML text), base64, when at most MAX_EVIDENCE_BYTES. */
+  signature: z.optional(evidenceBase64Schema),
+  signatureSha256: hashSchema,
+  /** The Id the signature references, and the answer content (kmehr) it names, base64. */
+  contentId: z.string().check(z.maxLength(128)),
+  content: z.optional(evidenceBase64Schema),
+  contentSha256: hashSchema,
+});
+export type InsurerSignatureEvidence = z.infer<typeof insurerSignatureEvidenceSchema>;
+
 const outcomeFields = {
   /** The sequence number of the intent this answers. */
   intentSeq: z.int().check(z.gte(1)),
@@ -85,6 +110,8 @@ const outcomeFields = {
   response: z.optional(base64Schema),
   latencyMs: z.optional(z.int().check(z.gte(0), z.lte(3_600_000))),
   disturbances: z.array(disturbanceSchema).check(z.maxLength(MAX_DISTURBANCES)),
+  /** Absent in entries written before the signature was journaled, and when no intact signed answer came. */
+  insurerSignature: z.optional(insurerSignatureEvidenceSchema),
 };
 
 export const sendIntentSchema = z.strictObject({

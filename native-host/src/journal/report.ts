@@ -32,7 +32,13 @@ function describeSend(send: SendHistory): string {
   const last = send.attempts.at(-1)?.intent;
   if (first === undefined || last === undefined) return '';
   const acts = first.record.acts.map((act) => `${act.code}×${act.quantity}`).join(' ');
-  return `  ${first.at.slice(11, 19)}  patient ${maskedSsin(first.record.patientSsin)}  ${acts}  ref ${send.inputReference} attempt ${last.record.attemptNbr}  ${describeStatus(send.status)}`;
+  return `  ${first.at.slice(11, 19)}  patient ${maskedSsin(first.record.patientSsin)}  ${acts}  ref ${send.inputReference} attempt ${last.record.attemptNbr}  ${describeStatus(send.status)}${describeSignature(send)}`;
+}
+
+/** An answer accepted although its insurer signature could not be fully verified says so, with why. */
+function describeSignature(send: SendHistory): string {
+  const check = send.attempts.at(-1)?.outcome?.record.insurerSignature?.check;
+  return check?.status === 'unverified' ? `  (insurer signature not verified: ${check.reasons.join(', ')})` : '';
 }
 
 export function describeChain(check: ChainCheck): string {

@@ -13,7 +13,8 @@ import { readKmehrSendRequest, type KmehrSendRequest } from './kmehr-request.js'
 import { RequestSignatureRejected, verifyRequestXades } from './request-signature.js';
 import { judgeCancel, judgeSend, type KmehrRefusal } from './rules.js';
 import type { AttestationStore } from './store.js';
-import { signXadesT, type KeyFiles } from './xades-t.js';
+import type { AnswerSigners } from './answer-signers.js';
+import { signXadesT } from './xades-t.js';
 
 /**
  * MyCareNet eAttest v3 (PROTOCOL §8): SendAttestation (kmehr signed and sealed for MyCareNet,
@@ -32,8 +33,10 @@ export class DropConnection extends Error {
 export interface EattestContext {
   front: FrontConfig;
   caller: Caller;
+  /** MyCareNet's seal on the sent answer. */
   signer: SealSigner;
-  tsa: KeyFiles;
+  /** Who signs and time-stamps the insurer's XAdES-T (the signature faults change them). */
+  answerSigners: AnswerSigners;
   store: AttestationStore;
   fault: FaultRule | undefined;
 }
@@ -62,6 +65,26 @@ async function checkRequestXades(signature: Buffer, content: { id: string; conte
     if (error instanceof RequestSignatureRejected) throw new ServiceFault(FAULTS.invalidContent, error.message);
     throw error;
   }
+}
+
+/** The insurer's XAdES-T over the answer and the request it answers, as the fault (if any) wants it signed. */
+async function insurerSignature(context: EattestContext, answer: { id: string; content: Buffer }, request: { id: string; content: Buffer }, now: Date): Promise<string> {
+  const keys = await context.answerSigners.for(context.fault);
+  return signXadesT([answer, request], keys.signer, keys.tsa, now);
+}
+
+/**
+ * The answerAltered fault: the answer changed after it was signed, as a forger or a broken relay
+ * would (a different acknowledgement number, or a reformatted document), so its digest no longer matches.
+ */
+function afterSigning(context: EattestContext, answer: Buffer, acknowledgementNumber?: string): Buffer {
+  if (context.fault?.kind !== 'answerAltered') return answer;
+  const text = answer.toString('utf8');
+  if (acknowledgementNumber !== undefined && text.includes(acknowledgementNumber)) {
+    const forged = acknowledgementNumber.replace(/\d$/, (digit) => String((Number(digit) + 1) % 10));
+    return Buffer.from(text.replace(acknowledgementNumber, forged), 'utf8');
+  }
+  return Buffer.from(text.replace('><', '>\n<'), 'utf8');
 }
 
 /** After the answer is made: the faults that strike once the insurer has accepted. */
@@ -127,8 +150,8 @@ async function sendAttestation(context: EattestContext): Promise<string> {
   }
   const answer = attestationAnswer({ request: kmehr, insurer, errors, ...(accepted !== undefined ? { accepted } : {}), now });
   const answerId = `_${randomUUID()}`;
-  const xadesT = await signXadesT([{ id: answerId, content: answer }, { id: detail.id, content: known.businessContent }], context.signer, context.tsa, now);
-  let sealed = await sealWithOpenssl(knownContentWithXades(answer, answerId, xadesT), context.signer, recipient.encryptionCertificate);
+  const xadesT = await insurerSignature(context, { id: answerId, content: answer }, { id: detail.id, content: known.businessContent }, now);
+  let sealed = await sealWithOpenssl(knownContentWithXades(afterSigning(context, answer, accepted?.acknowledgementNumber), answerId, xadesT), context.signer, recipient.encryptionCertificate);
   if (context.fault?.kind === 'garbledSeal') sealed = garble(sealed);
   if (accepted !== undefined) await afterAcceptance(context);
   return soapEnvelope((document) => commonsAnswer(document, { ns: ATTEST_NS, qname: 'att:SendAttestationResponse', version: 4, request, content: sealed, encrypted: true }));
@@ -169,8 +192,8 @@ async function cancelAttestation(context: EattestContext): Promise<string> {
   if (errors.length === 0 && known !== undefined) known.cancelled = { reason: judged.reason, at: now.toISOString() };
   const answer = attestationAnswer({ request: kmehr, insurer: known?.insurer ?? '000', errors, now });
   const answerId = `_${randomUUID()}`;
-  const xadesT = await signXadesT([{ id: answerId, content: answer }, { id: detail.id, content: detail.content }], context.signer, context.tsa, now);
-  return soapEnvelope((document) => cancelResponse(document, request, answer, answerId, xadesT));
+  const xadesT = await insurerSignature(context, { id: answerId, content: answer }, { id: detail.id, content: detail.content }, now);
+  return soapEnvelope((document) => cancelResponse(document, request, afterSigning(context, answer), answerId, xadesT));
 }
 
 /** CancelAttestationResponse/Return: CommonOutput, the plaintext Detail (named by the XAdES-T) and XadesT. */

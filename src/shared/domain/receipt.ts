@@ -22,6 +22,36 @@ export const refusalSchema = z.strictObject({
 });
 export type Refusal = z.infer<typeof refusalSchema>;
 
+/**
+ * How far the insurer's signature on an answer could be verified. An answer that is not intact or
+ * not signed by an answer signer is refused outright and never reaches this point; `unverified`
+ * means intact and signed, but not provable to a third party with the environment's trust store
+ * (an unknown CA, a time-stamp that cannot be judged). The acknowledgement stands either way.
+ */
+export const unverifiedReasonSchema = z.enum([
+  /** The signer does not chain to a CA of the environment's trust store. */
+  'signer-untrusted',
+  /** It chains, but a certificate on the path was not valid when the answer was signed. */
+  'signer-expired',
+  /** No SignatureTimeStamp (a XAdES-BES where a XAdES-T is expected). */
+  'timestamp-missing',
+  /** The time-stamp token cannot be read or its own signature does not verify. */
+  'timestamp-unreadable',
+  /** The token's imprint is not the hash of this signature value. */
+  'timestamp-not-over-signature',
+  /** The token is not signed by a time-stamping authority of the trust store. */
+  'timestamp-authority-untrusted',
+  /** The time-stamp is in the future, or before the signing time. */
+  'timestamp-time-implausible',
+]);
+export type UnverifiedReason = z.infer<typeof unverifiedReasonSchema>;
+
+export const signatureCheckSchema = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('verified') }),
+  z.strictObject({ status: z.literal('unverified'), reasons: z.array(unverifiedReasonSchema).check(z.minLength(1), z.maxLength(7)) }),
+]);
+export type SignatureCheck = z.infer<typeof signatureCheckSchema>;
+
 export const providerOfRecordSchema = z.strictObject({
   nihii11: nihii11Schema,
   ssin: ssinSchema,
@@ -42,6 +72,8 @@ export const attestOutcomeSchema = z.discriminatedUnion('outcome', [
     provider: providerOfRecordSchema,
     /** Exactly what was sent, for the supporting document. */
     attestation: attestationSchema,
+    /** How far the insurer's signature on the acknowledgement could be verified. */
+    signatureCheck: z.optional(signatureCheckSchema),
   }),
   z.strictObject({
     outcome: z.literal('refused'),
@@ -54,7 +86,13 @@ export const attestOutcomeSchema = z.discriminatedUnion('outcome', [
 export type AttestOutcome = z.infer<typeof attestOutcomeSchema>;
 
 export const cancelOutcomeSchema = z.discriminatedUnion('outcome', [
-  z.strictObject({ outcome: z.literal('cancelled'), acknowledgementNumber: acknowledgementNumberSchema, reason: cancelReasonSchema, cancelledAt: z.iso.datetime({ offset: true }) }),
+  z.strictObject({
+    outcome: z.literal('cancelled'),
+    acknowledgementNumber: acknowledgementNumberSchema,
+    reason: cancelReasonSchema,
+    cancelledAt: z.iso.datetime({ offset: true }),
+    signatureCheck: z.optional(signatureCheckSchema),
+  }),
   z.strictObject({ outcome: z.literal('refused'), acknowledgementNumber: acknowledgementNumberSchema, refusals: z.array(refusalSchema).check(z.minLength(1), z.maxLength(50)) }),
 ]);
 export type CancelOutcome = z.infer<typeof cancelOutcomeSchema>;

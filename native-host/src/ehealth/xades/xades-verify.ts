@@ -33,6 +33,8 @@ import { exclusiveC14n } from './c14n.js';
 
 export interface XadesVerification {
   signer: crypto.X509Certificate;
+  /** The other certificates KeyInfo carries (a chain, perhaps), unverified: candidates for a path to an anchor. */
+  otherCertificates: crypto.X509Certificate[];
   signingTime?: Date;
   hasSignatureTimeStamp: boolean;
 }
@@ -75,11 +77,12 @@ export function verifyXades(input: XadesVerifyInput): XadesVerification {
   const signedProperties = qualifyingPropertiesOf(signature, signatureId);
 
   checkReferences(parts.references, contents, input.contentId, signedProperties.element, document);
-  const signer = signingCertificate(signature, signedProperties.element);
+  const { signer, others } = signingCertificate(signature, signedProperties.element);
   checkSignatureValue(parts, signer);
 
   return {
     signer,
+    otherCertificates: others,
     ...(signedProperties.signingTime !== undefined ? { signingTime: signedProperties.signingTime } : {}),
     hasSignatureTimeStamp: signedProperties.hasSignatureTimeStamp,
   };
@@ -321,7 +324,7 @@ function idsInDocument(document: Document): Map<string, number> {
  * The KeyInfo certificate that SigningCertificate names by digest (and serial). KeyInfo may carry
  * a chain; the signer is the one certificate the signed properties bind.
  */
-function signingCertificate(signature: Element, signedProperties: Element): crypto.X509Certificate {
+function signingCertificate(signature: Element, signedProperties: Element): { signer: crypto.X509Certificate; others: crypto.X509Certificate[] } {
   const keyInfo = firstChild(signature, NS.ds, 'KeyInfo');
   const certificateElements = keyInfo === undefined ? [] : childElements(keyInfo, NS.ds, 'X509Data').flatMap((data) => childElements(data, NS.ds, 'X509Certificate'));
   if (certificateElements.length === 0 || certificateElements.length > MAX_CERTIFICATES) reject('the XAdES KeyInfo carries no certificate, or too many');
@@ -351,7 +354,7 @@ function signingCertificate(signature: Element, signedProperties: Element): cryp
       const actual = crypto.createHash(hash).update(certificate.raw).digest();
       if (actual.byteLength !== expected.byteLength || !crypto.timingSafeEqual(actual, expected)) continue;
       if (serialText !== undefined && serialText !== certificateDecimalSerial(certificate)) reject('the XAdES SigningCertificate serial number does not match');
-      return certificate;
+      return { signer: certificate, others: certificates.filter((other) => other !== certificate) };
     }
   }
   return reject('the XAdES SigningCertificate does not match the KeyInfo certificate');

@@ -15,6 +15,7 @@ import { readAttestationAnswer, type KmehrVerdict } from './attestation-answer.j
 import { verifyInsurerSignature } from './insurer-signature.js';
 import { cancellationKmehr } from './kmehr-attestation.js';
 import { ATTEST_COMMONS_VERSION, ATTEST_NS, kmehrRequestId } from './protocol.js';
+import type { SignedAnswer } from './signature-evidence.js';
 
 /**
  * CancelAttestation (PROTOCOL §8.1, §8.4): not encrypted. The kmehr cgacancellation travels in a
@@ -63,6 +64,7 @@ export interface CancelAnswer {
   verdict: KmehrVerdict;
   /** The answer's Detail content as received. */
   raw: Uint8Array;
+  signed: SignedAnswer;
 }
 
 export function readCancelAnswer(ehealth: EhealthServices, document: Document, sent: PreparedCancel & { inputReference: string }, now: Date): CancelAnswer {
@@ -73,12 +75,14 @@ export function readCancelAnswer(ehealth: EhealthServices, document: Document, s
   if (blob.contentEncryption !== undefined) throw bad('an encrypted answer to a plaintext request');
   if (blob.id === undefined) throw bad('the Detail has no Id for the insurer signature to name');
   if (response.xadesT === undefined) throw bad('the insurer did not sign its answer');
-  verifyInsurerSignature({
-    signatureXml: decodeBase64(response.xadesT, 'eAttest cancel answer XadesT').toString('utf8'),
-    content: { id: blob.id, content: blob.content, isXml: true },
+  const signatureXml = decodeBase64(response.xadesT, 'eAttest cancel answer XadesT').toString('utf8');
+  const content = { id: blob.id, content: blob.content, isXml: true };
+  const signature = verifyInsurerSignature({
+    signatureXml,
+    content,
     ...(blob.id !== sent.blobId ? { requestContent: { id: sent.blobId, content: sent.kmehr, isXml: true } } : {}),
     anchors: ehealth.platformAnchors(),
     now,
   });
-  return { verdict: readAttestationAnswer(blob.content, { requestId: sent.requestId, kind: 'cancel' }), raw: blob.content };
+  return { verdict: readAttestationAnswer(blob.content, { requestId: sent.requestId, kind: 'cancel' }), raw: blob.content, signed: { signature, signatureXml, content } };
 }

@@ -8,9 +8,10 @@ import { Journal } from '../../journal/journal.js';
 import { careProviderOf } from '../commons/care-provider.js';
 import type { EattestDependencies } from './journaled-send.js';
 import { cancelAttestationRequest, readCancelAnswer } from './cancel-attestation.js';
-import { outcomeFields, refusedResult, unansweredResult, unreadableAnswer } from './journaled-outcome.js';
+import { noteSignatureCheck, outcomeFields, refusedResult, unansweredResult, unreadableAnswer } from './journaled-outcome.js';
 import { observedCall } from './observed-call.js';
 import { ATTEST_SOAP_ACTIONS } from './protocol.js';
+import type { SignedAnswer } from './signature-evidence.js';
 
 /**
  * The `cancel` command's work (PROTOCOL §8.4): the whole attestation, by its acknowledgement
@@ -71,8 +72,8 @@ export async function cancelWithJournal(deps: EattestDependencies, request: Canc
   const { inputReference, attemptNbr } = intent.record;
 
   const call = await observedCall(deps.ehealth, { url: deps.ehealth.endpoints.eAttest, action: ATTEST_SOAP_ACTIONS.cancel, body: prepared.body });
-  const outcome = (result: RecordOfKind<'cancel-outcome'>['result'], disturbances: Disturbance[], response?: Uint8Array) =>
-    journal.append({ kind: 'cancel-outcome', acknowledgementNumber: request.acknowledgementNumber, result, ...outcomeFields(intent, call, disturbances, response) });
+  const outcome = (result: RecordOfKind<'cancel-outcome'>['result'], disturbances: Disturbance[], response?: Uint8Array, signed?: SignedAnswer) =>
+    journal.append({ kind: 'cancel-outcome', acknowledgementNumber: request.acknowledgementNumber, result, ...outcomeFields(intent, call, disturbances, response, signed) });
   const unsettled = (error: AppError) =>
     new AppError(error.code, `${error.message}; the insurer may have received the cancellation: cancelling again retries it under the same reference`, { outcome: 'unknown', inputReference, attemptNbr });
   if (call.kind !== 'answered') {
@@ -88,12 +89,19 @@ export async function cancelWithJournal(deps: EattestDependencies, request: Canc
     await outcome(unreadable.result, unreadable.disturbances);
     throw unsettled(appError);
   }
-  const { verdict } = answer;
+  const { verdict, signed } = answer;
+  noteSignatureCheck(deps.log, signed, inputReference);
   if (!verdict.accepted) {
-    await outcome(refusedResult(verdict.refusals), call.disturbances, answer.raw);
+    await outcome(refusedResult(verdict.refusals), call.disturbances, answer.raw, signed);
     return { outcome: 'refused', acknowledgementNumber: request.acknowledgementNumber, refusals: verdict.refusals };
   }
-  await outcome({ status: 'cancelled' }, call.disturbances, answer.raw);
+  await outcome({ status: 'cancelled' }, call.disturbances, answer.raw, signed);
   deps.log.info('eAttest cancelled', { inputReference, attemptNbr, elapsedMs: call.latencyMs });
-  return { outcome: 'cancelled', acknowledgementNumber: request.acknowledgementNumber, reason: request.reason, cancelledAt: clock().toISOString() };
+  return {
+    outcome: 'cancelled',
+    acknowledgementNumber: request.acknowledgementNumber,
+    reason: request.reason,
+    cancelledAt: clock().toISOString(),
+    signatureCheck: signed.signature.check,
+  };
 }

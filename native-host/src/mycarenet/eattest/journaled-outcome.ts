@@ -2,7 +2,9 @@ import type { Refusal } from '../../../../src/shared/domain/receipt.js';
 import type { AppError } from '../../../../src/shared/errors.js';
 import type { Disturbance, JournalEntry } from '../../journal/entry.js';
 import { journalTimestamp } from '../../journal/timestamp.js';
+import type { Logger } from '../../log.js';
 import type { CallResult } from './observed-call.js';
+import { signatureEvidence, type SignedAnswer } from './signature-evidence.js';
 
 /**
  * What the outcome records of a send and of a cancellation share: which intent and attempt they
@@ -12,7 +14,7 @@ import type { CallResult } from './observed-call.js';
 
 type Attempt = { seq: number; record: { inputReference: string; attemptNbr: number } };
 
-export function outcomeFields(intent: Attempt, call: CallResult, disturbances: Disturbance[], response?: Uint8Array) {
+export function outcomeFields(intent: Attempt, call: CallResult, disturbances: Disturbance[], response?: Uint8Array, signed?: SignedAnswer) {
   return {
     intentSeq: intent.seq,
     inputReference: intent.record.inputReference,
@@ -20,7 +22,20 @@ export function outcomeFields(intent: Attempt, call: CallResult, disturbances: D
     ...(response !== undefined ? { response: Buffer.from(response).toString('base64') } : {}),
     latencyMs: call.latencyMs,
     disturbances,
+    ...(signed !== undefined ? { insurerSignature: signatureEvidence(signed) } : {}),
   } satisfies Partial<JournalEntry['record']>;
+}
+
+/** An answer intact but not fully verifiable is accepted; the log says why, the journal keeps the evidence. */
+export function noteSignatureCheck(log: Logger, signed: SignedAnswer, inputReference: string): void {
+  const { check, signer } = signed.signature;
+  if (check.status === 'unverified') {
+    log.warn('eAttest answer accepted with an insurer signature that could not be fully verified; kept as evidence in the journal', {
+      inputReference,
+      reasons: check.reasons.join(','),
+      signer: signer.subject.split('\n').join(', ').slice(0, 200),
+    });
+  }
 }
 
 /** A call that got no answer leaves the outcome unknown: timed out, dropped, or interrupted before it was sent. */

@@ -11,11 +11,12 @@ import { Journal } from '../../journal/journal.js';
 import { refusalError, reserveSend, type SendGo } from '../../journal/send-reservation.js';
 import type { Logger } from '../../log.js';
 import { careProviderOf, type CareProvider } from '../commons/care-provider.js';
-import { outcomeFields, refusedResult, unansweredResult, unreadableAnswer } from './journaled-outcome.js';
+import { noteSignatureCheck, outcomeFields, refusedResult, unansweredResult, unreadableAnswer } from './journaled-outcome.js';
 import { disturbance, observedCall } from './observed-call.js';
 import { ATTEST_SOAP_ACTIONS } from './protocol.js';
 import { readSendAnswer, sealAttestation, sendAttestationRequest, type SealedAttestation } from './send-attestation.js';
 import { loadSendRecord, saveSendRecord } from './send-records.js';
+import type { SignedAnswer } from './signature-evidence.js';
 
 /**
  * The `attest` command's work (PROTOCOL rule 1 and 6, §8.6): today's care only; the journal decides
@@ -123,8 +124,8 @@ async function transmit(deps: EattestDependencies, journal: Journal, intent: Ent
   // A retry is itself a disturbance the protocol wants on record (art. 3).
   const retry = attemptNbr > 1 ? [disturbance('retry', `attempt ${attemptNbr} of ${inputReference}, after an attempt whose outcome stayed unknown`)] : [];
   const call = await observedCall(deps.ehealth, { url: deps.ehealth.endpoints.eAttest, action: ATTEST_SOAP_ACTIONS.send, body: prepared.body }, retry);
-  const outcome = (result: RecordOfKind<'send-outcome'>['result'], disturbances: Disturbance[], response?: Uint8Array): Promise<JournalEntry> =>
-    journal.append({ kind: 'send-outcome', result, ...outcomeFields(intent, call, disturbances, response) });
+  const outcome = (result: RecordOfKind<'send-outcome'>['result'], disturbances: Disturbance[], response?: Uint8Array, signed?: SignedAnswer): Promise<JournalEntry> =>
+    journal.append({ kind: 'send-outcome', result, ...outcomeFields(intent, call, disturbances, response, signed) });
   const unsettled = (error: AppError) =>
     new AppError(error.code, `${error.message}; the insurer may have received the attestation: sending it again retries it under the same reference`, {
       outcome: 'unknown',
@@ -146,15 +147,16 @@ async function transmit(deps: EattestDependencies, journal: Journal, intent: Ent
     await outcome(unreadable.result, unreadable.disturbances, sealedAnswer);
     throw unsettled(appError);
   }
-  const { verdict } = answer;
+  const { verdict, signed } = answer;
+  noteSignatureCheck(deps.log, signed, inputReference);
   if (!verdict.accepted) {
-    await outcome(refusedResult(verdict.refusals), call.disturbances, sealedAnswer);
+    await outcome(refusedResult(verdict.refusals), call.disturbances, sealedAnswer, signed);
     deps.log.info('eAttest refused', { inputReference, attemptNbr, codes: verdict.refusals.map((refusal) => refusal.code).join(','), elapsedMs: call.latencyMs });
     return { outcome: 'refused', inputReference, attemptNbr, consultationKey: transmission.key, refusals: verdict.refusals };
   }
   const acknowledgementNumber = verdict.acknowledgementNumber;
   if (acknowledgementNumber === undefined) throw new AppError('INTERNAL', 'an accepted send without a number');
-  await outcome({ status: 'acknowledged', acknowledgementNumber }, call.disturbances, sealedAnswer);
+  await outcome({ status: 'acknowledged', acknowledgementNumber }, call.disturbances, sealedAnswer, signed);
   deps.log.info('eAttest acknowledged', { inputReference, attemptNbr, elapsedMs: call.latencyMs });
   return {
     outcome: 'acknowledged',
@@ -166,6 +168,7 @@ async function transmit(deps: EattestDependencies, journal: Journal, intent: Ent
     consultationKey: transmission.key,
     provider: { nihii11: provider.nihii11, ssin: provider.ssin, ...(provider.givenName !== undefined ? { givenName: provider.givenName } : {}), ...(provider.surname !== undefined ? { surname: provider.surname } : {}) },
     attestation,
+    signatureCheck: signed.signature.check,
   };
 }
 

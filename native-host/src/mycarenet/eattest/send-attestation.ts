@@ -13,9 +13,10 @@ import { sendRequest } from '../commons/send-request.js';
 import { readSendResponse } from '../commons/send-response.js';
 import { isTestEnvironment, softwarePackageFor } from '../commons/software-package.js';
 import { readAttestationAnswer, type KmehrVerdict } from './attestation-answer.js';
-import { verifyInsurerSignature, type InsurerSignature } from './insurer-signature.js';
+import { verifyInsurerSignature } from './insurer-signature.js';
 import { attestationKmehr } from './kmehr-attestation.js';
 import { ATTEST_COMMONS_VERSION, ATTEST_MESSAGE_VERSION, ATTEST_NS, kmehrRequestId } from './protocol.js';
+import type { SignedAnswer } from './signature-evidence.js';
 
 /**
  * SendAttestation (PROTOCOL §8.1): the kmehr signed (XAdES-BES) and sealed for MyCareNet with our
@@ -74,7 +75,8 @@ export function sendAttestationRequest(config: HostConfig, sealed: SealedAttesta
 
 export interface SendAnswer {
   verdict: KmehrVerdict;
-  signature: InsurerSignature;
+  /** The insurer's intact signature, how far it verified, and what it signs: the journal's evidence. */
+  signed: SignedAnswer;
 }
 
 /**
@@ -96,13 +98,14 @@ export async function readSendAnswer(
   onSealedAnswer(blob.content);
   const opened = await openSealedAnswer(ehealth, blob, 'eAttest answer', now);
   if (opened.xades === undefined) throw new AppError('MYCARENET_BAD_ANSWER', 'eAttest answer: the insurer did not sign its answer', { service: 'eattest' });
+  const content = { id: opened.id, content: opened.businessContent, isXml: true };
   const signature = verifyInsurerSignature({
     signatureXml: opened.xades,
-    content: { id: opened.id, content: opened.businessContent, isXml: true },
+    content,
     // The insurer's signature binds its answer to our request; an answer that reuses our id cannot name both.
     ...(opened.id !== sent.blobId ? { requestContent: { id: sent.blobId, content: sent.kmehr, isXml: true } } : {}),
     anchors: ehealth.platformAnchors(),
     now,
   });
-  return { verdict: readAttestationAnswer(opened.businessContent, { requestId: sent.requestId, kind: 'send' }), signature };
+  return { verdict: readAttestationAnswer(opened.businessContent, { requestId: sent.requestId, kind: 'send' }), signed: { signature, signatureXml: opened.xades, content } };
 }

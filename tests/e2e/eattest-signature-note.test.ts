@@ -1,0 +1,64 @@
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEhrServer, type EhrServer } from '../../demo/ehr-server.js';
+import { ensureTestPki, type TestPki } from '../../simulator/pki/test-pki.js';
+import { startSimulator, type Simulator } from '../../simulator/src/server.js';
+import { launchWithExtension, type ExtensionBrowser } from '../support/chromium.js';
+import { clickInPageButton, contentScriptRegistered, waitForPopup } from '../support/content-e2e.js';
+import { extensionWithGrantedOrigins } from '../support/granted-extension.js';
+import { provisionHostState } from '../support/provisioning.js';
+
+/**
+ * An acknowledgement whose insurer signature is intact but by a CA outside the host's trust store
+ * (the simulator's answerSignerUnknownCa fault), in Chromium with the real host: the number is
+ * shown as usual, with a quiet note under it, no error; today's history marks it too.
+ */
+
+let pki: TestPki;
+let simulator: Simulator;
+let ehr: EhrServer;
+let stateDir: string;
+let granted: { dir: string; remove(): void };
+let session: ExtensionBrowser;
+
+beforeAll(async () => {
+  pki = await ensureTestPki();
+  simulator = await startSimulator({ pki, faults: [{ service: 'eattest', kind: 'answerSignerUnknownCa', count: 1 }] });
+  ehr = await startEhrServer();
+  stateDir = provisionHostState({ pki, clinician: pki.clinicians.doctorRsa, simulatorUrl: simulator.url });
+  granted = extensionWithGrantedOrigins(['http://127.0.0.1/*']);
+  session = await launchWithExtension({ installHost: true, stateDir, extensionDir: granted.dir });
+  await contentScriptRegistered(session);
+}, 120_000);
+afterAll(async () => {
+  await session.close();
+  granted.remove();
+  await ehr.close();
+  await simulator.close();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('an acknowledgement with an insurer signature the host could not fully verify', () => {
+  it('shows the number with a quiet note, not an error, and marks it in today’s history', async () => {
+    const page = await session.browser.newPage();
+    await page.goto(`${ehr.origin}/medispa/patients/p1`);
+    await page.waitForSelector('.act[data-code]', { timeout: 20_000 });
+    await clickInPageButton(page);
+    const popup = await waitForPopup(session);
+    await popup.waitForSelector('[data-testid="insurability-card"]', { timeout: 20_000 });
+    await popup.click('[data-testid="review-attestation"]');
+    await popup.waitForSelector('[data-testid="send-attestation"]');
+    await popup.click('[data-testid="send-attestation"]');
+
+    await popup.waitForSelector('[data-testid="attestation-result"][data-outcome="acknowledged"] [data-testid="ack-number"]', { timeout: 30_000 });
+    const note = await popup.waitForSelector('[data-testid="attestation-result"] [data-testid="signature-unverified"]', { timeout: 5_000 });
+    expect(await note?.evaluate((element) => [element.getAttribute('role'), element.getAttribute('data-reasons'), element.className])).toEqual(['note', 'signer-untrusted', 'muted signature-note']);
+    expect(await note?.evaluate((element) => element.textContent)).toMatch(/could not be fully verified.*acknowledgement is valid/);
+    expect(await popup.$('[data-testid="attestation-result"] [data-error-code], [data-testid="attestation-result"] .banner-stop')).toBeNull();
+
+    const marker = await popup.waitForSelector('[data-testid="history-entry"][data-status="acknowledged"] [data-testid="signature-unverified"]', { timeout: 10_000 });
+    expect(await marker?.evaluate((element) => element.textContent)).toBe('signature not verified');
+    await popup.close();
+    await page.close();
+  });
+});
