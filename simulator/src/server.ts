@@ -32,6 +32,8 @@ export interface SimulatorOptions {
   now?: () => Date;
   /** Sees every service request as received (the bench records one to replay it from a bare client). */
   onRequest?: (request: RecordedRequest) => void;
+  /** Insurers (e.g. '300') whose eAttest refuses an act without the identity document's reading (222). */
+  identityReadingRequiredBy?: ReadonlySet<string>;
 }
 
 export interface RecordedRequest {
@@ -137,7 +139,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       case 'tarification':
         return tarificationService({ caller: checkCaller(xml, document, front), now: now() });
       case 'eattest':
-        return eattestService({ front, caller: checkCaller(xml, document, front), signer: mycarenetSigner, tsa: { certFile: pki.tsa.cert, keyFile: pki.tsa.key }, store: attestations, fault });
+        return eattestService({ front, caller: checkCaller(xml, document, front), signer: mycarenetSigner, tsa: { certFile: pki.tsa.cert, keyFile: pki.tsa.key }, store: attestations, fault, ...(options.identityReadingRequiredBy !== undefined ? { identityReadingRequiredBy: options.identityReadingRequiredBy } : {}) });
       default:
         // Every MyCareNet service is behind the common front; eAttest comes next.
         checkCaller(xml, document, front);

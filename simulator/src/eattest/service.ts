@@ -36,6 +36,7 @@ export interface EattestContext {
   tsa: KeyFiles;
   store: AttestationStore;
   fault: FaultRule | undefined;
+  identityReadingRequiredBy?: ReadonlySet<string>;
 }
 
 const brusselsDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -116,7 +117,15 @@ async function sendAttestation(context: EattestContext): Promise<string> {
     errors = [];
     accepted = { acknowledgementNumber: previous.acknowledgementNumber, patient, acts: previous.acts };
   } else {
-    const judged = judgeSend({ request: kmehr, caller, inputReference: request.inputReference, routing: request.routing, today, store });
+    const judged = judgeSend({
+      request: kmehr,
+      caller,
+      inputReference: request.inputReference,
+      routing: request.routing,
+      today,
+      store,
+      ...(context.identityReadingRequiredBy !== undefined ? { identityReadingRequiredBy: context.identityReadingRequiredBy } : {}),
+    });
     insurer = judged.insurer;
     errors = previous !== undefined ? [{ code: '155', url: '/SendTransactionRequest/request/id', description: 'This reference was already used for another attestation' }] : judged.errors;
     if (errors.length === 0 && judged.patient !== undefined) {
