@@ -52,6 +52,12 @@ function judged(xml: string, options: { reference?: string; identityReadingRequi
   }).errors.map((error) => error.code);
 }
 
+function firstAct(attestation: Attestation): Attestation['acts'][number] {
+  const act = attestation.acts[0];
+  if (act === undefined) throw new Error('no act');
+  return act;
+}
+
 /** The kmehr with the first element the choice finds taken out (the simulator must then refuse it). */
 function without(xml: string, choose: (document: Document) => Element | undefined): string {
   const document = parseXml(xml);
@@ -88,8 +94,8 @@ describe('a physiotherapist’s prescribed session', () => {
   });
 
   it('cannot be built with a prescriber and no date, nor a self-prescription naming a prescriber', () => {
-    const act = physiotherapyWithPrescriber(TODAY, '2026-02-02').acts[0];
     const base = physiotherapyWithPrescriber(TODAY, '2026-02-02');
+    const act = firstAct(base);
     expect(attestationSchema.safeParse({ ...base, acts: [{ ...act, prescriptionDate: undefined }] }).success).toBe(false);
     expect(attestationSchema.safeParse({ ...base, acts: [{ ...act, prescriberNorm: '3' }] }).success).toBe(false);
     expect(attestationSchema.safeParse({ ...base, acts: [{ ...act, prescriptionDate: '2026-02-13' }] }).success).toBe(false);
@@ -147,8 +153,8 @@ describe('a specialist’s consultation in a hospital', () => {
 
   it('never types an 11-digit place as a physician, and a place needs its kind', () => {
     const base = specialistInHospital(TODAY);
-    const act = base.acts[0];
-    const practice = kmehrOf({ ...base, acts: [{ ...act, placeNihii: '19910239004', placeType: 'practice', placeServiceCode: undefined }] });
+    const act = firstAct(base);
+    const practice = kmehrOf({ ...base, acts: [{ code: act.code, quantity: 1, serviceDate: TODAY, amountPaidCents: 4270, supplementCents: 1500, placeNihii: '19910239004', placeType: 'practice' }] });
     expect(codes(actItems(practice).get('encounterlocation'))).toEqual(['CD-ITEM=encounterlocation', 'CD-HCPARTY=orgpractice']);
     expect(attestationSchema.safeParse({ ...base, acts: [{ ...act, placeType: undefined }] }).success).toBe(false);
     expect(attestationSchema.safeParse({ ...base, acts: [{ ...act, placeType: 'laboratory' }] }).success).toBe(false);
