@@ -147,6 +147,8 @@ describe('CancelAttestationRequest', () => {
     });
     const body = bodyXml(request.body);
     expect(body).not.toContain('Routing');
+    // Like a send's Detail, a cancel's carries MessageVersion 3.0 (the simulator refuses it otherwise).
+    expect(body).toMatch(/<mcp:Detail [^>]*MessageVersion="3.0"/);
     expectJudged(validateXsd(body, ATTEST_XSD), validateXsd(body.replace(/<mcp:Xades>/, '<mcp:XadesT>').replace(/<\/mcp:Xades>/, '</mcp:XadesT>'), ATTEST_XSD));
     const kmehr = Buffer.from(request.kmehr).toString('utf8');
     expect(kmehr).toContain('NIHDI-CANCELLATION-REASON');

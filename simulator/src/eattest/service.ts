@@ -23,6 +23,8 @@ import { signXadesT, type KeyFiles } from './xades-t.js';
  */
 
 export const ATTEST_NS = 'urn:be:fgov:ehealth:mycarenet:attest:protocol:v3';
+/** The Detail's MessageVersion of eAttest v3, on a send and on a cancel alike (the connector's blob builder). */
+const ATTEST_MESSAGE_VERSION = '3.0';
 
 /** The dropAfterAccept fault: the attestation is stored, then the connection is cut instead of answering. */
 export class DropConnection extends Error {
@@ -85,6 +87,7 @@ async function sendAttestation(context: EattestContext): Promise<string> {
   if (detail.contentType !== 'text/xml' || detail.contentEncryption !== 'encryptedForKnownBED' || detail.id === undefined) {
     throw new ServiceFault(FAULTS.invalidContent, 'eAttest wants a text/xml Detail encryptedForKnownBED with an Id');
   }
+  if (detail.messageVersion !== ATTEST_MESSAGE_VERSION) throw new ServiceFault(FAULTS.invalidContent, `eAttest v3 wants the Detail's MessageVersion ${ATTEST_MESSAGE_VERSION}`);
   let known;
   let recipient;
   try {
@@ -166,6 +169,7 @@ async function cancelAttestation(context: EattestContext): Promise<string> {
   if (request.routing !== undefined || detail.contentEncryption !== undefined || detail.contentType !== 'text/xml' || detail.id === undefined) {
     throw new ServiceFault(FAULTS.invalidContent, 'a cancellation takes no Routing and a plaintext text/xml Detail with an Id');
   }
+  if (detail.messageVersion !== ATTEST_MESSAGE_VERSION) throw new ServiceFault(FAULTS.invalidContent, `eAttest v3 wants the Detail's MessageVersion ${ATTEST_MESSAGE_VERSION}`);
   await checkRequestXades(xadesOf(caller.body), { id: detail.id, content: detail.content }, context);
   const kmehr = kmehrOf(detail.content);
   const now = context.front.now();
