@@ -49,7 +49,8 @@ export function ProposalView({ proposal, onCorrect, newerAvailable, onShowNewer 
   const problems = proposalProblems(proposal);
   const columns = actColumns(proposal);
   const patientFields = ['ssin', 'familyName', 'firstName', 'birthDate'] as const;
-  const consultationFields = ['date', 'providerHint'] as const;
+  // The eID reading fields are always offered: the clinician may type what the EHR does not show.
+  const consultationFields = ['date', 'providerHint', 'eidReadAt', 'eidInputType', 'eidMediaType', 'eidCardNumber'] as const;
   return (
     <section data-testid="proposal" data-proposal-id={proposal.id}>
       <h2>{t('proposalTitle')}</h2>
