@@ -7,7 +7,7 @@ import { readKmehrSendRequest } from '../../simulator/src/eattest/kmehr-request.
 import { judgeSend } from '../../simulator/src/eattest/rules.js';
 import { AttestationStore } from '../../simulator/src/eattest/store.js';
 import type { Caller } from '../../simulator/src/front.js';
-import { attestationSchema, type Attestation } from '../../src/shared/domain/attestation.js';
+import { attestationSchema, recordedAttestationSchema, type Attestation } from '../../src/shared/domain/attestation.js';
 import { dentistWithTooth, physiotherapyWithPrescriber, specialistInHospital } from '../support/eattest-cases.js';
 
 /**
@@ -173,5 +173,13 @@ describe('the request id', () => {
     expect(textOf(descendants(parseXml(xml), MCN_NS.msCore, 'id')[0])).toMatch(/^\d{11}\.\d{14}$/);
     const long = Buffer.from(attestationKmehr({ provider, reference: `${REFERENCE}123456`, now: NOW }, specialistInHospital(TODAY))).toString('utf8');
     expect(judged(long, { reference: `${REFERENCE}123456` })).toEqual(['111']);
+  });
+});
+
+describe('records made before these rules', () => {
+  it('still read (journal, receipts, history), while a new send of the same shape is refused', () => {
+    const before = { ...specialistInHospital(TODAY), acts: [{ code: '101076', quantity: 1, serviceDate: TODAY, amountPaidCents: 4270, prescriberNihii: '19910239004', placeNihii: '71010136' }] };
+    expect(recordedAttestationSchema.safeParse(before).success).toBe(true);
+    expect(attestationSchema.safeParse(before).success).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { attestationSchema, cancelReasonSchema, consultationKeySchema } from './attestation.js';
+import { cancelReasonSchema, consultationKeySchema, recordedAttestationSchema } from './attestation.js';
 import { errorCodeSchema } from '../errors.js';
 import { isoDateSchema, nihii11Schema, ssinSchema } from './identifiers.js';
 
@@ -41,7 +41,7 @@ export const attestOutcomeSchema = z.discriminatedUnion('outcome', [
     consultationKey: consultationKeySchema,
     provider: providerOfRecordSchema,
     /** Exactly what was sent, for the supporting document. */
-    attestation: attestationSchema,
+    attestation: recordedAttestationSchema,
   }),
   z.strictObject({
     outcome: z.literal('refused'),
@@ -71,7 +71,7 @@ export const journalSendSchema = z.strictObject({
   refusals: z.optional(z.array(refusalSchema).check(z.maxLength(50))),
   /** When the last entry about this send was written. */
   at: z.iso.datetime({ offset: true }),
-  attestation: attestationSchema,
+  attestation: recordedAttestationSchema,
 });
 export type JournalSend = z.infer<typeof journalSendSchema>;
 
@@ -82,7 +82,7 @@ export type JournalSend = z.infer<typeof journalSendSchema>;
 export const attestationRecordSchema = z.strictObject({
   consultationKey: consultationKeySchema,
   careDate: isoDateSchema,
-  attestation: attestationSchema,
+  attestation: recordedAttestationSchema,
   status: z.enum(['pending', 'unknown', 'acknowledged', 'refused', 'cancelled', 'notSent']),
   startedAt: z.iso.datetime({ offset: true }),
   updatedAt: z.iso.datetime({ offset: true }),
