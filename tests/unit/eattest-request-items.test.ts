@@ -160,6 +160,13 @@ describe('a specialist’s consultation in a hospital', () => {
     expect(attestationSchema.safeParse({ ...base, acts: [{ ...act, placeType: 'laboratory' }] }).success).toBe(false);
   });
 
+  it('is refused when the cga’s patientpaid or supplement is not the sum of the acts’ (130)', () => {
+    expect(judged(xml.replace('<kmehr:decimal>42.70</kmehr:decimal>', '<kmehr:decimal>40.00</kmehr:decimal>'))).toEqual(['130']);
+    const cga = (document: Document) => descendants(document, K, 'transaction')[0];
+    const cgaSupplement = (document: Document) => childElements(cga(document) as Element, K, 'item').find((item) => textOf(firstChild(item, K, 'cd')) === 'supplement');
+    expect(judged(without(xml, cgaSupplement))).toEqual(['130']);
+  });
+
   it('keeps the totals the sums of the acts', () => {
     const base = specialistInHospital(TODAY);
     expect(attestationSchema.safeParse({ ...base, patientPaidCents: 4000 }).success).toBe(false);

@@ -112,6 +112,12 @@ function claimOf(transaction: KmehrTransaction, errors: KmehrRefusal[]): Claim |
 
 const itemOf = (transaction: KmehrTransaction, kind: string) => transaction.items.find((item) => item.kind === kind);
 
+/** An item's cost in cents (NaN when it is not a decimal, which no sum then matches). */
+function centsOf(item: { element: Element }): number {
+  const decimal = text(childrenNS(childrenNS(item.element, KMEHR_NS, 'cost')[0] ?? item.element, KMEHR_NS, 'decimal')[0]);
+  return /^\d+(?:\.\d{1,2})?$/.test(decimal) ? Math.round(Number(decimal) * 100) : Number.NaN;
+}
+
 /**
  * The items an act needs beside its claim (PROTOCOL §8.2, catalogue uids 72–144): the tooth and the
  * treated limb its code asks for, the prescriber with date and norm, a place typed as an
@@ -204,6 +210,14 @@ export function judgeSend(context: SendContext): SendJudgement {
   }
   if (!cga.items.some((item) => item.kind === 'CD-ITEM-MYCARENET|patientpaid') || !cga.items.some((item) => item.kind === 'CD-ITEM-MYCARENET|paymentreceivingparty')) {
     errors.push(refusal('100', transactionPath(cga)));
+  }
+  // The cga's patientpaid and supplement are the sums of the acts' (catalogue uids 54, 56: value not allowed).
+  for (const kind of ['patientpaid', 'supplement']) {
+    const total = itemOf(cga, `CD-ITEM-MYCARENET|${kind}`);
+    const perAct = details.map((transaction) => itemOf(transaction, `CD-ITEM-MYCARENET|${kind}`));
+    const sum = perAct.reduce((cents, item) => cents + (item === undefined ? 0 : centsOf(item)), 0);
+    const everyActTells = kind === 'supplement' ? perAct.some((item) => item !== undefined) : perAct.every((item) => item !== undefined);
+    if (everyActTells && (total === undefined ? 0 : centsOf(total)) !== sum) errors.push(refusal('130', transactionPath(cga, `/item[${total?.position ?? 1}]/cost/decimal`)));
   }
   const cgaDate = dateError(cga.date, today, transactionPath(cga, '/date'));
   if (cgaDate !== undefined) errors.push(cgaDate);
