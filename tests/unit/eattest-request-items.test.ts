@@ -113,6 +113,9 @@ describe('a dentist’s act on a tooth, with the eID read', () => {
     expect(codes(reading)).toEqual(['CD-ITEM-MYCARENET=documentidentity', 'NIHDI-ID-DOC-INPUT-TYPE=1', 'NIHDI-ID-DOC-MEDIA-TYPE=1']);
     expect([textOf(descendants(reading, K, 'date')[0]), textOf(descendants(reading, K, 'time')[0]), textOf(descendants(reading, K, 'text')[0])]).toEqual([TODAY, '09:12:40', '592123456789']);
     expect(judged(xml, { identityReadingRequiredBy: insurerWantsReading })).toEqual([]);
+    // The side a dental chart gives is the tooth's quadrant, not a treated limb.
+    const withSide = dentistWithTooth(TODAY);
+    expect(codes(actItems(kmehrOf({ ...withSide, acts: [{ ...firstAct(withSide), side: 'left' }] })).get('claim'))).not.toContain('NIHDI-TREATED-LIMB=1');
   });
 
   it('is refused without the tooth (100), and by an insurer that wants it without the reading (222) or a complete one (224, 229)', () => {

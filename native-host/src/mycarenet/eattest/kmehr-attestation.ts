@@ -93,7 +93,8 @@ function claimItem(act: AttestationAct): ElementSpec[] {
     // The pricing norm: 0 in every reference, prescribed acts included; the prescription has its own norm in `requestor`.
     kmehr('content', {}, [local('NIHDI-CLAIM-NORM', '0')]),
     ...(act.tooth !== undefined ? [kmehr('content', {}, [kmehr('cd', { S: 'CD-ISO-3950', SV: SV.isoTooth }, [act.tooth])])] : []),
-    ...(act.side !== undefined ? [kmehr('content', {}, [local('NIHDI-TREATED-LIMB', TREATED_LIMB[act.side])])] : []),
+    // A limb's side; a tooth's side is in its FDI number (its quadrant), so a dental act sends no limb.
+    ...(act.side !== undefined && act.tooth === undefined ? [kmehr('content', {}, [local('NIHDI-TREATED-LIMB', TREATED_LIMB[act.side])])] : []),
     kmehr('quantity', {}, [kmehr('decimal', {}, [String(act.quantity)])]),
   ];
 }
