@@ -31,7 +31,7 @@ function kmehrOfThreeActs(pki: TestPki, now: Date): Uint8Array {
   const attestation: Attestation = {
     patient: { ssin: '85041213359', firstName: 'Julie', lastName: 'Lambert' },
     careDate,
-    patientPaidCents: 2750,
+    patientPaidCents: 2700,
     acts: ['101010', '475075', '101032'].map((code) => ({ code, quantity: 1, serviceDate: careDate, amountPaidCents: 900 })),
   };
   return attestationKmehr({ provider: { nihii11: identity.nihii11, ssin: identity.ssin, profession: identity.profession, givenName: identity.givenName, surname: identity.surname }, reference: 'bench0000000000001', now }, attestation);

@@ -34,7 +34,7 @@ export interface CommonsRequest {
   inputReference: string;
   attemptNbr?: number;
   routing?: { ssin: string; mutuality?: string; referenceDate: string };
-  detail: { contentType: string; contentEncryption?: string; id?: string; content: Buffer };
+  detail: { contentType: string; contentEncryption?: string; id?: string; messageVersion?: string; content: Buffer };
   hasXades: boolean;
 }
 
@@ -121,12 +121,13 @@ export function readCommonsRequest(body: Element, expected: { ns: string; name: 
   else if (encoding !== 'none') throw new ServiceFault(FAULTS.invalidContent, 'unknown ContentEncoding');
   const encryption = detailElement.getAttribute('ContentEncryption');
   const blobId = detailElement.getAttribute('Id');
+  const messageVersion = detailElement.getAttribute('MessageVersion');
   return {
     id,
     inputReference,
     ...(attemptNbr !== undefined ? { attemptNbr } : {}),
     ...(routing !== undefined ? { routing } : {}),
-    detail: { contentType, content, ...(encryption !== null && encryption !== '' ? { contentEncryption: encryption } : {}), ...(blobId !== null && blobId !== '' ? { id: blobId } : {}) },
+    detail: { contentType, content, ...(encryption !== null && encryption !== '' ? { contentEncryption: encryption } : {}), ...(blobId !== null && blobId !== '' ? { id: blobId } : {}), ...(messageVersion !== null && messageVersion !== '' ? { messageVersion } : {}) },
     hasXades: childrenNS(root, protocol, 'Xades').length > 0,
   };
 }

@@ -33,6 +33,8 @@ export interface SimulatorOptions {
   now?: () => Date;
   /** Sees every service request as received (the bench records one to replay it from a bare client). */
   onRequest?: (request: RecordedRequest) => void;
+  /** Insurers (e.g. '300') whose eAttest refuses an act without the identity document's reading (222). */
+  identityReadingRequiredBy?: ReadonlySet<string>;
 }
 
 export interface RecordedRequest {
@@ -139,7 +141,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       case 'tarification':
         return tarificationService({ caller: checkCaller(xml, document, front), now: now() });
       case 'eattest':
-        return eattestService({ front, caller: checkCaller(xml, document, front), signer: mycarenetSigner, answerSigners, store: attestations, fault });
+        return eattestService({ front, caller: checkCaller(xml, document, front), signer: mycarenetSigner, answerSigners, store: attestations, fault, ...(options.identityReadingRequiredBy !== undefined ? { identityReadingRequiredBy: options.identityReadingRequiredBy } : {}) });
       default:
         // Every MyCareNet service is behind the common front; eAttest comes next.
         checkCaller(xml, document, front);

@@ -1,6 +1,7 @@
 import { randomBytes, type KeyObject, type X509Certificate } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
 import type { Profession } from '../../src/shared/domain/profession.js';
+import { rfc1779Issuer, rfc1779Subject } from './rfc1779.js';
 import { Unauthenticated, verifyX509Envelope } from './wss.js';
 import { BadRequest, DS_NS, SAMLP_NS, SAML_NS, childrenNS, elementsNS, onlyChild, soapEnvelope, tag, text } from './xml.js';
 
@@ -59,6 +60,9 @@ export function issueToken(xml: string, document: Document, config: StsConfig, n
   const confirmation = onlyChild(subject, SAML_NS, 'SubjectConfirmation');
   const holderText = text(elementsNS(confirmation, DS_NS, 'X509Certificate')[0]).replace(/\s+/g, '');
   if (holderText !== certificate.raw.toString('base64')) throw new Unauthenticated('the holder-of-key certificate is not the signing certificate');
+  // The subject named as the connectors name it: RFC 1779, `CN="SSIN=…", …`, qualified by the issuer in the same form.
+  const named = onlyChild(subject, SAML_NS, 'NameIdentifier');
+  if (text(named) !== rfc1779Subject(certificate) || named.getAttribute('NameQualifier') !== rfc1779Issuer(certificate)) throw new BadRequest('the subject is not named as RFC 1779 names it');
   const ssin = ssinOfSubject(certificate);
   const clinician = ssin === undefined ? undefined : config.clinicians.get(ssin);
   if (clinician === undefined) throw new Unauthenticated('unknown certificate holder');
@@ -90,8 +94,8 @@ function signedResponse(
       document,
       SAML_NS,
       'saml:NameIdentifier',
-      { Format: 'urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName', NameQualifier: holder.issuer.split('\n').reverse().join(',') },
-      holder.subject.split('\n').reverse().join(','),
+      { Format: 'urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName', NameQualifier: rfc1779Issuer(holder) },
+      rfc1779Subject(holder),
     );
   const subject = (document: Document, withKey: boolean) =>
     tag(

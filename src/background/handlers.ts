@@ -31,7 +31,7 @@ export function createHandlers(host: NativeHostClient, patientData: PatientData,
     },
     'insurability.get': (message, sender) => patientData.insurability(message.ssin, message.contactType, pageOf(sender)),
     'insurability.refresh': (message, sender) => patientData.refreshInsurability(message.ssin, message.contactType, pageOf(sender)),
-    'tariffs.get': (message, sender) => patientData.tariffs(message.ssin, message.codes, pageOf(sender)),
+    'tariffs.get': (message, sender) => patientData.tariffs(message.ssin, message.codes, pageOf(sender), message.teeth),
     'dmg.get': (message, sender) => patientData.dmgHolder(message.ssin, pageOf(sender)),
     'attestation.send': async (message) => {
       const outcome = await attestations.send(message.attestation);

@@ -85,11 +85,11 @@ export class PatientData {
     return { insurability: await this.consult(key, { ssin, date, contactType }, 'insurability.refreshed', nihii11, page), fromCache: false };
   }
 
-  async tariffs(ssin: string, codes: readonly string[], page: string): Promise<Tariffs> {
+  async tariffs(ssin: string, codes: readonly string[], page: string, teeth?: Readonly<Record<string, string>>): Promise<Tariffs> {
     const { nihii11 } = await this.providerIdentity();
     const date = brusselsDate(this.now());
     return this.audited({ action: 'tariffs.consulted', providerNihii11: nihii11, patientSsin: ssin, date, page, details: codes.join(',') }, () =>
-      this.host('tariffs', { ssin, date, codes: [...codes] }),
+      this.host('tariffs', { ssin, date, codes: [...codes], ...(teeth !== undefined ? { teeth: { ...teeth } } : {}) }),
     );
   }
 

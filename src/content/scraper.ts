@@ -50,7 +50,7 @@ export function readField(scope: Document | Element, rule: FieldRule | undefined
   return text === '' ? null : text;
 }
 
-const ACT_FIELD_KEYS: readonly ActFieldKey[] = ['code', 'quantity', 'amountPaid', 'supplement', 'tooth', 'side', 'place', 'prescriber'];
+const ACT_FIELD_KEYS: readonly ActFieldKey[] = ['code', 'quantity', 'amountPaid', 'supplement', 'tooth', 'side', 'place', 'prescriber', 'placeType', 'placeService', 'prescriptionDate'];
 
 function readAct(row: Element, adapter: Adapter): ActReading | undefined {
   const rules = adapter.acts.fields;
@@ -83,6 +83,10 @@ export function readConsultation(adapter: Adapter, document: Document): Consulta
     consultation: {
       date: readField(document, adapter.consultation.date),
       providerHint: readField(document, adapter.consultation.providerHint),
+      eidReadAt: readField(document, adapter.consultation.eidReadAt),
+      eidInputType: readField(document, adapter.consultation.eidInputType),
+      eidMediaType: readField(document, adapter.consultation.eidMediaType),
+      eidCardNumber: readField(document, adapter.consultation.eidCardNumber),
     },
     acts: queryAll(document, adapter.acts.row).flatMap((row) => readAct(row, adapter) ?? []),
   };

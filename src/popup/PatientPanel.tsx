@@ -17,6 +17,8 @@ export interface PatientPanelProps {
   proposedSsin?: string | undefined;
   /** The nomenclature codes of the consultation, for "Check tariffs". */
   proposedCodes?: readonly string[] | undefined;
+  /** Dentists: the tooth of a proposed code, sent with it in the tariff request. */
+  proposedTeeth?: Readonly<Record<string, string>> | undefined;
   /** The patient as the insurer knows them, once insurability is shown: the attestation is for this patient. */
   onPatient?: (patient: Insurability['patient']) => void;
 }
@@ -26,7 +28,7 @@ export interface PatientPanelProps {
  * answers from its cache when the popup is reopened), the route it implies, and the tariffs and
  * DMG holder on the clinician's click only.
  */
-export function PatientPanel({ proposedSsin, proposedCodes, onPatient }: PatientPanelProps) {
+export function PatientPanel({ proposedSsin, proposedCodes, proposedTeeth, onPatient }: PatientPanelProps) {
   const [ssinInput, setSsinInput] = useState(proposedSsin ?? '');
   const [contactType, setContactType] = useState<ContactType>('other');
   const [state, setState] = useState<State>({ phase: 'idle' });
@@ -98,7 +100,7 @@ export function PatientPanel({ proposedSsin, proposedCodes, onPatient }: Patient
             answer={state.answer}
             onRefresh={() => consult('insurability.refresh', state.answer.insurability.patient.ssin, contactType)}
           />
-          {shownSsin !== undefined && <TariffsView ssin={shownSsin} proposedCodes={proposedCodes ?? []} />}
+          {shownSsin !== undefined && <TariffsView ssin={shownSsin} proposedCodes={proposedCodes ?? []} proposedTeeth={proposedTeeth ?? {}} />}
           {shownSsin !== undefined && <DmgHolderView ssin={shownSsin} />}
         </>
       )}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ActFieldKey, ConsultationProposal, Field } from '../shared/domain/consultation.js';
 import { ACT_FIELDS, correctField, proposalProblems, type FieldPath } from '../shared/domain/consultation-fields.js';
+import { ID_DOC_MEDIA_TYPES, PLACE_TYPES } from '../shared/domain/attestation-rules.js';
 import { ErrorNotice } from '../ui/ErrorNotice.js';
 import { t, type MessageKey } from '../ui/i18n.js';
 import { useCurrentProposal } from './current-proposal.js';
@@ -16,19 +17,47 @@ function pathName(path: FieldPath): string {
   return path.part === 'act' ? `act.${path.index}.${path.field}` : `${path.part}.${path.field}`;
 }
 
+/** Fields chosen from a list rather than typed: the kind of place, how and what the eID reading was. */
+const CHOICES: Readonly<Record<string, readonly string[]>> = {
+  placeType: PLACE_TYPES,
+  eidInputType: ['1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  eidMediaType: ID_DOC_MEDIA_TYPES,
+};
+
 function FieldInput({ field, path, label, onCorrect }: { field: Field<unknown>; path: FieldPath; label: string; onCorrect: (path: FieldPath, text: string) => void }) {
   const name = pathName(path);
+  const choices = CHOICES[path.field];
   return (
     <>
-      <input
-        aria-label={label}
-        data-field={name}
-        data-problem={field.problem ?? undefined}
-        aria-invalid={field.problem !== null}
-        value={field.raw ?? ''}
-        maxLength={200}
-        onChange={(event) => onCorrect(path, event.currentTarget.value)}
-      />
+      {choices !== undefined ? (
+        <select
+          aria-label={label}
+          data-field={name}
+          data-problem={field.problem ?? undefined}
+          aria-invalid={field.problem !== null}
+          value={field.raw ?? ''}
+          onChange={(event) => onCorrect(path, event.currentTarget.value)}
+        >
+          <option value="" />
+          {/* A value the page read that is not a choice stays shown, with its problem. */}
+          {field.raw !== null && field.raw !== '' && !choices.includes(field.raw) && <option value={field.raw}>{field.raw}</option>}
+          {choices.map((choice) => (
+            <option key={choice} value={choice}>
+              {choice}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          aria-label={label}
+          data-field={name}
+          data-problem={field.problem ?? undefined}
+          aria-invalid={field.problem !== null}
+          value={field.raw ?? ''}
+          maxLength={200}
+          onChange={(event) => onCorrect(path, event.currentTarget.value)}
+        />
+      )}
       {field.problem !== null && <span class="field-problem">{t(`problem_${field.problem}` as MessageKey)}</span>}
       {field.corrected && <span class="muted"> ({t('proposalCorrected')})</span>}
     </>
@@ -49,7 +78,8 @@ export function ProposalView({ proposal, onCorrect, newerAvailable, onShowNewer 
   const problems = proposalProblems(proposal);
   const columns = actColumns(proposal);
   const patientFields = ['ssin', 'familyName', 'firstName', 'birthDate'] as const;
-  const consultationFields = ['date', 'providerHint'] as const;
+  // The eID reading fields are always offered: the clinician may type what the EHR does not show.
+  const consultationFields = ['date', 'providerHint', 'eidReadAt', 'eidInputType', 'eidMediaType', 'eidCardNumber'] as const;
   return (
     <section data-testid="proposal" data-proposal-id={proposal.id}>
       <h2>{t('proposalTitle')}</h2>

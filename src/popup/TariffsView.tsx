@@ -20,7 +20,7 @@ function parseCodes(text: string): string[] | undefined {
 const EXPLAINED_TARIFF_ERRORS = new Set(['120', '121', '122', '146', '166', '169', '170', '171', '172', '175']);
 
 /** Tariffs of today for the given codes: asked only when the clinician clicks, never on opening. */
-export function TariffsView({ ssin, proposedCodes }: { ssin: string; proposedCodes: readonly string[] }) {
+export function TariffsView({ ssin, proposedCodes, proposedTeeth }: { ssin: string; proposedCodes: readonly string[]; proposedTeeth: Readonly<Record<string, string>> }) {
   const [codesInput, setCodesInput] = useState(proposedCodes.join(', '));
   const [state, setState] = useState<State>({ phase: 'idle' });
   const codes = parseCodes(codesInput);
@@ -29,7 +29,9 @@ export function TariffsView({ ssin, proposedCodes }: { ssin: string; proposedCod
   const check = () => {
     if (codes === undefined) return;
     setState({ phase: 'loading' });
-    askBackground({ type: 'tariffs.get', ssin, codes })
+    // The tooth read with a code goes with it (CD-ISO-3950), for the codes still asked.
+    const teeth = Object.fromEntries(codes.flatMap((code) => (proposedTeeth[code] !== undefined ? [[code, proposedTeeth[code]]] : [])));
+    askBackground({ type: 'tariffs.get', ssin, codes, ...(Object.keys(teeth).length > 0 ? { teeth } : {}) })
       .then((tariffs) => setState({ phase: 'done', tariffs }))
       .catch((error: unknown) => setState({ phase: 'failed', error: toErrorPayload(error) }));
   };

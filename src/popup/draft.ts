@@ -1,4 +1,5 @@
-import type { Attestation, AttestationAct } from '../shared/domain/attestation.js';
+import type { Attestation, AttestationAct, IdentityReading } from '../shared/domain/attestation.js';
+import { ID_DOC_MEDIA_WITH_SERIAL } from '../shared/domain/attestation-rules.js';
 import type { ConsultationProposal } from '../shared/domain/consultation.js';
 import { normaliseSsin } from '../shared/domain/identifier-rules.js';
 import { parseEuroToCents } from '../shared/domain/money-text.js';
@@ -13,7 +14,7 @@ export interface ActDraft {
   quantity: string;
   amountPaid: string;
   /** Read by the EHR's adapter and already validated there; carried into the attestation as they are. */
-  details?: Pick<AttestationAct, 'tooth' | 'side' | 'prescriberNihii' | 'placeNihii'>;
+  details?: Pick<AttestationAct, 'tooth' | 'side' | 'prescriberNihii' | 'prescriptionDate' | 'placeNihii' | 'placeType' | 'placeServiceCode' | 'supplementCents'>;
 }
 
 export interface Draft {
@@ -22,6 +23,8 @@ export interface Draft {
   lastName: string;
   acts: ActDraft[];
   supplement: string;
+  /** How the patient's eID was read (from the page or typed in the proposal); `incomplete` when partly given. */
+  identityReading?: IdentityReading | 'incomplete';
 }
 
 export const emptyDraft = (): Draft => ({ ssin: '', firstName: '', lastName: '', acts: [{ code: '', quantity: '1', amountPaid: '' }], supplement: '' });
@@ -30,11 +33,29 @@ function formatCentsPlain(cents: number): string {
   return `${Math.trunc(cents / 100)},${String(cents % 100).padStart(2, '0')}`;
 }
 
+/** The eID reading of the proposal: whole, absent (nothing given), or incomplete. */
+function identityReadingOf(proposal: ConsultationProposal): IdentityReading | 'incomplete' | undefined {
+  const { eidReadAt, eidInputType, eidMediaType, eidCardNumber } = proposal.consultation;
+  const fields = [eidReadAt, eidInputType, eidMediaType, eidCardNumber];
+  if (fields.every((field) => (field.raw?.trim() ?? '') === '')) return undefined;
+  if (fields.some((field) => field.problem !== null) || eidReadAt.value === null || eidInputType.value === null || eidMediaType.value === null) return 'incomplete';
+  if (ID_DOC_MEDIA_WITH_SERIAL.has(eidMediaType.value) !== (eidCardNumber.value !== null)) return 'incomplete';
+  return {
+    inputType: eidInputType.value,
+    mediaType: eidMediaType.value,
+    date: proposal.today,
+    time: eidReadAt.value,
+    ...(eidCardNumber.value !== null ? { serialNumber: eidCardNumber.value } : {}),
+  };
+}
+
 /** The proposal's values where they were read cleanly; a field with a problem starts empty, for the clinician to fill. */
 export function draftFromProposal(proposal: ConsultationProposal): Draft {
   const text = (value: string | null) => value ?? '';
   const supplement = proposal.acts.reduce((sum, act) => sum + (act.supplement.value ?? 0), 0);
+  const identityReading = identityReadingOf(proposal);
   return {
+    ...(identityReading !== undefined ? { identityReading } : {}),
     ssin: text(proposal.patient.ssin.value),
     firstName: text(proposal.patient.firstName.value),
     lastName: text(proposal.patient.familyName.value),
@@ -46,7 +67,12 @@ export function draftFromProposal(proposal: ConsultationProposal): Draft {
         ...(act.tooth.value !== null ? { tooth: act.tooth.value } : {}),
         ...(act.side.value !== null ? { side: act.side.value } : {}),
         ...(act.prescriber.value !== null ? { prescriberNihii: act.prescriber.value } : {}),
+        ...(act.prescriptionDate.value !== null ? { prescriptionDate: act.prescriptionDate.value } : {}),
         ...(act.place.value !== null ? { placeNihii: act.place.value } : {}),
+        ...(act.placeType.value !== null ? { placeType: act.placeType.value } : {}),
+        ...(act.placeService.value !== null ? { placeServiceCode: act.placeService.value } : {}),
+        // Each act keeps its own supplement (cgd "supplement"); the total is their sum.
+        ...(act.supplement.value !== null && act.supplement.value > 0 ? { supplementCents: act.supplement.value } : {}),
       },
     })),
     supplement: supplement > 0 ? formatCentsPlain(supplement) : '',
@@ -54,7 +80,7 @@ export function draftFromProposal(proposal: ConsultationProposal): Draft {
 }
 
 /** Message keys of what is wrong with a draft, in the order the clinician reads the form. */
-export type DraftProblem = 'draftSsin' | 'draftName' | 'draftNoAct' | 'draftCode' | 'draftQuantity' | 'draftAmount' | 'draftSupplement';
+export type DraftProblem = 'draftSsin' | 'draftName' | 'draftNoAct' | 'draftCode' | 'draftQuantity' | 'draftAmount' | 'draftSupplement' | 'draftActDetails';
 
 /** Async because the attestation schema (and zod) load on demand, not with the popup (see src/ui/background.ts). */
 export async function attestationFromDraft(draft: Draft, today: string): Promise<{ attestation: Attestation } | { problems: DraftProblem[] }> {
@@ -75,15 +101,25 @@ export async function attestationFromDraft(draft: Draft, today: string): Promise
   });
   const supplement = draft.supplement.trim() === '' ? 0 : parseEuroToCents(draft.supplement);
   if (supplement === undefined || supplement < 0) problems.add('draftSupplement');
+  if (draft.identityReading === 'incomplete') problems.add('draftActDetails');
   if (problems.size > 0 || ssin === undefined) return { problems: [...problems] };
+  // The acts' own supplements stand while they add up to the total; a total the clinician changed wins.
+  const perAct = parsedActs.reduce((sum, act) => sum + (act.supplementCents ?? 0), 0);
+  const withSupplements = perAct === supplement ? parsedActs : parsedActs.map((act) => ({ ...act, supplementCents: undefined }));
   const candidate = {
     patient: { ssin, firstName: draft.firstName.trim(), lastName: draft.lastName.trim() },
     careDate: today,
     patientPaidCents: parsedActs.reduce((sum, act) => sum + act.amountPaidCents, 0),
     ...(supplement !== undefined && supplement > 0 ? { supplementCents: supplement } : {}),
-    acts: parsedActs,
+    ...(draft.identityReading !== undefined && draft.identityReading !== 'incomplete' ? { identityReading: { ...draft.identityReading, date: today } } : {}),
+    acts: withSupplements,
   };
   const { attestationSchema } = await import('../shared/domain/attestation.js');
   const parsed = attestationSchema.safeParse(candidate);
-  return parsed.success ? { attestation: parsed.data } : { problems: ['draftCode'] };
+  if (parsed.success) return { attestation: parsed.data };
+  // A prescriber without date, a place without its kind…: what the proposal must complete, not a wrong code.
+  const aboutDetails = parsed.error.issues.some((issue) => issue.path.some((key) => typeof key === 'string' && DETAIL_KEYS.has(key)));
+  return { problems: [aboutDetails ? 'draftActDetails' : 'draftCode'] };
 }
+
+const DETAIL_KEYS: ReadonlySet<string> = new Set(['prescriberNihii', 'prescriptionDate', 'prescriberNorm', 'placeNihii', 'placeType', 'placeServiceCode', 'identityReading', 'supplementCents']);

@@ -28,6 +28,7 @@ function Popup() {
       <PatientPanel
         proposedSsin={proposal?.patient.ssin.value ?? undefined}
         proposedCodes={draft.acts.map((act) => act.code).filter((code) => /^\d{6}$/.test(code))}
+        proposedTeeth={Object.fromEntries(draft.acts.flatMap((act) => (act.details?.tooth !== undefined ? [[act.code, act.details.tooth]] : [])))}
         onPatient={(patient) =>
           setDraft((current) => ({
             ...current,

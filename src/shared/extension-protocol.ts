@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import type { Assert, Same } from './type-checks.js';
 import { errorPayloadSchema, type ErrorPayload } from './errors.js';
-import { attestationSchema, cancelReasonSchema, consultationKeySchema } from './domain/attestation.js';
+import { attestationSchema, cancelReasonSchema, consultationKeySchema, toothSchema } from './domain/attestation.js';
 import { ssinSchema } from './domain/identifiers.js';
 import { acknowledgementNumberSchema, attestationRecordSchema, attestOutcomeSchema, cancelOutcomeSchema } from './domain/receipt.js';
 import { contactTypeSchema, insurabilitySchema } from './domain/insurability.js';
@@ -95,7 +95,13 @@ export const insurabilityAnswerSchema = z.strictObject({
 export type InsurabilityAnswer = z.infer<typeof insurabilityAnswerSchema>;
 
 /** extension page → background, on the clinician's click only: tariffs of today for these codes. */
-export const tariffsRequestSchema = z.strictObject({ type: z.literal('tariffs.get'), ssin: ssinSchema, codes: z.array(nomenclatureCodeSchema).check(z.minLength(1), z.maxLength(20)) });
+export const tariffsRequestSchema = z.strictObject({
+  type: z.literal('tariffs.get'),
+  ssin: ssinSchema,
+  codes: z.array(nomenclatureCodeSchema).check(z.minLength(1), z.maxLength(20)),
+  /** Dentists: the tooth of a code (CD-ISO-3950 in the tariff request). */
+  teeth: z.optional(z.record(nomenclatureCodeSchema, toothSchema)),
+});
 /** extension page → background, on the clinician's click only: the DMG holder. */
 export const dmgHolderRequestSchema = z.strictObject({ type: z.literal('dmg.get'), ssin: ssinSchema });
 

@@ -4,7 +4,7 @@ import { isoDateSchema, ssinSchema } from './domain/identifiers.js';
 import { professionSchema } from './domain/profession.js';
 import { contactTypeSchema, dmgHolderSchema, insurabilitySchema } from './domain/insurability.js';
 import { nomenclatureCodeSchema, tariffsSchema } from './domain/tariff.js';
-import { attestationSchema, cancelReasonSchema } from './domain/attestation.js';
+import { attestationSchema, cancelReasonSchema, toothSchema } from './domain/attestation.js';
 import { acknowledgementNumberSchema, attestOutcomeSchema, cancelOutcomeSchema, journalSendSchema } from './domain/receipt.js';
 import { errorPayloadSchema } from './errors.js';
 
@@ -90,6 +90,8 @@ export const tariffsParamsSchema = z.strictObject({
   ssin: ssinSchema,
   date: isoDateSchema,
   codes: z.array(nomenclatureCodeSchema).check(z.minLength(1), z.maxLength(20)),
+  /** Dentists: the tooth of a code, sent with its claim as CD-ISO-3950. */
+  teeth: z.optional(z.record(nomenclatureCodeSchema, toothSchema)),
 });
 
 /** Send one attestation (the journal makes it idempotent: see native-host/src/journal). */

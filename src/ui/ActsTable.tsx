@@ -25,7 +25,10 @@ export function ActsTable({ attestation, rowTestId, withReimbursable = false }: 
             <td>
               {act.code}
               {act.tooth !== undefined && <span class="muted">{` ${t('actTooth')} ${act.tooth}${act.side === undefined ? '' : ` (${t(`side_${act.side}`)})`}`}</span>}
-              {act.prescriberNihii !== undefined && <span class="muted">{` ${t('actPrescriber')} ${act.prescriberNihii}`}</span>}
+              {act.prescriberNihii !== undefined && <span class="muted">{` ${t('actPrescriber')} ${act.prescriberNihii}${act.prescriptionDate === undefined ? '' : ` (${act.prescriptionDate})`}`}</span>}
+              {act.placeNihii !== undefined && (
+                <span class="muted">{` ${t('field_place')} ${act.placeNihii}${act.placeType === undefined ? '' : ` (${act.placeType}${act.placeServiceCode === undefined ? '' : ` ${act.placeServiceCode}`})`}`}</span>
+              )}
             </td>
             <td>{act.quantity}</td>
             {withReimbursable && <td>{t('yes')}</td>}

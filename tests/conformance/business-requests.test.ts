@@ -46,7 +46,7 @@ beforeAll(async () => {
     return original(call);
   };
   await consultInsurability({ ehealth: services, config, log: silent }, { patient: { ssin: scenarioByKey('inOrder').ssin }, date: today, contactType: 'other' });
-  await consultTariffs({ ehealth: services, config, log: silent }, { ssin: scenarioByKey('inOrder').ssin, date: today, codes: ['101010', '101032'] });
+  await consultTariffs({ ehealth: services, config, log: silent }, { ssin: scenarioByKey('inOrder').ssin, date: today, codes: ['101010', '101032'], teeth: { '101032': '36' } });
 });
 afterAll(async () => {
   services.close();
@@ -125,6 +125,9 @@ describe('Tarification (xmllint)', () => {
     const detail = descendants(parseXml(request), 'urn:be:fgov:ehealth:mycarenet:commons:protocol:v2', 'Detail')[0];
     const kmehr = Buffer.from(textOf(detail) ?? '', 'base64').toString('utf8');
     expect(kmehr).toContain('>101032<');
+    // A tooth goes with its code's claim as CD-ISO-3950; the request id ends in the 14-digit reference.
+    expect(kmehr).toMatch(/>101032<\/kmehr:cd><\/kmehr:content><kmehr:content><kmehr:cd S="CD-ISO-3950" SV="1.0">36</);
+    expect(kmehr).toMatch(/<core:id S="ID-KMEHR" SV="1.0">\d{11}\.\d{14}</);
     const schema = 'ehealth-messageservices/XSD/messageservices_protocol-1_2.xsd';
     expectJudged(validateXsd(kmehr, schema), validateXsd(kmehr.replace('S="CD-NIHDI"', 'S="CD-NOT-A-SCHEME"'), schema));
   });

@@ -21,6 +21,8 @@ import { startSimulator, type Simulator } from '../../simulator/src/server.js';
 import { brusselsDate } from '../../src/shared/domain/calendar.js';
 import { AppError } from '../../src/shared/errors.js';
 import { provisionHostState } from '../support/provisioning.js';
+import { dentistWithTooth, physiotherapyWithPrescriber, specialistInHospital } from '../support/eattest-cases.js';
+import { attestationSchema } from '../../src/shared/domain/attestation.js';
 import { requireSchemas, scratchFile, validateXsd, verifyXmlSignature, type Verdict } from './judges.js';
 
 /**
@@ -85,7 +87,7 @@ const attestation = () => ({
   patientPaidCents: 1250,
   supplementCents: 300,
   acts: [
-    { code: '101076', quantity: 1, serviceDate: today(), amountPaidCents: 950, decisionReference: 'CH4/2026-001', prescriberNihii: '19910239004', placeNihii: '71010136' },
+    { code: '101076', quantity: 1, serviceDate: today(), amountPaidCents: 950, decisionReference: 'CH4/2026-001', prescriberNihii: '19910239004', prescriptionDate: today(), placeNihii: '71010136', placeType: 'hospital' as const, placeServiceCode: '210' },
     { code: '475075', quantity: 2, serviceDate: today() },
   ],
 });
@@ -115,6 +117,23 @@ describe('SendAttestationRequest', () => {
   });
 });
 
+describe('the three acceptance cases of issue 12', () => {
+  const cases = [
+    ['a physiotherapist with a prescriber', () => physiotherapyWithPrescriber(today(), today()), ['requestor', 'NIHDI-REQUESTOR-NORM', 'NIHDI-TREATED-LIMB']],
+    ['a dentist with a tooth', () => dentistWithTooth(today()), ['CD-ISO-3950', 'documentidentity', 'NIHDI-ID-DOC-MEDIA-TYPE']],
+    ['a specialist in a hospital', () => specialistInHospital(today()), ['encounterlocation', 'orghospital', 'NIHDI-SERVICE-CD', 'supplement']],
+  ] as const;
+  for (const [name, make, items] of cases) {
+    it(`${name}: the kmehr validates against messageservices 1.2 / kmehr 1.34 and carries its items`, async () => {
+      const sealed = await sealAttestation(ehealth, attestationSchema.parse(make()), { provider, inputReference: '26113012000002', now: new Date() });
+      const kmehr = Buffer.from(sealed.kmehr).toString('utf8');
+      for (const item of items) expect(kmehr).toContain(item);
+      // A claim content outside the schema's code lists must fail, so the judge is seen to judge these items.
+      expectJudged(validateXsd(kmehr, KMEHR_XSD), validateXsd(kmehr.replace('S="CD-NIHDI"', 'S="CD-NIHDI-TOOTH"'), KMEHR_XSD));
+    });
+  }
+});
+
 describe('CancelAttestationRequest', () => {
   it('its body and kmehr validate; the XAdES over its Detail verifies with xmlsec1', async () => {
     const request = await cancelAttestationRequest(ehealth, config, {
@@ -128,6 +147,8 @@ describe('CancelAttestationRequest', () => {
     });
     const body = bodyXml(request.body);
     expect(body).not.toContain('Routing');
+    // Like a send's Detail, a cancel's carries MessageVersion 3.0 (the simulator refuses it otherwise).
+    expect(body).toMatch(/<mcp:Detail [^>]*MessageVersion="3.0"/);
     expectJudged(validateXsd(body, ATTEST_XSD), validateXsd(body.replace(/<mcp:Xades>/, '<mcp:XadesT>').replace(/<\/mcp:Xades>/, '</mcp:XadesT>'), ATTEST_XSD));
     const kmehr = Buffer.from(request.kmehr).toString('utf8');
     expect(kmehr).toContain('NIHDI-CANCELLATION-REASON');

@@ -45,6 +45,12 @@ describe('in-page button and proposal (Chromium, demo EHRs)', () => {
     expect(await fieldValue(popup, 'act.1.prescriber')).toBe('1-12345-67-004');
     // Today's page, valid SSIN and codes: nothing to check.
     expect(await popup.$eval('[data-testid="proposal-summary"]', (element) => element.getAttribute('data-problems'))).toBe('0');
+    // The prescriber came with its prescription date; the eID reading is offered, its media chosen from a list.
+    expect(await fieldValue(popup, 'act.1.prescriptionDate')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(await popup.$eval('[data-field="consultation.eidMediaType"]', (element) => element.tagName)).toBe('SELECT');
+    await popup.select('[data-field="consultation.eidMediaType"]', '1');
+    await popup.waitForFunction(() => document.querySelector<HTMLSelectElement>('[data-field="consultation.eidMediaType"]')?.value === '1');
+    expect(await popup.$eval('[data-field="consultation.eidMediaType"]', (element) => element.getAttribute('aria-invalid'))).toBe('false');
     await popup.close();
     await page.close();
   });

@@ -136,7 +136,8 @@ describe('eAttest send', () => {
     expect(first.inputReference).toMatch(/^\d{14}$/);
 
     const requestsBefore = totalRequests();
-    const second = await host.request('attest', { attestation: { ...sent, patientPaidCents: 1300 } });
+    // A corrected amount (the act's and so the total) is still the same consultation.
+    const second = await host.request('attest', { attestation: { ...sent, patientPaidCents: 1300, acts: sent.acts.map((act) => ({ ...act, amountPaidCents: 1300 })) } });
     expect(second).toMatchObject({ ok: false, error: { code: 'ALREADY_ATTESTED', details: { acknowledgementNumber: first.acknowledgementNumber } } });
     expect(totalRequests()).toBe(requestsBefore);
 

@@ -39,15 +39,22 @@ async function attested(): Promise<StoredAttestation[]> {
   return (await simulatorAttestations(simulator.url, pki.tls.caCert)) as StoredAttestation[];
 }
 
+/** Each profession's act; a physiotherapy session is prescribed (the simulator refuses it without its prescriber: 217). */
 const cases = [
-  ['physiotherapist', '560011'],
-  ['nurse', '425110'],
-  ['midwife', '422306'],
-  ['speechTherapist', '711012'],
+  ['physiotherapist', { code: '560011', prescriberNihii: '19910239004', prescribedDaysAgo: 9 }],
+  ['nurse', { code: '425110' }],
+  ['midwife', { code: '422306' }],
+  ['speechTherapist', { code: '711012' }],
 ] as const;
 
+function daysBefore(day: string, days: number): string {
+  const date = new Date(`${day}T12:00:00Z`);
+  date.setUTCDate(date.getUTCDate() - days);
+  return date.toISOString().slice(0, 10);
+}
+
 describe('each profession signs in, reads insurability and attests its own act', () => {
-  for (const [profession, code] of cases) {
+  for (const [profession, act] of cases) {
     it(`a ${profession}`, async () => {
       const clinician = pki.clinicians[profession];
       const stateDir = provisionHostState({ pki, clinician, simulatorUrl: simulator.url });
@@ -66,12 +73,20 @@ describe('each profession signs in, reads insurability and attests its own act',
           careDate: today,
           collectingEntityCbe: '0820563481',
           patientPaidCents: 2500,
-          acts: [{ code, quantity: 1, serviceDate: today, amountPaidCents: 2500 }],
+          acts: [
+            {
+              code: act.code,
+              quantity: 1,
+              serviceDate: today,
+              amountPaidCents: 2500,
+              ...('prescriberNihii' in act ? { prescriberNihii: act.prescriberNihii, prescriptionDate: daysBefore(today, act.prescribedDaysAgo) } : {}),
+            },
+          ],
         };
         const sent = attestOutcomeSchema.parse(resultOf(await host.request('attest', { attestation })));
         if (sent.outcome !== 'acknowledged') throw new Error(`not acknowledged: ${JSON.stringify(sent)}`);
         const stored = (await attested()).find((candidate) => candidate.acknowledgementNumber === sent.acknowledgementNumber);
-        expect(stored).toMatchObject({ providerNihii11: clinician.identity.nihii11, acts: [{ code }] });
+        expect(stored).toMatchObject({ providerNihii11: clinician.identity.nihii11, acts: [{ code: act.code }] });
       } finally {
         await host.stop();
         rmSync(stateDir, { recursive: true, force: true });

@@ -13,7 +13,7 @@ export function sampleAttestation(careDate: string, names: { firstName: string; 
     patientPaidCents: 1205,
     supplementCents: 7,
     acts: [
-      { code: '101076', quantity: 1, serviceDate: careDate, amountPaidCents: 905, decisionReference: 'CH4/2026-001', prescriberNihii: '19910239004', placeNihii: '71010136' },
+      { code: '101076', quantity: 1, serviceDate: careDate, amountPaidCents: 905, decisionReference: 'CH4/2026-001', prescriberNihii: '19910239004', prescriptionDate: careDate, placeNihii: '71010136', placeType: 'hospital', placeServiceCode: '210' },
       { code: '475075', quantity: 2, serviceDate: careDate },
     ],
   };

@@ -51,6 +51,8 @@ describe('assessReading', () => {
       ['act.tooth', 'toothInvalid'],
       ['act.side', 'sideInvalid'],
       ['act.place', 'nihiiInvalid'],
+      // A prescriber calls for the prescription date (error 218).
+      ['act.prescriptionDate', 'missing'],
     ]);
     expect(proposal.acts[0]?.supplement.value).toBe(150);
     expect(proposal.acts[0]?.prescriber.value).toBe('11234567004');

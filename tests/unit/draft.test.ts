@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { attestationFromDraft, emptyDraft, type Draft } from '../../src/popup/draft.js';
+import { attestationFromDraft, draftFromProposal, emptyDraft, type Draft } from '../../src/popup/draft.js';
+import { assessReading } from '../../src/shared/domain/consultation-fields.js';
 
 const TODAY = '2026-11-30';
 const good: Draft = {
@@ -40,5 +41,34 @@ describe('attestationFromDraft', () => {
     const result = await attestationFromDraft({ ...good, supplement: '5' }, TODAY);
     expect('attestation' in result && result.attestation.supplementCents).toBe(500);
     expect('attestation' in result && result.attestation.patientPaidCents).toBe(3450);
+  });
+});
+
+describe('draftFromProposal → attestationFromDraft: what the page read reaches the eAttest', () => {
+  const context = { id: '2f1d3c4b-5a69-4788-9a0b-1c2d3e4f5a6b', tabId: 1, frameId: 0, origin: 'https://ehr.example.be', readAt: '2026-11-30T09:00:00.000Z', today: TODAY };
+  const act = { code: '560652', quantity: '1', amountPaid: '26,50', supplement: '3,00', tooth: null, side: 'left', place: '71010136', prescriber: '1-99102-39-004', placeType: 'hospital', placeService: '210', prescriptionDate: '2026-11-20' };
+  const reading = {
+    adapterId: 'demo',
+    patient: { ssin: '85073003328', familyName: 'Peeters', firstName: 'Jan', birthDate: null },
+    consultation: { date: TODAY, providerHint: null, eidReadAt: '09:12', eidInputType: '1', eidMediaType: '1', eidCardNumber: '592 1234 5678' },
+    acts: [act],
+  };
+
+  it('carries the prescriber with the prescription date, the typed place with its service, the act’s supplement and the eID reading', async () => {
+    const draft = draftFromProposal(assessReading(reading, context));
+    const result = await attestationFromDraft(draft, TODAY);
+    if (!('attestation' in result)) throw new Error(`refused: ${result.problems.join(',')}`);
+    expect(result.attestation.acts[0]).toMatchObject({ prescriberNihii: '19910239004', prescriptionDate: '2026-11-20', placeNihii: '71010136', placeType: 'hospital', placeServiceCode: '210', side: 'left', supplementCents: 300 });
+    expect(result.attestation.supplementCents).toBe(300);
+    expect(result.attestation.identityReading).toEqual({ inputType: '1', mediaType: '1', date: TODAY, time: '09:12:00', serialNumber: '59212345678' });
+  });
+
+  it('asks for what a prescriber, a place or an eID reading still lacks', async () => {
+    const lacking = assessReading({ ...reading, acts: [{ ...act, placeType: null, prescriptionDate: null }] }, context);
+    expect(lacking.acts[0]?.placeType.problem).toBe('missing');
+    expect(lacking.acts[0]?.prescriptionDate.problem).toBe('missing');
+    expect(await attestationFromDraft(draftFromProposal(lacking), TODAY)).toEqual({ problems: ['draftActDetails'] });
+    const partReading = assessReading({ ...reading, consultation: { ...reading.consultation, eidMediaType: null } }, context);
+    expect(await attestationFromDraft(draftFromProposal(partReading), TODAY)).toEqual({ problems: ['draftActDetails'] });
   });
 });

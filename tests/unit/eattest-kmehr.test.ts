@@ -64,7 +64,7 @@ describe('the kmehr SendTransactionRequest of a send', () => {
     const firstItems = itemsByKind(first);
     expect([...firstItems.keys()]).toEqual(['claim', 'encounterdatetime', 'patientpaid', 'decisionreference', 'encounterlocation', 'requestor']);
     const claim = firstItems.get('claim') as Element;
-    expect(descendants(claim, MCN_NS.kmehr, 'cd').map((cd) => `${cd.getAttribute('S') ?? ''}${cd.getAttribute('SL') ?? ''}=${textOf(cd) ?? ''}`)).toEqual(['CD-ITEM=claim', 'CD-NIHDI=101076', 'LOCALNIHDI-CLAIM-NORM=1']);
+    expect(descendants(claim, MCN_NS.kmehr, 'cd').map((cd) => `${cd.getAttribute('S') ?? ''}${cd.getAttribute('SL') ?? ''}=${textOf(cd) ?? ''}`)).toEqual(['CD-ITEM=claim', 'CD-NIHDI=101076', 'LOCALNIHDI-CLAIM-NORM=0']);
     expect(textOf(descendants(firstItems.get('requestor') as Element, MCN_NS.kmehr, 'id').find((id) => id.getAttribute('S') === 'ID-HCPARTY'))).toBe('19910239004');
     expect(textOf(descendants(firstItems.get('encounterdatetime') as Element, MCN_NS.kmehr, 'date')[0])).toBe(TODAY);
     const secondItems = itemsByKind(second);

@@ -6,6 +6,9 @@ import { tariffRequest } from '../../native-host/src/mycarenet/tarification/tari
 import { readTariffAnswer } from '../../native-host/src/mycarenet/tarification/tariff-response.js';
 import { tariffAnswer } from '../../simulator/src/tarification/answer.js';
 import { scenarioByKey } from '../../simulator/src/scenarios.js';
+import { readTariffRequest } from '../../simulator/src/tarification/request.js';
+import { judge as judgeTariffRequest } from '../../simulator/src/tarification/rules.js';
+import type { Caller } from '../../simulator/src/front.js';
 
 function codeOf(run: () => unknown): string {
   try {
@@ -31,6 +34,19 @@ describe('the tariff request', () => {
     expect(xml).toContain('>persphysician<');
     expect(codeOf(() => tariffRequest({ provider, reference: 'R1', ssin: '85041213359', date: '2026-03-04', codes: ['101010', '101010'], now: new Date() }))).toBe('INTERNAL');
     expect(codeOf(() => tariffRequest({ provider, reference: 'R1', ssin: '85041213359', date: '2026-03-04', codes: [], now: new Date() }))).toBe('INTERNAL');
+  });
+});
+
+describe('the tariff request id', () => {
+  it('is `<NIHII11>.<14 digits>` as every connector makes it; the simulator refuses another form (111)', () => {
+    const caller = { ssin: provider.ssin, nihii11: provider.nihii11, profession: 'doctor' } as Caller;
+    const now = new Date('2026-03-04T09:00:00Z');
+    const codes = (reference: string) => {
+      const request = readTariffRequest(Buffer.from(tariffRequest({ provider, reference, ssin: '85041213359', date: '2026-03-04', codes: ['101010'], now }).xml));
+      return judgeTariffRequest(request, { ssin: '85041213359', referenceDate: '2026-03-04' }, caller, now).errors.map((error) => error.code);
+    };
+    expect(codes('26030410000000')).not.toContain('111');
+    expect(codes('20260304090000123456')).toContain('111');
   });
 });
 

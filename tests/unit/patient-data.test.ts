@@ -156,6 +156,13 @@ describe('tariffs and the DMG holder', () => {
     ]);
   });
 
+  it('passes a dental code’s tooth to the host with the codes (CD-ISO-3950 in the tariff request)', async () => {
+    const { host, calls } = fakeHost();
+    const data = new PatientData(host, new MemoryStore(), () => new Date('2026-11-30T09:00:00Z'));
+    await data.tariffs(SSIN, ['374636', '371011'], PAGE, { '374636': '36' });
+    expect(calls.find((call) => call.command === 'tariffs')?.params).toEqual({ ssin: SSIN, date: '2026-11-30', codes: ['374636', '371011'], teeth: { '374636': '36' } });
+  });
+
   it('asks the host for the provider once per worker life', async () => {
     const { host, count } = fakeHost();
     const data = new PatientData(host, new MemoryStore(), () => new Date('2026-11-30T09:00:00Z'));

@@ -4,6 +4,7 @@ import { tariffOf } from '../tarification/tariff-table.js';
 import { KMEHR_NS } from '../kmehr-response.js';
 import { itemContent, transactionPath, type KmehrSendRequest, type KmehrTransaction } from './kmehr-request.js';
 import type { AttestationStore, AttestedAct } from './store.js';
+import { NO_INSURER_REQUIRES_IDENTITY_READING, requirementsOf } from './act-requirements.js';
 import { childrenNS, text } from '../xml.js';
 
 /**
@@ -33,6 +34,8 @@ export interface SendContext {
   /** Today in Brussels, as the insurer's clock says. */
   today: string;
   store: AttestationStore;
+  /** Insurers that refuse an act without the reading of the identity document (222); none unless told. */
+  identityReadingRequiredBy?: ReadonlySet<string>;
 }
 
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
@@ -47,7 +50,23 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   '187': 'Service already invoiced or attested',
   '191': 'Date earlier than today',
   '196': 'Third-party payment is mandatory for this patient',
+  '130': 'Value not allowed',
+  '216': 'Serial number of the identity document given for a medium that has none',
+  '217': 'The prescriber is mandatory for this nomenclature code',
+  '218': 'The prescription date is missing while a prescriber is given',
+  '222': 'The reading data of the identity document are missing',
+  '223': 'The reading date of the identity document is missing',
+  '224': 'The reading time of the identity document is missing',
+  '225': 'The input type of the identity document is missing',
+  '226': 'The reason for manual input is missing while the input type is 4',
+  '227': 'The medium type of the identity document is missing',
+  '228': 'The reason for using a sticker is missing while the medium type is 7',
+  '229': 'The serial number of the identity document is missing',
+  '233': 'A prescriber NIHII is given while the requestor norm is 3 (self-prescription)',
+  '234': 'A prescription date is given while the requestor norm is 3 (self-prescription)',
+  '237': 'The treated limb is mandatory for this nomenclature code',
   '238': 'The attestation contains no service performed today',
+  '243': 'The service code is missing while the place of service is a hospital',
 };
 
 function refusal(code: string, url: string): KmehrRefusal {
@@ -61,6 +80,7 @@ function dateError(date: string, today: string, url: string): KmehrRefusal | und
 }
 
 interface Claim {
+  transaction?: KmehrTransaction;
   url: string;
   code: string;
   date: string;
@@ -100,11 +120,92 @@ const AUTHOR_QUALITY: Readonly<Record<Caller['profession'], string>> = {
   speechTherapist: 'perslogopedist',
 };
 
+const itemOf = (transaction: KmehrTransaction, kind: string) => transaction.items.find((item) => item.kind === kind);
+
+/** An item's cost in cents (NaN when it is not a decimal, which no sum then matches). */
+function centsOf(item: { element: Element }): number {
+  const decimal = text(childrenNS(childrenNS(item.element, KMEHR_NS, 'cost')[0] ?? item.element, KMEHR_NS, 'decimal')[0]);
+  return /^\d+(?:\.\d{1,2})?$/.test(decimal) ? Math.round(Number(decimal) * 100) : Number.NaN;
+}
+
+/**
+ * The items an act needs beside its claim (PROTOCOL §8.2, catalogue uids 72–144): the tooth and the
+ * treated limb its code asks for, the prescriber with date and norm, a place typed as an
+ * institution with a hospital's service code, and a complete reading of the identity document.
+ */
+function actItemErrors(transaction: KmehrTransaction, claim: Claim, today: string, errors: KmehrRefusal[]): void {
+  const required = requirementsOf(claim.code);
+  const claimItem = itemOf(transaction, 'CD-ITEM|claim');
+  if (claimItem === undefined) return;
+  const claimUrl = transactionPath(transaction, `/item[${claimItem.position}]`);
+  const tooth = itemContent(claimItem, 'cd', 'CD-ISO-3950');
+  if (required.tooth === true && tooth === undefined) errors.push(refusal('100', claimUrl));
+  if (tooth !== undefined && !/^(?:[1-4][1-8]|[5-8][1-5])$/.test(text(tooth))) errors.push(refusal('130', `${claimUrl}/content/cd[CD-ISO-3950]`));
+  const limb = itemContent(claimItem, 'cd', 'NIHDI-TREATED-LIMB');
+  if (required.limb === true && limb === undefined) errors.push(refusal('237', claimUrl));
+  if (limb !== undefined && !['1', '2'].includes(text(limb))) errors.push(refusal('130', `${claimUrl}/content/cd[NIHDI-TREATED-LIMB]`));
+
+  const requestor = itemOf(transaction, 'CD-ITEM|requestor');
+  if (requestor === undefined) {
+    if (required.prescriber === true) errors.push(refusal('217', transactionPath(transaction)));
+  } else {
+    const url = transactionPath(transaction, `/item[${requestor.position}]`);
+    const norm = itemContent(requestor, 'cd', 'NIHDI-REQUESTOR-NORM');
+    const hcparty = itemContent(requestor, 'hcparty');
+    const nihii = hcparty === undefined ? undefined : childrenNS(hcparty, KMEHR_NS, 'id').find((id) => id.getAttribute('S') === 'ID-HCPARTY');
+    const date = itemContent(requestor, 'date');
+    if (norm === undefined) errors.push(refusal('100', url));
+    if (norm !== undefined && text(norm) === '3') {
+      if (nihii !== undefined) errors.push(refusal('233', `${url}/content/hcparty/id`));
+      if (date !== undefined) errors.push(refusal('234', `${url}/content/date`));
+    } else {
+      if (nihii === undefined) errors.push(refusal('100', url));
+      else if (!/^\d{11}$/.test(text(nihii))) errors.push(refusal('111', `${url}/content/hcparty/id`));
+      if (date === undefined) errors.push(refusal('218', url));
+      else if (text(date) > today) errors.push(refusal('146', `${url}/content/date`));
+    }
+  }
+
+  const location = itemOf(transaction, 'CD-ITEM|encounterlocation');
+  if (location !== undefined) {
+    const url = transactionPath(transaction, `/item[${location.position}]`);
+    const hcparty = itemContent(location, 'hcparty');
+    const kind = hcparty === undefined ? '' : text(childrenNS(hcparty, KMEHR_NS, 'cd')[0]);
+    const id = hcparty === undefined ? undefined : childrenNS(hcparty, KMEHR_NS, 'id').find((candidate) => candidate.getAttribute('S') === 'ID-HCPARTY');
+    if (id === undefined || !/^\d{8}(?:\d{3})?$/.test(text(id))) errors.push(refusal('111', `${url}/content/hcparty/id`));
+    // A place is an institution: a person's kind (persphysician…) is a wrong type (catalogue uid 89).
+    if (kind === '' || kind.startsWith('pers')) errors.push(refusal('111', `${url}/content/hcparty/cd[CD-HCPARTY]`));
+    if (kind === 'orghospital' && itemContent(location, 'cd', 'NIHDI-SERVICE-CD') === undefined) errors.push(refusal('243', `${url}/content/cd[NIHDI-SERVICE-CD]`));
+  }
+
+  const reading = itemOf(transaction, 'CD-ITEM-MYCARENET|documentidentity');
+  if (reading !== undefined) {
+    const url = transactionPath(transaction, `/item[${reading.position}]`);
+    const date = itemContent(reading, 'date');
+    const input = itemContent(reading, 'cd', 'NIHDI-ID-DOC-INPUT-TYPE');
+    const media = itemContent(reading, 'cd', 'NIHDI-ID-DOC-MEDIA-TYPE');
+    const serial = itemContent(reading, 'text');
+    if (date === undefined) errors.push(refusal('223', url));
+    else if (text(date) !== claim.date) errors.push(refusal('156', `${url}/content/date`));
+    if (itemContent(reading, 'time') === undefined) errors.push(refusal('224', url));
+    if (input === undefined) errors.push(refusal('225', url));
+    else if (text(input) === '4' && itemContent(reading, 'cd', 'NIHDI-ID-DOC-MANUAL-INPUT-JUSTIFICATION') === undefined) errors.push(refusal('226', url));
+    if (media === undefined) errors.push(refusal('227', url));
+    else {
+      if (text(media) === '7' && itemContent(reading, 'cd', 'NIHDI-ID-DOC-VIGNETTE-USE-JUSTIFICATION') === undefined) errors.push(refusal('228', url));
+      const hasSerial = ['1', '2', '4', '5'].includes(text(media));
+      if (hasSerial && serial === undefined) errors.push(refusal('229', url));
+      if (!hasSerial && serial !== undefined) errors.push(refusal('216', `${url}/content/text`));
+    }
+  }
+}
+
 export function judgeSend(context: SendContext): SendJudgement {
   const { request, caller, today } = context;
   const errors: KmehrRefusal[] = [];
-  // The kmehr request id is `<NIHII11>.<InputReference>` of the same request.
-  if (request.id !== `${caller.nihii11}.${context.inputReference}`) errors.push(refusal('155', '/SendTransactionRequest/request/id'));
+  // The kmehr request id is `<NIHII11>.<InputReference>` of the same request, a 14-digit time stamp as every connector makes it.
+  if (!/^\d{11}\.\d{14}$/.test(request.id)) errors.push(refusal('111', '/SendTransactionRequest/request/id'));
+  else if (request.id !== `${caller.nihii11}.${context.inputReference}`) errors.push(refusal('155', '/SendTransactionRequest/request/id'));
   if (request.author.nihii11 !== caller.nihii11) errors.push(refusal('155', '/SendTransactionRequest/request/author/hcparty'));
   // The author attests as what the STS certified them to be (the simulator's own reading of cd-1_34's CD-HCPARTY).
   else if (request.author.cd !== AUTHOR_QUALITY[caller.profession]) errors.push(refusal('140', '/SendTransactionRequest/request/author/hcparty/id'));
@@ -122,6 +223,14 @@ export function judgeSend(context: SendContext): SendJudgement {
   if (!cga.items.some((item) => item.kind === 'CD-ITEM-MYCARENET|patientpaid') || !cga.items.some((item) => item.kind === 'CD-ITEM-MYCARENET|paymentreceivingparty')) {
     errors.push(refusal('100', transactionPath(cga)));
   }
+  // The cga's patientpaid and supplement are the sums of the acts' (catalogue uids 54, 56: value not allowed).
+  for (const kind of ['patientpaid', 'supplement']) {
+    const total = itemOf(cga, `CD-ITEM-MYCARENET|${kind}`);
+    const perAct = details.map((transaction) => itemOf(transaction, `CD-ITEM-MYCARENET|${kind}`));
+    const sum = perAct.reduce((cents, item) => cents + (item === undefined ? 0 : centsOf(item)), 0);
+    const everyActTells = kind === 'supplement' ? perAct.some((item) => item !== undefined) : perAct.every((item) => item !== undefined);
+    if (everyActTells && (total === undefined ? 0 : centsOf(total)) !== sum) errors.push(refusal('130', transactionPath(cga, `/item[${total?.position ?? 1}]/cost/decimal`)));
+  }
   const cgaDate = dateError(cga.date, today, transactionPath(cga, '/date'));
   if (cgaDate !== undefined) errors.push(cgaDate);
 
@@ -133,7 +242,8 @@ export function judgeSend(context: SendContext): SendJudgement {
     if (claim === undefined) continue;
     const serviceDate = dateError(claim.date, today, claim.dateUrl);
     if (serviceDate !== undefined) errors.push(serviceDate);
-    claims.push(claim);
+    actItemErrors(transaction, claim, today, errors);
+    claims.push({ ...claim, transaction });
   }
   if (claims.length > 0 && !claims.some((claim) => claim.date === today)) errors.push(refusal('238', transactionPath(cga, '/date')));
 
@@ -147,6 +257,11 @@ export function judgeSend(context: SendContext): SendJudgement {
     return { errors, insurer, acts: claims.map(({ code, date }) => ({ code, date })) };
   }
   if (patient.paymentByInsurer === true) errors.push(refusal('196', patientUrl));
+  if ((context.identityReadingRequiredBy ?? NO_INSURER_REQUIRES_IDENTITY_READING).has(insurer)) {
+    for (const claim of claims) {
+      if (claim.transaction !== undefined && itemOf(claim.transaction, 'CD-ITEM-MYCARENET|documentidentity') === undefined) errors.push(refusal('222', transactionPath(claim.transaction)));
+    }
+  }
   for (const claim of claims) {
     if (patient.medicalHouse !== undefined && (tariffOf(claim.code)?.coveredByMedicalHouse ?? true)) errors.push(refusal('169', claim.url));
     const known = context.store.alreadyAttested(patient.ssin, { code: claim.code, date: claim.date });

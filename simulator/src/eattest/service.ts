@@ -24,6 +24,8 @@ import { signXadesT } from './xades-t.js';
  */
 
 export const ATTEST_NS = 'urn:be:fgov:ehealth:mycarenet:attest:protocol:v3';
+/** The Detail's MessageVersion of eAttest v3, on a send and on a cancel alike (the connector's blob builder). */
+const ATTEST_MESSAGE_VERSION = '3.0';
 
 /** The dropAfterAccept fault: the attestation is stored, then the connection is cut instead of answering. */
 export class DropConnection extends Error {
@@ -39,6 +41,7 @@ export interface EattestContext {
   answerSigners: AnswerSigners;
   store: AttestationStore;
   fault: FaultRule | undefined;
+  identityReadingRequiredBy?: ReadonlySet<string>;
 }
 
 const brusselsDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -107,6 +110,7 @@ async function sendAttestation(context: EattestContext): Promise<string> {
   if (detail.contentType !== 'text/xml' || detail.contentEncryption !== 'encryptedForKnownBED' || detail.id === undefined) {
     throw new ServiceFault(FAULTS.invalidContent, 'eAttest wants a text/xml Detail encryptedForKnownBED with an Id');
   }
+  if (detail.messageVersion !== ATTEST_MESSAGE_VERSION) throw new ServiceFault(FAULTS.invalidContent, `eAttest v3 wants the Detail's MessageVersion ${ATTEST_MESSAGE_VERSION}`);
   let known;
   let recipient;
   try {
@@ -139,7 +143,15 @@ async function sendAttestation(context: EattestContext): Promise<string> {
     errors = [];
     accepted = { acknowledgementNumber: previous.acknowledgementNumber, patient, acts: previous.acts };
   } else {
-    const judged = judgeSend({ request: kmehr, caller, inputReference: request.inputReference, routing: request.routing, today, store });
+    const judged = judgeSend({
+      request: kmehr,
+      caller,
+      inputReference: request.inputReference,
+      routing: request.routing,
+      today,
+      store,
+      ...(context.identityReadingRequiredBy !== undefined ? { identityReadingRequiredBy: context.identityReadingRequiredBy } : {}),
+    });
     insurer = judged.insurer;
     errors = previous !== undefined ? [{ code: '155', url: '/SendTransactionRequest/request/id', description: 'This reference was already used for another attestation' }] : judged.errors;
     if (errors.length === 0 && judged.patient !== undefined) {
@@ -180,6 +192,7 @@ async function cancelAttestation(context: EattestContext): Promise<string> {
   if (request.routing !== undefined || detail.contentEncryption !== undefined || detail.contentType !== 'text/xml' || detail.id === undefined) {
     throw new ServiceFault(FAULTS.invalidContent, 'a cancellation takes no Routing and a plaintext text/xml Detail with an Id');
   }
+  if (detail.messageVersion !== ATTEST_MESSAGE_VERSION) throw new ServiceFault(FAULTS.invalidContent, `eAttest v3 wants the Detail's MessageVersion ${ATTEST_MESSAGE_VERSION}`);
   await checkRequestXades(xadesOf(caller.body), { id: detail.id, content: detail.content }, context);
   const kmehr = kmehrOf(detail.content);
   const now = context.front.now();

@@ -43,7 +43,8 @@ export function judge(request: KmehrTariffRequest, routing: { ssin: string; refe
   const errors: KmehrErrorOut[] = [];
   const fail = (code: string, url: string, description: string): Judgement => ({ lines: [], errors: [...errors, { code, url, description }] });
 
-  if (!/^\d{11}\.[\w-]{1,40}$/.test(request.id)) return fail('111', `${ROOT}/request/id`, 'The request id is not <NIHII>.<reference>');
+  // `<NIHII11>.<14 digits>`: the time stamp every connector makes (yyyyMMddHHmmss or yyMMddHHmmssSS).
+  if (!/^\d{11}\.\d{14}$/.test(request.id)) return fail('111', `${ROOT}/request/id`, 'The request id is not <NIHII>.<14-digit reference>');
   if (request.author.nihii11 === undefined) return fail('100', `${ROOT}/request/author/hcparty`, 'The request has no author');
   if (request.author.nihii11 !== caller.nihii11 || !request.id.startsWith(`${caller.nihii11}.`)) return fail('155', `${ROOT}/request/author/hcparty/id`, 'The request author is not the authenticated provider');
   if (!/^\d{4}-\d{2}-\d{2}$/.test(request.date)) return fail('111', `${ROOT}/request/date`, 'The request date has a wrong format');

@@ -24,6 +24,7 @@ export const tablemedAdapter = {
       amountPaid: { selector: ':scope > td:nth-child(4)', transforms: ['decimalComma'] },
       supplement: { selector: ':scope > td:nth-child(5)', transforms: ['decimalComma'] },
       prescriber: { selector: ':scope > td:nth-child(6)' },
+      prescriptionDate: { selector: ':scope > td:nth-child(7)', transforms: [{ date: 'dmy' }] },
     },
   },
   button: { anchor: '#prestaties', place: 'after' },

@@ -67,6 +67,10 @@ export const actFieldsSchema = z.strictObject({
   side: z.optional(fieldRuleSchema),
   place: z.optional(fieldRuleSchema),
   prescriber: z.optional(fieldRuleSchema),
+  /** Read as hospital, laboratory, practice… (a `map` transform turns the EHR's words into these). */
+  placeType: z.optional(fieldRuleSchema),
+  placeService: z.optional(fieldRuleSchema),
+  prescriptionDate: z.optional(fieldRuleSchema),
 });
 export type ActFieldName = keyof z.infer<typeof actFieldsSchema>;
 
@@ -90,6 +94,11 @@ export const adapterSchema = z.strictObject({
   consultation: z.strictObject({
     date: fieldRuleSchema,
     providerHint: z.optional(fieldRuleSchema),
+    /** Where the EHR shows how the patient's eID was read: time, input type, media type, card number. */
+    eidReadAt: z.optional(fieldRuleSchema),
+    eidInputType: z.optional(fieldRuleSchema),
+    eidMediaType: z.optional(fieldRuleSchema),
+    eidCardNumber: z.optional(fieldRuleSchema),
   }),
   acts: z.strictObject({
     /** Each element matched is one act (a table row, a list item…). */

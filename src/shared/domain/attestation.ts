@@ -1,7 +1,20 @@
 import * as z from 'zod/mini';
 import { cbeSchema, isoDateSchema, nihii11Schema, ssinSchema } from './identifiers.js';
 import { centsSchema } from './money.js';
-import { CANCEL_REASONS, FDI_TOOTH } from './attestation-rules.js';
+import {
+  CANCEL_REASONS,
+  FDI_TOOTH,
+  HOSPITAL_SERVICE_CODE,
+  ID_DOC_INPUT_TYPE,
+  ID_DOC_MANUAL_INPUT,
+  ID_DOC_MEDIA_TYPES,
+  ID_DOC_MEDIA_WITH_SERIAL,
+  ID_DOC_SERIAL,
+  ID_DOC_VIGNETTE_MEDIA,
+  PLACE_TYPES,
+  REQUESTOR_NORM,
+  SELF_PRESCRIPTION_NORM,
+} from './attestation-rules.js';
 import { nomenclatureCodeSchema } from './tariff.js';
 
 /**
@@ -27,18 +40,39 @@ export const attestationActSchema = z.strictObject({
   amountPaidCents: z.optional(paidCentsSchema),
   /** The insurer's decision or agreement reference (Chapter IV, eAgreement). */
   decisionReference: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._/-]{1,50}$/, 'a decision reference is 1–50 letters, digits or . _ / -'))),
+  /** Supplement above the legal fee the patient paid for this act (cgd "supplement"). */
+  supplementCents: z.optional(paidCentsSchema),
+  /** The prescriber (kmehr `requestor`), with the prescription's date and the requestor norm (1 when absent). */
   prescriberNihii: z.optional(nihii11Schema),
+  prescriptionDate: z.optional(isoDateSchema),
+  prescriberNorm: z.optional(z.string().check(z.regex(REQUESTOR_NORM, 'a requestor norm is one digit'))),
+  /** Where the act was performed: the institution's NIHII, its kind, and for a hospital its service code. */
   placeNihii: z.optional(placeNihiiSchema),
-  /** Dentists: the tooth treated and, for limbs or jaws, the side. */
+  placeType: z.optional(z.enum(PLACE_TYPES)),
+  placeServiceCode: z.optional(z.string().check(z.regex(HOSPITAL_SERVICE_CODE, 'a hospital service code has 3 digits'))),
+  /** Dentists: the tooth treated (CD-ISO-3950); for limbs, the side treated (NIHDI-TREATED-LIMB). */
   tooth: z.optional(toothSchema),
   side: z.optional(z.enum(['left', 'right'])),
 });
 export type AttestationAct = z.infer<typeof attestationActSchema>;
 
+/** How the patient's identity document was read for this consultation (kmehr `documentidentity`). */
+export const identityReadingSchema = z.strictObject({
+  inputType: z.string().check(z.regex(ID_DOC_INPUT_TYPE, 'an input type is one digit')),
+  mediaType: z.enum(ID_DOC_MEDIA_TYPES),
+  /** Brussels date and time of the reading; the insurers want the day of care (error 156). */
+  date: isoDateSchema,
+  time: z.string().check(z.regex(/^(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d$/, 'a time is HH:MM:SS')),
+  /** The card's (support's) number, for the media that have one. */
+  serialNumber: z.optional(z.string().check(z.regex(ID_DOC_SERIAL, 'a card number is 1–30 letters, digits or dashes'))),
+  manualInputReason: z.optional(z.string().check(z.regex(/^\d$/, 'a reason is one digit'))),
+  vignetteReason: z.optional(z.string().check(z.regex(/^\d$/, 'a reason is one digit'))),
+});
+export type IdentityReading = z.infer<typeof identityReadingSchema>;
+
 const personNameSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
 
-export const attestationSchema = z
-  .strictObject({
+const attestationObjectSchema = z.strictObject({
     patient: z.strictObject({
       ssin: ssinSchema,
       /** For the patient's supporting document; MyCareNet answers with its own spelling. */
@@ -53,17 +87,57 @@ export const attestationSchema = z
     patientPaidCents: paidCentsSchema,
     /** Total supplements (cga "supplement"). */
     supplementCents: z.optional(paidCentsSchema),
+    /** The reading of the patient's identity document, sent with every act; some insurers require it (error 222). */
+    identityReading: z.optional(identityReadingSchema),
     acts: z.array(attestationActSchema).check(z.minLength(1), z.maxLength(30)),
-  })
-  .check(
-    z.superRefine((attestation, context) => {
-      attestation.acts.forEach((act, index) => {
-        if (act.serviceDate !== attestation.careDate) {
-          context.addIssue({ code: 'custom', path: ['acts', index, 'serviceDate'], message: 'every act is on the day of care' });
-        }
-      });
-    }),
-  );
+  });
+
+const everyActOnTheDayOfCare = z.superRefine((attestation: z.infer<typeof attestationObjectSchema>, context) => {
+  attestation.acts.forEach((act, index) => {
+    if (act.serviceDate !== attestation.careDate) context.addIssue({ code: 'custom', path: ['acts', index, 'serviceDate'], message: 'every act is on the day of care' });
+  });
+});
+
+/**
+ * An attestation as it was sent and recorded (journal, receipts, history): read as it is, under
+ * the rules of the day it was sent, so that a record made before a rule existed still reads.
+ */
+export const recordedAttestationSchema = attestationObjectSchema.check(everyActOnTheDayOfCare);
+
+/** An attestation that may be sent now: also the platform's rules on requestor, place, totals and eID reading. */
+export const attestationSchema = attestationObjectSchema.check(
+  everyActOnTheDayOfCare,
+  z.superRefine((attestation, context) => {
+    const issue = (path: (string | number)[], message: string) => context.addIssue({ code: 'custom', path, message });
+    attestation.acts.forEach((act, index) => {
+      // The platform's own rules on the requestor (errors 218, 233, 234) and the place (243).
+      const selfPrescribed = act.prescriberNorm === SELF_PRESCRIPTION_NORM;
+      if (act.prescriberNihii !== undefined && act.prescriptionDate === undefined && !selfPrescribed) issue(['acts', index, 'prescriptionDate'], 'a prescriber comes with the prescription date');
+      if (selfPrescribed && (act.prescriberNihii !== undefined || act.prescriptionDate !== undefined)) issue(['acts', index, 'prescriberNorm'], 'a self-prescription names no prescriber and no date');
+      if (act.prescriptionDate !== undefined && act.prescriptionDate > act.serviceDate) issue(['acts', index, 'prescriptionDate'], 'a prescription is not dated after the care');
+      if (act.prescriptionDate !== undefined && act.prescriberNihii === undefined) issue(['acts', index, 'prescriberNihii'], 'a prescription date comes with its prescriber');
+      if ((act.placeType !== undefined || act.placeServiceCode !== undefined) && act.placeNihii === undefined) issue(['acts', index, 'placeNihii'], 'a kind of place comes with the place');
+      if (act.placeNihii !== undefined && act.placeType === undefined) issue(['acts', index, 'placeType'], 'a place comes with its kind');
+      if (act.placeServiceCode !== undefined && act.placeType !== 'hospital') issue(['acts', index, 'placeServiceCode'], 'only a hospital has a service code');
+    });
+    // patientpaid is what was charged within the legal fee, per act and in total; supplements are apart.
+    if (attestation.acts.every((act) => act.amountPaidCents !== undefined)) {
+      const sum = attestation.acts.reduce((total, act) => total + (act.amountPaidCents ?? 0), 0);
+      if (sum !== attestation.patientPaidCents) issue(['patientPaidCents'], 'the total paid is the sum of the acts');
+    }
+    const supplements = attestation.acts.filter((act) => act.supplementCents !== undefined);
+    if (supplements.length > 0 && attestation.supplementCents !== supplements.reduce((total, act) => total + (act.supplementCents ?? 0), 0)) {
+      issue(['supplementCents'], 'the total supplement is the sum of the acts');
+    }
+    const reading = attestation.identityReading;
+    if (reading !== undefined) {
+      if (reading.date !== attestation.careDate) issue(['identityReading', 'date'], 'the identity document is read on the day of care');
+      if ((reading.inputType === ID_DOC_MANUAL_INPUT) !== (reading.manualInputReason !== undefined)) issue(['identityReading', 'manualInputReason'], 'a reason for manual input, only when typed by hand');
+      if ((reading.mediaType === ID_DOC_VIGNETTE_MEDIA) !== (reading.vignetteReason !== undefined)) issue(['identityReading', 'vignetteReason'], 'a reason for a sticker, only for a sticker');
+      if (ID_DOC_MEDIA_WITH_SERIAL.has(reading.mediaType) !== (reading.serialNumber !== undefined)) issue(['identityReading', 'serialNumber'], 'the card number, for the media that have one');
+    }
+  }),
+);
 export type Attestation = z.infer<typeof attestationSchema>;
 
 export { CANCEL_REASON_MEANING_KEYS, CANCEL_REASONS, type CancelReason } from './attestation-rules.js';

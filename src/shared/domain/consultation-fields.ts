@@ -1,5 +1,5 @@
 import { MAX_FIELD_TEXT } from '../adapters/transforms.js';
-import { FDI_TOOTH } from './attestation-rules.js';
+import { FDI_TOOTH, HOSPITAL_SERVICE_CODE, ID_DOC_INPUT_TYPE, ID_DOC_MEDIA_TYPES, ID_DOC_SERIAL, PLACE_TYPES, type IdDocMediaType, type PlaceType } from './attestation-rules.js';
 import type { ActFieldKey, ActProposal, ActReading, ConsultationProposal, ConsultationReading, Field, FieldProblem } from './consultation.js';
 import { normaliseSsin } from './identifier-rules.js';
 import { parseEuroToCents } from './money-text.js';
@@ -54,6 +54,31 @@ const parsers = {
     const digits = text.replace(/[\s.\-/]/g, '');
     return /^\d{11}$/.test(digits) ? { value: digits } : { problem: 'nihiiInvalid' };
   },
+  /** A prescription: a real date, not after today. */
+  pastDate: (text: string, today: string): Parsed<string> => {
+    if (!isCalendarDate(text)) return { problem: 'dateInvalid' };
+    return text > today ? { problem: 'dateInFuture' } : { value: text };
+  },
+  /** The adapter (or the clinician) names the kind of place in our words: hospital, laboratory… */
+  placeType: (text: string): Parsed<PlaceType> => {
+    const kind = PLACE_TYPES.find((type) => type === text.toLowerCase());
+    return kind === undefined ? { problem: 'choiceInvalid' } : { value: kind };
+  },
+  serviceCode: (text: string): Parsed<string> => (HOSPITAL_SERVICE_CODE.test(text) ? { value: text } : { problem: 'codeInvalid' }),
+  /** HH:MM or HH:MM:SS, kept as HH:MM:SS. */
+  time: (text: string): Parsed<string> => {
+    const match = /^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$/.exec(text);
+    return match === null ? { problem: 'timeInvalid' } : { value: `${match[1] ?? ''}:${match[2] ?? ''}:${match[3] ?? '00'}` };
+  },
+  idInputType: (text: string): Parsed<string> => (ID_DOC_INPUT_TYPE.test(text) ? { value: text } : { problem: 'choiceInvalid' }),
+  idMediaType: (text: string): Parsed<IdDocMediaType> => {
+    const media = ID_DOC_MEDIA_TYPES.find((type) => type === text.toUpperCase());
+    return media === undefined ? { problem: 'choiceInvalid' } : { value: media };
+  },
+  cardNumber: (text: string): Parsed<string> => {
+    const compact = text.replace(/[\s.]/g, '');
+    return ID_DOC_SERIAL.test(compact) ? { value: compact } : { problem: 'textInvalid' };
+  },
 } as const;
 export type FieldKind = keyof typeof parsers;
 type ValueOf<K extends FieldKind> = ReturnType<(typeof parsers)[K]> extends Parsed<infer T> ? T : never;
@@ -77,6 +102,10 @@ export const PATIENT_FIELDS = {
 export const CONSULTATION_FIELDS = {
   date: { kind: 'consultationDate', required: true },
   providerHint: { kind: 'text', required: false },
+  eidReadAt: { kind: 'time', required: false },
+  eidInputType: { kind: 'idInputType', required: false },
+  eidMediaType: { kind: 'idMediaType', required: false },
+  eidCardNumber: { kind: 'cardNumber', required: false },
 } as const satisfies Record<keyof ConsultationReading['consultation'], { kind: FieldKind; required: boolean }>;
 export const ACT_FIELDS = {
   code: { kind: 'code', required: true },
@@ -87,10 +116,32 @@ export const ACT_FIELDS = {
   side: { kind: 'side', required: false },
   place: { kind: 'place', required: false },
   prescriber: { kind: 'nihii', required: false },
+  // Required once the place, the prescriber or a hospital is given (see withDependents).
+  placeType: { kind: 'placeType', required: false },
+  placeService: { kind: 'serviceCode', required: false },
+  prescriptionDate: { kind: 'pastDate', required: false },
 } as const satisfies Record<ActFieldKey, { kind: FieldKind; required: boolean }>;
 
-function assessAct(act: ActReading, today: string): ActProposal {
+/**
+ * The fields another one calls for: a place's kind, a hospital's service code (error 243), a
+ * prescriber's prescription date (218). Empty, they are `missing`; once not called for, no longer.
+ */
+function withDependents(act: ActProposal): ActProposal {
+  const require = <T>(field: Field<T>, needed: boolean): Field<T> => {
+    const empty = (field.raw?.trim() ?? '') === '';
+    if (!empty) return field;
+    return { ...field, problem: needed ? 'missing' : null };
+  };
   return {
+    ...act,
+    placeType: require(act.placeType, act.place.value !== null),
+    placeService: require(act.placeService, act.placeType.value === 'hospital'),
+    prescriptionDate: require(act.prescriptionDate, act.prescriber.value !== null),
+  };
+}
+
+function assessAct(act: ActReading, today: string): ActProposal {
+  return withDependents({
     code: assessField('code', act.code, true, today),
     // The content script reads "1" when the adapter has no quantity column: one of each act.
     quantity: assessField('quantity', act.quantity, true, today),
@@ -100,7 +151,10 @@ function assessAct(act: ActReading, today: string): ActProposal {
     side: assessField('side', act.side, false, today),
     place: assessField('place', act.place, false, today),
     prescriber: assessField('nihii', act.prescriber, false, today),
-  };
+    placeType: assessField('placeType', act.placeType ?? null, false, today),
+    placeService: assessField('serviceCode', act.placeService ?? null, false, today),
+    prescriptionDate: assessField('pastDate', act.prescriptionDate ?? null, false, today),
+  });
 }
 
 export interface ProposalContext {
@@ -126,6 +180,10 @@ export function assessReading(reading: ConsultationReading, context: ProposalCon
     consultation: {
       date: assessField('consultationDate', reading.consultation.date, true, today),
       providerHint: assessField('text', reading.consultation.providerHint, false, today),
+      eidReadAt: assessField('time', reading.consultation.eidReadAt ?? null, false, today),
+      eidInputType: assessField('idInputType', reading.consultation.eidInputType ?? null, false, today),
+      eidMediaType: assessField('idMediaType', reading.consultation.eidMediaType ?? null, false, today),
+      eidCardNumber: assessField('cardNumber', reading.consultation.eidCardNumber ?? null, false, today),
     },
     acts: reading.acts.map((act) => assessAct(act, today)),
   };
@@ -156,7 +214,7 @@ export function correctField(proposal: ConsultationProposal, path: FieldPath, te
   const rule = ACT_FIELDS[path.field];
   return {
     ...proposal,
-    acts: proposal.acts.map((act, index) => (index === path.index ? { ...act, [path.field]: assessField(rule.kind, text, rule.required, today, true) } : act)),
+    acts: proposal.acts.map((act, index) => (index === path.index ? withDependents({ ...act, [path.field]: assessField(rule.kind, text, rule.required, today, true) }) : act)),
   };
 }
 

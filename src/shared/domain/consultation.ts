@@ -4,6 +4,7 @@ import { isoDateSchema, nihii11Schema, ssinSchema } from './identifiers.js';
 import { centsSchema } from './money.js';
 import { nomenclatureCodeSchema } from './tariff.js';
 import { toothSchema } from './attestation.js';
+import { HOSPITAL_SERVICE_CODE, ID_DOC_INPUT_TYPE, ID_DOC_MEDIA_TYPES, ID_DOC_SERIAL, PLACE_TYPES } from './attestation-rules.js';
 
 /**
  * The consultation proposal read from an EHR page. The content script sends a *reading*: strings
@@ -29,6 +30,8 @@ export const FIELD_PROBLEMS = [
   'nihiiInvalid',
   'sideInvalid',
   'textInvalid',
+  'choiceInvalid',
+  'timeInvalid',
 ] as const;
 export const fieldProblemSchema = z.enum(FIELD_PROBLEMS);
 export type FieldProblem = z.infer<typeof fieldProblemSchema>;
@@ -44,6 +47,11 @@ export const actReadingSchema = z.strictObject({
   side: readingTextSchema,
   place: readingTextSchema,
   prescriber: readingTextSchema,
+  // Optional, so that readers written before them still parse: the scraper always sends them.
+  /** The kind of place (hospital, laboratory…) and a hospital's service code (NIHDI-SERVICE-CD). */
+  placeType: z.optional(readingTextSchema),
+  placeService: z.optional(readingTextSchema),
+  prescriptionDate: z.optional(readingTextSchema),
 });
 export type ActReading = z.infer<typeof actReadingSchema>;
 export type ActFieldKey = keyof ActReading;
@@ -52,7 +60,15 @@ export type ActFieldKey = keyof ActReading;
 export const consultationReadingSchema = z.strictObject({
   adapterId: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,62}$/)),
   patient: z.strictObject({ ssin: readingTextSchema, familyName: readingTextSchema, firstName: readingTextSchema, birthDate: readingTextSchema }),
-  consultation: z.strictObject({ date: readingTextSchema, providerHint: readingTextSchema }),
+  consultation: z.strictObject({
+    date: readingTextSchema,
+    providerHint: readingTextSchema,
+    /** The reading of the patient's eID (kmehr documentidentity): time, how it was read, what, its number. */
+    eidReadAt: z.optional(readingTextSchema),
+    eidInputType: z.optional(readingTextSchema),
+    eidMediaType: z.optional(readingTextSchema),
+    eidCardNumber: z.optional(readingTextSchema),
+  }),
   acts: z.array(actReadingSchema).check(z.maxLength(MAX_ACTS)),
 });
 export type ConsultationReading = z.infer<typeof consultationReadingSchema>;
@@ -87,6 +103,9 @@ export const actProposalSchema = z.strictObject({
   side: fieldSchema(sideSchema),
   place: fieldSchema(placeSchema),
   prescriber: fieldSchema(nihii11Schema),
+  placeType: fieldSchema(z.enum(PLACE_TYPES)),
+  placeService: fieldSchema(z.string().check(z.regex(HOSPITAL_SERVICE_CODE))),
+  prescriptionDate: fieldSchema(isoDateSchema),
 });
 export type ActProposal = z.infer<typeof actProposalSchema>;
 
@@ -106,7 +125,14 @@ export const consultationProposalSchema = z.strictObject({
     firstName: fieldSchema(textValueSchema),
     birthDate: fieldSchema(isoDateSchema),
   }),
-  consultation: z.strictObject({ date: fieldSchema(isoDateSchema), providerHint: fieldSchema(textValueSchema) }),
+  consultation: z.strictObject({
+    date: fieldSchema(isoDateSchema),
+    providerHint: fieldSchema(textValueSchema),
+    eidReadAt: fieldSchema(z.string().check(z.regex(/^\d{2}:\d{2}:\d{2}$/))),
+    eidInputType: fieldSchema(z.string().check(z.regex(ID_DOC_INPUT_TYPE))),
+    eidMediaType: fieldSchema(z.enum(ID_DOC_MEDIA_TYPES)),
+    eidCardNumber: fieldSchema(z.string().check(z.regex(ID_DOC_SERIAL))),
+  }),
   acts: z.array(actProposalSchema).check(z.maxLength(MAX_ACTS)),
 });
 export type ConsultationProposal = z.infer<typeof consultationProposalSchema>;

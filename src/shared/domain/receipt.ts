@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { attestationSchema, cancelReasonSchema, consultationKeySchema } from './attestation.js';
+import { cancelReasonSchema, consultationKeySchema, recordedAttestationSchema } from './attestation.js';
 import { errorCodeSchema } from '../errors.js';
 import { isoDateSchema, nihii11Schema, ssinSchema } from './identifiers.js';
 
@@ -71,7 +71,7 @@ export const attestOutcomeSchema = z.discriminatedUnion('outcome', [
     consultationKey: consultationKeySchema,
     provider: providerOfRecordSchema,
     /** Exactly what was sent, for the supporting document. */
-    attestation: attestationSchema,
+    attestation: recordedAttestationSchema,
     /** How far the insurer's signature on the acknowledgement could be verified. */
     signatureCheck: z.optional(signatureCheckSchema),
   }),
@@ -109,7 +109,7 @@ export const journalSendSchema = z.strictObject({
   refusals: z.optional(z.array(refusalSchema).check(z.maxLength(50))),
   /** When the last entry about this send was written. */
   at: z.iso.datetime({ offset: true }),
-  attestation: attestationSchema,
+  attestation: recordedAttestationSchema,
 });
 export type JournalSend = z.infer<typeof journalSendSchema>;
 
@@ -120,7 +120,7 @@ export type JournalSend = z.infer<typeof journalSendSchema>;
 export const attestationRecordSchema = z.strictObject({
   consultationKey: consultationKeySchema,
   careDate: isoDateSchema,
-  attestation: attestationSchema,
+  attestation: recordedAttestationSchema,
   status: z.enum(['pending', 'unknown', 'acknowledged', 'refused', 'cancelled', 'notSent']),
   startedAt: z.iso.datetime({ offset: true }),
   updatedAt: z.iso.datetime({ offset: true }),

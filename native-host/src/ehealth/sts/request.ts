@@ -2,6 +2,7 @@ import { randomUUID, type X509Certificate } from 'node:crypto';
 import type { ElementSpec } from '../xml/dom.js';
 import { NS } from '../xml/namespaces.js';
 import { SSIN_ATTRIBUTES, IDENTIFICATION_NS, requestedAttributes, type Profession } from './attributes.js';
+import { rfc1779Name } from './rfc1779-name.js';
 
 /**
  * The SAML 1.1 AttributeQuery of PROTOCOL §4.1 (the connector's holder-of-key template): the
@@ -12,15 +13,6 @@ import { SSIN_ATTRIBUTES, IDENTIFICATION_NS, requestedAttributes, type Professio
 const X509_SUBJECT_NAME = 'urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName';
 const HOLDER_OF_KEY = 'urn:oasis:names:tc:SAML:1.0:cm:holder-of-key';
 
-/** RFC 1779-style DN ("CN=…, OU=…, C=BE"), most specific first, as the connector writes it. */
-export function rfc1779Name(nodeStyleDn: string): string {
-  return nodeStyleDn
-    .split('\n')
-    .filter((part) => part !== '')
-    .reverse()
-    .join(', ');
-}
-
 export interface StsRequestInput {
   certificate: X509Certificate;
   ssin: string;
@@ -30,8 +22,9 @@ export interface StsRequestInput {
 }
 
 export function stsRequestBody(input: StsRequestInput): ElementSpec {
-  const subject = rfc1779Name(input.certificate.subject);
-  const issuer = rfc1779Name(input.certificate.issuer);
+  // As the Java connectors write them and the STS answers: `CN="SSIN=…", OU=…, C=BE`.
+  const subject = rfc1779Name(input.certificate, 'subject');
+  const issuer = rfc1779Name(input.certificate, 'issuer');
   const issueInstant = input.now.toISOString();
   const notOnOrAfter = new Date(input.now.getTime() + input.validityHours * 3600_000).toISOString();
   const nameIdentifier = (): ElementSpec => ({

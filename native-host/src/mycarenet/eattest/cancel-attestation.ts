@@ -14,7 +14,7 @@ import { isTestEnvironment, softwarePackageFor } from '../commons/software-packa
 import { readAttestationAnswer, type KmehrVerdict } from './attestation-answer.js';
 import { verifyInsurerSignature } from './insurer-signature.js';
 import { cancellationKmehr } from './kmehr-attestation.js';
-import { ATTEST_COMMONS_VERSION, ATTEST_NS, kmehrRequestId } from './protocol.js';
+import { ATTEST_COMMONS_VERSION, ATTEST_MESSAGE_VERSION, ATTEST_NS, kmehrRequestId } from './protocol.js';
 import type { SignedAnswer } from './signature-evidence.js';
 
 /**
@@ -51,7 +51,8 @@ export async function cancelAttestationRequest(ehealth: EhealthServices, config:
     name: 'att:CancelAttestationRequest',
     now,
     commonInput: commonInput({ version: ATTEST_COMMONS_VERSION, isTest: isTestEnvironment(config), inputReference, softwarePackage: softwarePackageFor(config), provider, attemptNbr: fields.attemptNbr }),
-    detail: detailBlob({ version: ATTEST_COMMONS_VERSION, id: blobId, content: kmehr, encryptedForKnownBED: false }),
+    // The same MessageVersion as a send: the connector's eAttest blob builder sets it on both.
+    detail: detailBlob({ version: ATTEST_COMMONS_VERSION, id: blobId, content: kmehr, encryptedForKnownBED: false, messageVersion: ATTEST_MESSAGE_VERSION }),
   });
   const body: ElementSpec = {
     ...request,

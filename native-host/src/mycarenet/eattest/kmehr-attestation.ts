@@ -1,5 +1,6 @@
 import { AppError } from '../../../../src/shared/errors.js';
-import type { Attestation, AttestationAct } from '../../../../src/shared/domain/attestation.js';
+import type { Attestation, AttestationAct, IdentityReading } from '../../../../src/shared/domain/attestation.js';
+import { PLACE_TYPE_CD_HCPARTY } from '../../../../src/shared/domain/attestation-rules.js';
 import { declareNamespace, newDocument, serialize, type ElementSpec } from '../../ehealth/xml/dom.js';
 import type { CareProvider } from '../commons/care-provider.js';
 import { KMEHR_VERSIONS, brusselsDateTime, kmehr, kmehrRequestHeader, msCore, providerHcparty } from '../commons/kmehr.js';
@@ -15,7 +16,7 @@ import { MCN_NS } from '../commons/namespaces.js';
 export const KMEHR_MESSAGE_PROTOCOL_VERSION = '1.34';
 /** CD-STANDARD of kmehr 1.34/1.35 (the v3 connectors send 20210120). */
 const KMEHR_STANDARD = { sv: '1.35', value: '20210120' };
-const SV = { cdItemMyCareNet: '1.4', cdCurrency: '1.0', cdSex: '1.1', local: '1.0', cdStandard: KMEHR_STANDARD.sv } as const;
+const SV = { cdItemMyCareNet: '1.4', cdCurrency: '1.0', cdSex: '1.1', local: '1.0', cdStandard: KMEHR_STANDARD.sv, isoTooth: '1.0' } as const;
 
 export interface KmehrEnvelopeFields {
   provider: CareProvider;
@@ -58,9 +59,18 @@ function transaction(number: number, type: string, provider: CareProvider, now: 
   ]);
 }
 
+/** The cga supplement: the total given, else the sum of the acts' supplements (as the references compute it). */
+function totalSupplement(attestation: Attestation): number | undefined {
+  if (attestation.supplementCents !== undefined) return attestation.supplementCents;
+  const perAct = attestation.acts.filter((act) => act.supplementCents !== undefined);
+  return perAct.length === 0 ? undefined : perAct.reduce((sum, act) => sum + (act.supplementCents ?? 0), 0);
+}
+
 function cga(attestation: Attestation, provider: CareProvider, now: Date): ElementSpec {
+  // patientpaid: what was charged to the patient within the legal fee (the references' meaning); supplements apart.
   const items: ElementSpec[][] = [[mycarenetItemCd('patientpaid'), cost(attestation.patientPaidCents)]];
-  if (attestation.supplementCents !== undefined) items.push([mycarenetItemCd('supplement'), cost(attestation.supplementCents)]);
+  const supplement = totalSupplement(attestation);
+  if (supplement !== undefined && supplement > 0) items.push([mycarenetItemCd('supplement'), cost(supplement)]);
   // Mandatory for the platform (error 100); without it the insurer refuses, which the clinician then sees.
   if (attestation.collectingEntityCbe !== undefined) {
     items.push([mycarenetItemCd('paymentreceivingparty'), kmehr('content', {}, [kmehr('id', { S: 'ID-CBE', SV: KMEHR_VERSIONS.idKmehr }, [attestation.collectingEntityCbe])])]);
@@ -68,26 +78,75 @@ function cga(attestation: Attestation, provider: CareProvider, now: Date): Eleme
   return transaction(1, 'cga', provider, now, items);
 }
 
-function hcpartyByNihii(nihii: string): ElementSpec {
-  return kmehr('hcparty', {}, [kmehr('id', { S: 'ID-HCPARTY', SV: KMEHR_VERSIONS.idKmehr }, [nihii]), kmehr('cd', { S: 'CD-HCPARTY', SV: KMEHR_VERSIONS.cdHcparty }, [nihii.length === 8 ? 'orghospital' : 'persphysician'])]);
-}
+const cdHcparty = (value: string): ElementSpec => kmehr('cd', { S: 'CD-HCPARTY', SV: KMEHR_VERSIONS.cdHcparty }, [value]);
+const hcpartyId = (nihii: string): ElementSpec => kmehr('id', { S: 'ID-HCPARTY', SV: KMEHR_VERSIONS.idKmehr }, [nihii]);
 
-function cgd(act: AttestationAct, number: number, provider: CareProvider, now: Date): ElementSpec {
-  const claim: ElementSpec[] = [
+/** NIHDI-TREATED-LIMB: 1 left, 2 right (eFact record 50; no reference spells the values out: PROTOCOL §14). */
+const TREATED_LIMB = { left: '1', right: '2' } as const;
+/** What the references send as requestor norm for an act prescribed by the prescriber they name. */
+const DEFAULT_REQUESTOR_NORM = '1';
+
+function claimItem(act: AttestationAct): ElementSpec[] {
+  return [
     itemCd('claim'),
     kmehr('content', {}, [kmehr('cd', { S: 'CD-NIHDI', SV: KMEHR_VERSIONS.cdNihdi }, [act.code])]),
-    // Norm 0: no prescription rule applies; a prescribed act carries norm 1 and its prescriber.
-    kmehr('content', {}, [local('NIHDI-CLAIM-NORM', act.prescriberNihii !== undefined ? '1' : '0')]),
+    // The pricing norm: 0 in every reference, prescribed acts included; the prescription has its own norm in `requestor`.
+    kmehr('content', {}, [local('NIHDI-CLAIM-NORM', '0')]),
+    ...(act.tooth !== undefined ? [kmehr('content', {}, [kmehr('cd', { S: 'CD-ISO-3950', SV: SV.isoTooth }, [act.tooth])])] : []),
+    // A limb's side; a tooth's side is in its FDI number (its quadrant), so a dental act sends no limb.
+    ...(act.side !== undefined && act.tooth === undefined ? [kmehr('content', {}, [local('NIHDI-TREATED-LIMB', TREATED_LIMB[act.side])])] : []),
+    kmehr('quantity', {}, [kmehr('decimal', {}, [String(act.quantity)])]),
   ];
-  // The tooth (dentists) has no carrier established in PROTOCOL §8.2; it is not sent.
-  claim.push(kmehr('quantity', {}, [kmehr('decimal', {}, [String(act.quantity)])]));
-  const items: ElementSpec[][] = [claim, [itemCd('encounterdatetime'), kmehr('content', {}, [kmehr('date', {}, [act.serviceDate])])]];
-  if (act.amountPaidCents !== undefined) items.push([mycarenetItemCd('patientpaid'), cost(act.amountPaidCents)]);
+}
+
+/** The place of care: an institution of the kind the clinician chose, and a hospital's service (error 243). */
+function encounterLocation(act: AttestationAct & { placeNihii: string }): ElementSpec[] {
+  // Without a kind the place is at least never taken for a person: 8 digits are a hospital's number.
+  const kind = PLACE_TYPE_CD_HCPARTY[act.placeType ?? 'hospital'];
+  return [
+    itemCd('encounterlocation'),
+    kmehr('content', {}, [kmehr('hcparty', {}, [hcpartyId(act.placeNihii), cdHcparty(kind)])]),
+    ...(act.placeServiceCode !== undefined ? [kmehr('content', {}, [local('NIHDI-SERVICE-CD', act.placeServiceCode)])] : []),
+  ];
+}
+
+/** The prescriber, the prescription's date and the requestor norm (errors 100, 218); a self-prescription (norm 3) has the norm alone. */
+function requestor(act: AttestationAct): ElementSpec[] {
+  return [
+    itemCd('requestor'),
+    ...(act.prescriberNihii !== undefined ? [kmehr('content', {}, [kmehr('hcparty', {}, [hcpartyId(act.prescriberNihii), cdHcparty('persphysician')])])] : []),
+    ...(act.prescriptionDate !== undefined ? [kmehr('content', {}, [kmehr('date', {}, [act.prescriptionDate])])] : []),
+    kmehr('content', {}, [local('NIHDI-REQUESTOR-NORM', act.prescriberNorm ?? DEFAULT_REQUESTOR_NORM)]),
+  ];
+}
+
+/** The reading of the patient's identity document (eFact record 52), repeated in every act as the references do. */
+function documentIdentity(reading: IdentityReading): ElementSpec[] {
+  return [
+    mycarenetItemCd('documentidentity'),
+    kmehr('content', {}, [kmehr('date', {}, [reading.date]), kmehr('time', {}, [reading.time])]),
+    kmehr('content', {}, [
+      local('NIHDI-ID-DOC-INPUT-TYPE', reading.inputType),
+      ...(reading.manualInputReason !== undefined ? [local('NIHDI-ID-DOC-MANUAL-INPUT-JUSTIFICATION', reading.manualInputReason)] : []),
+      ...(reading.vignetteReason !== undefined ? [local('NIHDI-ID-DOC-VIGNETTE-USE-JUSTIFICATION', reading.vignetteReason)] : []),
+      local('NIHDI-ID-DOC-MEDIA-TYPE', reading.mediaType),
+    ]),
+    ...(reading.serialNumber !== undefined ? [kmehr('content', {}, [kmehr('text', { L: 'en' }, [reading.serialNumber])])] : []),
+  ];
+}
+
+function cgd(attestation: Attestation, act: AttestationAct, number: number, provider: CareProvider, now: Date): ElementSpec {
+  const items: ElementSpec[][] = [claimItem(act), [itemCd('encounterdatetime'), kmehr('content', {}, [kmehr('date', {}, [act.serviceDate])])]];
+  // Every reference sends each act's patientpaid; a lone act without its own amount carries the total.
+  const paid = act.amountPaidCents ?? (attestation.acts.length === 1 ? attestation.patientPaidCents : undefined);
+  if (paid !== undefined) items.push([mycarenetItemCd('patientpaid'), cost(paid)]);
+  if (act.supplementCents !== undefined && act.supplementCents > 0) items.push([mycarenetItemCd('supplement'), cost(act.supplementCents)]);
   if (act.decisionReference !== undefined) {
     items.push([mycarenetItemCd('decisionreference'), kmehr('content', {}, [kmehr('id', { S: 'LOCAL', SV: SV.local, SL: 'OAreferencesystemname' }, [act.decisionReference])])]);
   }
-  if (act.placeNihii !== undefined) items.push([itemCd('encounterlocation'), kmehr('content', {}, [hcpartyByNihii(act.placeNihii)])]);
-  if (act.prescriberNihii !== undefined) items.push([itemCd('requestor'), kmehr('content', {}, [hcpartyByNihii(act.prescriberNihii)])]);
+  if (act.placeNihii !== undefined) items.push(encounterLocation({ ...act, placeNihii: act.placeNihii }));
+  if (act.prescriberNihii !== undefined || act.prescriberNorm !== undefined) items.push(requestor(act));
+  if (attestation.identityReading !== undefined) items.push(documentIdentity(attestation.identityReading));
   return transaction(number, 'cgd', provider, now, items);
 }
 
@@ -136,7 +195,7 @@ export function attestationKmehr(fields: KmehrEnvelopeFields, attestation: Attes
   return sendTransactionRequest(fields, [
     patient(attestation.patient.ssin, attestation.patient.firstName, attestation.patient.lastName),
     cga(attestation, provider, now),
-    ...attestation.acts.map((act, index) => cgd(act, index + 2, provider, now)),
+    ...attestation.acts.map((act, index) => cgd(attestation, act, index + 2, provider, now)),
   ]);
 }
 

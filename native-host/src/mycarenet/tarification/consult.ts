@@ -8,7 +8,7 @@ import { detailBlob, newBlobId, readBlob } from '../commons/blob.js';
 import { callMyCareNet } from '../commons/call.js';
 import { careProviderOf } from '../commons/care-provider.js';
 import { commonInput } from '../commons/common-input.js';
-import { newInputReference } from '../commons/input-reference.js';
+import { newInputReference } from '../../journal/idempotency.js';
 import type { KmehrError } from '../commons/kmehr-acknowledge.js';
 import { MCN_NS, SOAP_ACTIONS } from '../commons/namespaces.js';
 import { routing } from '../commons/routing.js';
@@ -33,13 +33,14 @@ export interface TarificationContext {
 
 const SERVICE = 'tarification';
 
-export async function consultTariffs(context: TarificationContext, params: { ssin: string; date: string; codes: readonly string[] }): Promise<Tariffs> {
+export async function consultTariffs(context: TarificationContext, params: { ssin: string; date: string; codes: readonly string[]; teeth?: Readonly<Record<string, string>> | undefined }): Promise<Tariffs> {
   const clock = context.clock ?? (() => new Date());
   const now = clock();
   const { ehealth, config } = context;
   const provider = careProviderOf(await (await ehealth.sts()).token());
-  const inputReference = newInputReference(now);
-  const request = tariffRequest({ provider, reference: inputReference, ssin: params.ssin, date: params.date, codes: params.codes, now });
+  // The 14-digit reference every connector makes; it is also the kmehr request id's suffix.
+  const inputReference = newInputReference(now, new Set());
+  const request = tariffRequest({ provider, reference: inputReference, ssin: params.ssin, date: params.date, codes: params.codes, ...(params.teeth !== undefined ? { teeth: params.teeth } : {}), now });
   const body = sendRequest({
     ns: MCN_NS.tarification,
     name: 'tar:TarificationConsultationRequest',

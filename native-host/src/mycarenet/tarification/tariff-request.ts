@@ -17,6 +17,8 @@ export interface TariffQuery {
   ssin: string;
   date: string;
   codes: readonly string[];
+  /** Dentists: the tooth of a code, in its claim as CD-ISO-3950 (PROTOCOL §7). */
+  teeth?: Readonly<Record<string, string>>;
   now: Date;
 }
 
@@ -44,6 +46,7 @@ export function tariffRequest(query: TariffQuery): TariffRequest {
         kmehr('id', { S: 'ID-KMEHR', SV: KMEHR_VERSIONS.idKmehr }, [String(index + 2)]),
         kmehr('cd', { S: 'CD-ITEM', SV: KMEHR_VERSIONS.cdItem }, ['claim']),
         kmehr('content', {}, [kmehr('cd', { S: 'CD-NIHDI', SV: KMEHR_VERSIONS.cdNihdi }, [code])]),
+        ...(query.teeth?.[code] !== undefined ? [kmehr('content', {}, [kmehr('cd', { S: 'CD-ISO-3950', SV: '1.0' }, [query.teeth[code]])])] : []),
       ]);
     }),
   ];
