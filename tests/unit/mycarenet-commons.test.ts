@@ -5,7 +5,7 @@ import { parseXml } from '../../native-host/src/ehealth/xml/parse.js';
 import { decodeBase64, detailBlob, readBlob } from '../../native-host/src/mycarenet/commons/blob.js';
 import { commonInput } from '../../native-host/src/mycarenet/commons/common-input.js';
 import { encryptedKnownContent, readEncryptedKnownContent } from '../../native-host/src/mycarenet/commons/encrypted-known-content.js';
-import { INPUT_REFERENCE, newInputReference } from '../../native-host/src/mycarenet/commons/input-reference.js';
+import { INPUT_REFERENCE, newInputReference, RecentReferences } from '../../native-host/src/mycarenet/commons/input-reference.js';
 import { commonsCoreNs, commonsProtocolNs } from '../../native-host/src/mycarenet/commons/namespaces.js';
 import { routing } from '../../native-host/src/mycarenet/commons/routing.js';
 import { readSendResponse } from '../../native-host/src/mycarenet/commons/send-response.js';
@@ -60,11 +60,14 @@ describe('CommonInput', () => {
     expect(codeOf(() => commonInput({ version: 3, isTest: true, inputReference: 'R', softwarePackage: DEVELOPMENT_PACKAGE, provider: { ...provider, nihii11: '123' } }))).toBe('INTERNAL');
   });
 
-  it('makes unique input references of the expected form', () => {
-    const references = new Set(Array.from({ length: 50 }, () => newInputReference(new Date('2026-03-04T05:06:07Z'))));
+  it('makes unique input references of 14 digits, the Belgian time to the centisecond, as every reference does', () => {
+    const recent = new RecentReferences();
+    const references = new Set(Array.from({ length: 50 }, () => recent.next(new Date('2026-03-04T05:06:07.120Z'))));
     expect(references.size).toBe(50);
-    for (const reference of references) expect(reference).toMatch(/^20260304050607\d{6}$/);
+    for (const reference of references) expect(reference).toMatch(/^260304060607\d{2}$/);
+    expect([...references][0]).toBe('26030406060712');
     expect(INPUT_REFERENCE.test([...references][0] ?? '')).toBe(true);
+    expect(newInputReference(new Date('2026-03-04T05:06:07.120Z'), new Set(['26030406060712']))).toBe('26030406060713');
   });
 });
 

@@ -1,7 +1,9 @@
 import { brusselsDate } from '../../../src/shared/domain/calendar.js';
 import { isEntryOfKind, type JournalEntry } from './entry.js';
 import { sendHistories } from './history.js';
-import { brusselsClockReading } from '../../../src/shared/domain/calendar.js';
+
+export { newInputReference };
+import { newInputReference } from '../mycarenet/commons/input-reference.js';
 
 /**
  * Before an eAttest is sent: is it new, a retry of a send whose outcome is unknown, or refused?
@@ -23,19 +25,6 @@ export interface SendRequest {
   consultationKey: string;
   /** The attestation's day of care (YYYY-MM-DD). */
   careDate: string;
-}
-
-/**
- * InputReference (PROTOCOL §2.3): a client reference MyCareNet echoes back; the XSD types it as a
- * plain string. We use 14 digits, the Belgian time to the centisecond (yyMMddHHmmssSS), as the
- * Python client does and the kmehr request id suffix can reuse; a clash with a reference already
- * in the journal moves it on by one, so it is unique in the journal.
- */
-export function newInputReference(now: Date, taken: ReadonlySet<string>): string {
-  const clock = brusselsClockReading(now);
-  let candidate = BigInt(`${clock.year.slice(2)}${clock.month}${clock.day}${clock.hour}${clock.minute}${clock.second}${clock.millisecond.slice(0, 2)}`);
-  while (taken.has(candidate.toString().padStart(14, '0'))) candidate += 1n;
-  return candidate.toString().padStart(14, '0');
 }
 
 /**

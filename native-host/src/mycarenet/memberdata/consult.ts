@@ -7,7 +7,7 @@ import { readBlob } from '../commons/blob.js';
 import { callMyCareNet } from '../commons/call.js';
 import { careProviderOf } from '../commons/care-provider.js';
 import { commonInput } from '../commons/common-input.js';
-import { newInputReference } from '../commons/input-reference.js';
+import { RecentReferences } from '../commons/input-reference.js';
 import { MCN_NS, SOAP_ACTIONS } from '../commons/namespaces.js';
 import { openSealedAnswer, sealedDetail } from '../commons/sealed-detail.js';
 import { sendRequest } from '../commons/send-request.js';
@@ -39,13 +39,14 @@ interface Consulted {
 }
 
 const SERVICE = 'memberdata';
+const references = new RecentReferences();
 
 async function consult(context: MemberDataContext, patient: MemberSubject, date: string, facets: readonly MemberDataFacet[]): Promise<Consulted> {
   const clock = context.clock ?? (() => new Date());
   const now = clock();
   const { ehealth, config } = context;
   const provider = careProviderOf(await (await ehealth.sts()).token());
-  const inputReference = newInputReference(now);
+  const inputReference = references.next(now);
   const query = attributeQuery({ inputReference, issuerNihii11: provider.nihii11, patient, date, facets, now });
   const sealed = await sealedDetail(ehealth, { version: 3, businessContent: query, provider, withXades: false, now });
   const body = sendRequest({
