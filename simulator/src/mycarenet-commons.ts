@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
+import { brusselsIsoTime } from '../../src/shared/domain/calendar.js';
 import type { Caller } from './front.js';
 import { FAULTS, type SoaFault } from './soap-fault.js';
 import { childrenNS, tag, text } from './xml.js';
@@ -151,7 +152,7 @@ export function commonsAnswer(document: Document, answer: CommonsAnswer): Elemen
     document,
     answer.ns,
     answer.qname,
-    { Id: `_${randomUUID()}`, InResponseTo: answer.request.id, IssueInstant: new Date().toISOString() },
+    { Id: `_${randomUUID()}`, InResponseTo: answer.request.id, IssueInstant: brusselsIsoTime(new Date(), 6) },
     tag(
       document,
       protocol,

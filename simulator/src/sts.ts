@@ -1,5 +1,6 @@
 import { randomBytes, type KeyObject, type X509Certificate } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
+import { brusselsIsoTime } from '../../src/shared/domain/calendar.js';
 import type { Profession } from '../../src/shared/domain/profession.js';
 import { rfc1779Issuer, rfc1779Subject } from './rfc1779.js';
 import { Unauthenticated, verifyX509Envelope } from './wss.js';
@@ -117,7 +118,8 @@ function signedResponse(
           ]
         : []),
     );
-  const issueInstant = now.toISOString();
+  // The platform (Java) writes its instants in Brussels time with the offset.
+  const issueInstant = brusselsIsoTime(now);
   const unsigned = soapEnvelope((document) => {
     const attributes: Element[] = [];
     for (const designator of designators) {
@@ -140,8 +142,8 @@ function signedResponse(
       'saml:Assertion',
       { AssertionID: assertionId, IssueInstant: issueInstant, Issuer: STS_ISSUER, MajorVersion: '1', MinorVersion: '1' },
       tag(document, SAML_NS, 'saml:Conditions', {
-        NotBefore: new Date(now.getTime() - (config.notBeforeSkewSeconds ?? 300) * 1000).toISOString(),
-        NotOnOrAfter: new Date(now.getTime() + lifetimeMs).toISOString(),
+        NotBefore: brusselsIsoTime(new Date(now.getTime() - (config.notBeforeSkewSeconds ?? 300) * 1000)),
+        NotOnOrAfter: brusselsIsoTime(new Date(now.getTime() + lifetimeMs)),
       }),
       tag(
         document,

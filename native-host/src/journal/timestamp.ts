@@ -1,4 +1,4 @@
-import { brusselsClockReading } from '../../../src/shared/domain/calendar.js';
+import { brusselsIsoTime } from '../../../src/shared/domain/calendar.js';
 
 /**
  * Journal time: Belgian wall-clock time with its UTC offset and milliseconds
@@ -6,11 +6,7 @@ import { brusselsClockReading } from '../../../src/shared/domain/calendar.js';
  * consultation and the exact instant, across summer-time changes.
  */
 export function journalTimestamp(instant: Date): string {
-  const reading = brusselsClockReading(instant);
-  const sign = reading.offsetMinutes < 0 ? '-' : '+';
-  const offset = Math.abs(reading.offsetMinutes);
-  const offsetText = `${sign}${String(Math.floor(offset / 60)).padStart(2, '0')}:${String(offset % 60).padStart(2, '0')}`;
-  return `${reading.year}-${reading.month}-${reading.day}T${reading.hour}:${reading.minute}:${reading.second}.${reading.millisecond}${offsetText}`;
+  return brusselsIsoTime(instant);
 }
 
 /** ISO 8601 with milliseconds and an explicit offset, as written by `journalTimestamp`. */

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { brusselsIsoTime } from '../../../src/shared/domain/calendar.js';
 import { garble, readEtkWithOpenssl, SealRejected, sealWithOpenssl, type SealSigner } from '../cms.js';
 import type { FaultRule } from '../faults.js';
 import { unsealFromCaller, type Caller, type FrontConfig } from '../front.js';
@@ -218,7 +219,7 @@ function cancelResponse(document: Document, request: CommonsRequest, answer: Buf
     document,
     ATTEST_NS,
     'att:CancelAttestationResponse',
-    { Id: `_${randomUUID()}`, InResponseTo: request.id, IssueInstant: new Date().toISOString() },
+    { Id: `_${randomUUID()}`, InResponseTo: request.id, IssueInstant: brusselsIsoTime(new Date(), 6) },
     tag(
       document,
       protocol,

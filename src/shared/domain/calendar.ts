@@ -64,3 +64,15 @@ export function brusselsClockReading(instant: Date): BrusselsClockReading {
   return { ...reading, offsetMinutes: Math.round((wallClockAsUtc - wholeSeconds) / 60_000) };
 }
 
+
+/**
+ * An instant as Belgian wall-clock time with its UTC offset ("2026-03-29T03:00:00.000+02:00"), to the
+ * millisecond, or with six fraction digits as Java platforms write microseconds.
+ */
+export function brusselsIsoTime(instant: Date, fractionDigits: 3 | 6 = 3): string {
+  const reading = brusselsClockReading(instant);
+  const sign = reading.offsetMinutes < 0 ? '-' : '+';
+  const offset = Math.abs(reading.offsetMinutes);
+  const offsetText = `${sign}${String(Math.floor(offset / 60)).padStart(2, '0')}:${String(offset % 60).padStart(2, '0')}`;
+  return `${reading.year}-${reading.month}-${reading.day}T${reading.hour}:${reading.minute}:${reading.second}.${reading.millisecond.padEnd(fractionDigits, '0')}${offsetText}`;
+}
