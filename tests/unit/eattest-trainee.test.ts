@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCertificateCli } from '../../native-host/src/certificate/cli.js';
 import { ConfigError, loadConfig, supervisorFor } from '../../native-host/src/config.js';
 import { childElements, descendants, firstChild, serialize, textOf } from '../../native-host/src/ehealth/xml/dom.js';
 import { parseXml } from '../../native-host/src/ehealth/xml/parse.js';
@@ -209,5 +210,22 @@ describe('the supervisor in the host configuration', () => {
     expect(supervisorFor(config, provider)).toEqual(supervisor);
     expect(() => supervisorFor(config, { ...provider, nihii11: gp.nihii11 })).toThrow(AppError);
     expect(supervisorFor(configWith({})(), provider)).toBeUndefined();
+  });
+});
+
+describe('`certificate import` with a supervisor', () => {
+  async function refusal(args: readonly string[]): Promise<string> {
+    let err = '';
+    const code = await runCertificateCli(['import', 'trainee.p12', '--password-file', '/nonexistent', ...args], { out: () => undefined, err: (text) => (err += text), hostScript: '' });
+    expect(code).toBe(2);
+    return err;
+  }
+  const flags = ['--supervisor-nihii', gp.nihii11, '--supervisor-ssin', gp.ssin, '--supervisor-first-name', gp.givenName, '--supervisor-last-name', gp.surname];
+
+  it('takes the four flags together, a physician’s NIHII and a valid SSIN, for a doctor only, before reading the keystore', async () => {
+    expect(await refusal(flags.slice(0, 4))).toMatch(/together/);
+    expect(await refusal(flags.map((flag) => (flag === gp.nihii11 ? '59900617000' : flag)))).toMatch(/supervisor is invalid: nihii11: a supervisor is a physician/);
+    expect(await refusal(flags.map((flag) => (flag === gp.ssin ? '78031412449' : flag)))).toMatch(/ssin: not a valid SSIN/);
+    expect(await refusal([...flags, '--profession', 'dentist'])).toMatch(/only a physician in training/);
   });
 });
