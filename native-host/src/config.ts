@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { professionSchema } from '../../src/shared/domain/profession.js';
 import englishMessages from 'zod/v4/locales/en.js';
-import { cbeSchema } from '../../src/shared/domain/identifiers.js';
+import { cbeSchema, nihii11Schema, ssinSchema } from '../../src/shared/domain/identifiers.js';
 import { environmentSchema, type Environment } from '../../src/shared/host-protocol.js';
+import { AppError } from '../../src/shared/errors.js';
 
 const MAX_CONFIG_BYTES = 64 * 1024;
 /** A day; also keeps timers below Node's 2^31-1 ms limit, past which they fire at once. */
@@ -14,8 +15,23 @@ const MAX_IDLE_TIMEOUT_MS = 24 * 3600 * 1000;
 
 const endpointUrl = z.url({ protocol: /^https$/ });
 const nonEmpty = z.string().check(z.minLength(1));
+const personName = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
 
-export const hostConfigSchema = z.strictObject({
+/**
+ * A physician in training's supervisor (maître de stage / praktijkopleider): the trainee signs in
+ * with their own certificate, and their eAttests are attested in the supervisor's name, the trainee
+ * named in each act (PROTOCOL §8.2, "internship"). A property of the practice, not of an attestation.
+ */
+export const supervisorSchema = z.strictObject({
+  /** A physician's NIHII: its first digit is 1. */
+  nihii11: nihii11Schema.check(z.regex(/^1/, 'a supervisor is a physician: the NIHII begins with 1')),
+  ssin: ssinSchema,
+  firstName: personName,
+  lastName: personName,
+});
+export type Supervisor = z.infer<typeof supervisorSchema>;
+
+const hostConfigObjectSchema = z.strictObject({
   environment: z._default(environmentSchema, 'simulator'),
   /** The clinician's profession decides which attributes the STS is asked for. */
   profession: z._default(professionSchema, 'doctor'),
@@ -63,9 +79,16 @@ export const hostConfigSchema = z.strictObject({
    * names another one.
    */
   practice: z.optional(z.strictObject({ collectingEntityCbe: cbeSchema })),
+  /** Set for a physician in training only: the supervisor whose name their eAttests carry. */
+  supervisor: z.optional(supervisorSchema),
   /** Milliseconds without a message after which the host exits; the browser restarts it on demand. */
   idleTimeoutMs: z._default(z.int().check(z.gte(1000), z.lte(MAX_IDLE_TIMEOUT_MS)), 30 * 60 * 1000),
 });
+
+// Only a GP's attestation names a trainee (HL7 Belgium eAttestation invariant be-inv-trainee).
+export const hostConfigSchema = hostConfigObjectSchema.check(
+  z.refine((config) => config.supervisor === undefined || config.profession === 'doctor', { message: 'only a physician in training has a supervisor', path: ['supervisor'] }),
+);
 export type HostConfig = z.infer<typeof hostConfigSchema>;
 
 const explained = { error: englishMessages().localeError };
@@ -115,6 +138,20 @@ export function updateConfig(stateDir: string, change: (raw: Record<string, unkn
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   writeFileSync(file, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o600 });
   return checked.data;
+}
+
+/**
+ * The supervisor a physician in training's eAttests name, checked against the signed-in provider as
+ * the STS certified them: a supervisor who is the provider themself, or a provider who is not a
+ * physician, is a configuration the platform would refuse (errors 156, 140), so nothing is sent.
+ */
+export function supervisorFor(config: HostConfig, provider: { nihii11: string; profession: string }): Supervisor | undefined {
+  const { supervisor } = config;
+  if (supervisor === undefined) return undefined;
+  if (provider.profession !== 'doctor' || supervisor.nihii11 === provider.nihii11) {
+    throw new AppError('HOST_MISCONFIGURED', 'the supervisor in config.json is for a physician in training, and is another physician than the one signed in', { setting: 'supervisor' });
+  }
+  return supervisor;
 }
 
 export type { Environment };

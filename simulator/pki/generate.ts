@@ -154,7 +154,7 @@ export async function generatePki(dir: string, now: Date = new Date()): Promise<
     [['C', 'BE'], ['O', 'Untrusted test PKI'], ['CN', 'Untrusted Test issuing CA']],
     caValidity,
   );
-  const [caMaterial, untrusted, doctorRsa, dentistRsa, doctorEc, doctorEcRsaEtk, physiotherapist, nurse, midwife, speechTherapist, expiredDoctor, untrustedDoctor, mycarenet, sts, tls, tsa] = await all([
+  const [caMaterial, untrusted, doctorRsa, dentistRsa, doctorEc, doctorEcRsaEtk, physiotherapist, nurse, midwife, speechTherapist, traineeDoctor, expiredDoctor, untrustedDoctor, mycarenet, sts, tls, tsa] = await all([
     ca,
     untrustedCa,
     makeClinician(context, identities.doctorRsa, ca, current, true),
@@ -165,6 +165,7 @@ export async function generatePki(dir: string, now: Date = new Date()): Promise<
     makeClinician(context, identities.nurse, ca, current, true),
     makeClinician(context, identities.midwife, ca, current, true),
     makeClinician(context, identities.speechTherapist, ca, current, true),
+    makeClinician(context, identities.traineeDoctor, ca, current, true),
     makeClinician(context, identities.expiredDoctor, ca, expired, false),
     makeClinician(context, identities.untrustedDoctor, untrustedCa, current, false),
     makeMycarenet(context, ca, current),
@@ -179,7 +180,7 @@ export async function generatePki(dir: string, now: Date = new Date()): Promise<
     caCert: caMaterial.cert,
     caKey: caMaterial.key,
     untrustedCaCert: untrusted.cert,
-    clinicians: { doctorRsa, dentistRsa, doctorEc, doctorEcRsaEtk, physiotherapist, nurse, midwife, speechTherapist },
+    clinicians: { doctorRsa, dentistRsa, doctorEc, doctorEcRsaEtk, physiotherapist, nurse, midwife, speechTherapist, traineeDoctor },
     expiredDoctor,
     untrustedDoctor,
     mycarenet,

@@ -68,7 +68,11 @@ function clinician(
   };
 }
 
-/** Fixed, fictitious clinicians (qualification 004: general practitioner; 001: dentist [I]). */
+/**
+ * Fixed, fictitious clinicians (qualification 004: general practitioner; 001: dentist; 005: general
+ * practitioner in training [I]: INAMI gives a trainee a qualification code "of a physician in
+ * training" and a recognised GP 003/004; 005 for the trainee is an assumption).
+ */
 export const identities = {
   doctorRsa: clinician('doctor-rsa', 'doctor', 'rsa', ['Anna', 'Peeters'], ['1978-03-14', 124], ['99001', '004']),
   dentistRsa: clinician('dentist-rsa', 'dentist', 'rsa', ['Luc', 'Dubois'], ['1965-11-02', 37], ['99002', '001']),
@@ -78,6 +82,8 @@ export const identities = {
   nurse: clinician('nurse', 'nurse', 'rsa', ['Els', 'Jacobs'], ['1975-09-18', 226], ['99007', '000']),
   midwife: clinician('midwife', 'midwife', 'rsa', ['Nora', 'Mertens'], ['1990-01-25', 88], ['99008', '000']),
   speechTherapist: clinician('speech-therapist', 'speechTherapist', 'rsa', ['Lies', 'Goossens'], ['1992-10-03', 64], ['99009', '000']),
+  /** A GP in training, whose eAttests a supervising GP attests (README, "Physicians in training"). */
+  traineeDoctor: clinician('doctor-trainee', 'doctor', 'rsa', ['Lotte', 'Vermeulen'], ['1998-04-09', 162], ['99010', '005']),
   expiredDoctor: clinician('doctor-expired', 'doctor', 'rsa', ['Marc', 'Willems'], ['1970-08-09', 211], ['99004', '004']),
   untrustedDoctor: clinician('doctor-untrusted', 'doctor', 'rsa', ['Eva', 'Claes'], ['1988-12-05', 318], ['99005', '004']),
 } as const satisfies Record<string, ClinicianIdentity>;

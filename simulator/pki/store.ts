@@ -45,7 +45,7 @@ const pkiSchema = z.strictObject({
   caCert: path,
   caKey: path,
   untrustedCaCert: path,
-  clinicians: z.strictObject({ doctorRsa: clinician, dentistRsa: clinician, doctorEc: clinician, doctorEcRsaEtk: clinician, physiotherapist: clinician, nurse: clinician, midwife: clinician, speechTherapist: clinician }),
+  clinicians: z.strictObject({ doctorRsa: clinician, dentistRsa: clinician, doctorEc: clinician, doctorEcRsaEtk: clinician, physiotherapist: clinician, nurse: clinician, midwife: clinician, speechTherapist: clinician, traineeDoctor: clinician }),
   expiredDoctor: clinician,
   untrustedDoctor: clinician,
   mycarenet: z.strictObject({ cbe: z.string().regex(/^\d{10}$/), auth: service, enc: service, encAlias: z.string().regex(/^\d+$/), etk: path }),

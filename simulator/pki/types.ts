@@ -64,6 +64,8 @@ export interface TestPki {
     nurse: ClinicianMaterial;
     midwife: ClinicianMaterial;
     speechTherapist: ClinicianMaterial;
+    /** A GP in training (NIHII qualification 005 [I]), whose eAttests name a supervising GP. */
+    traineeDoctor: ClinicianMaterial;
   };
   /** Issued by the test CA; its validity ended yesterday. */
   expiredDoctor: ClinicianMaterial;

@@ -15,6 +15,8 @@ export function provisionHostState(options: {
   simulatorUrl: string;
   keystore?: 'legacy' | 'modern';
   config?: Record<string, unknown>;
+  /** More options of `certificate import` (a trainee's --supervisor-…). */
+  importOptions?: readonly string[];
 }): string {
   const stateDir = mkdtempSync(join(tmpdir(), 'eattest-state-'));
   writeFileSync(
@@ -32,7 +34,7 @@ export function provisionHostState(options: {
   const keystore = options.keystore === 'modern' ? options.clinician.modernKeystore : options.clinician.legacyKeystore;
   execFileSync(
     process.execPath,
-    [builtHostScript, 'certificate', 'import', keystore, '--password-file', options.clinician.passwordFile, '--password-store', 'file', '--profession', options.clinician.identity.profession, '--state-dir', stateDir],
+    [builtHostScript, 'certificate', 'import', keystore, '--password-file', options.clinician.passwordFile, '--password-store', 'file', '--profession', options.clinician.identity.profession, '--state-dir', stateDir, ...(options.importOptions ?? [])],
     { stdio: 'pipe' },
   );
   return stateDir;

@@ -2,7 +2,7 @@ import type { Profession } from '../../../src/shared/domain/profession.js';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../src/shared/errors.js';
-import { updateConfig } from '../config.js';
+import { updateConfig, type Supervisor } from '../config.js';
 import { PASSWORD_FILE } from './custody.js';
 import { CUSTODY_FILE, custodyText } from './custody-file.js';
 import { summarize } from './identity.js';
@@ -15,6 +15,8 @@ export interface ImportRequest {
   password: string;
   passwordStore: 'os' | 'file';
   profession: Profession;
+  /** A physician in training's supervisor; absent, the configuration keeps what it had. */
+  supervisor?: Supervisor;
   stateDir: string;
   now: Date;
 }
@@ -51,6 +53,7 @@ export async function importCertificate(request: ImportRequest): Promise<StoredC
   updateConfig(request.stateDir, (raw) => {
     raw['keystore'] = { file: keystoreFile, passwordStore: request.passwordStore };
     raw['profession'] = request.profession;
+    if (request.supervisor !== undefined) raw['supervisor'] = request.supervisor;
   });
   return stored;
 }

@@ -5,6 +5,7 @@ import { KMEHR_NS } from '../kmehr-response.js';
 import { itemContent, transactionPath, type KmehrSendRequest, type KmehrTransaction } from './kmehr-request.js';
 import type { AttestationStore, AttestedAct } from './store.js';
 import { NO_INSURER_REQUIRES_IDENTITY_READING, requirementsOf } from './act-requirements.js';
+import { judgeAttestingAuthor, judgeCancelAuthor } from './attesting-author.js';
 import { childrenNS, text } from '../xml.js';
 
 /**
@@ -24,6 +25,8 @@ export interface SendJudgement {
   patient?: ScenarioPatient;
   insurer: string;
   acts: AttestedAct[];
+  /** The supervisor who attests for the caller, a physician in training. */
+  supervisorNihii11?: string;
 }
 
 export interface SendContext {
@@ -46,9 +49,11 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   '146': 'Date later than today',
   '155': 'Value inconsistent with the web-service level',
   '156': 'Value inconsistent with another part of the message',
+  '167': 'The provider named as DMG holder is not the patient’s DMG holder known at the insurer',
   '169': 'Patient affiliated to a medical house',
   '187': 'Service already invoiced or attested',
   '191': 'Date earlier than today',
+  '194': 'The provider named is not a physician in training',
   '196': 'Third-party payment is mandatory for this patient',
   '130': 'Value not allowed',
   '216': 'Serial number of the identity document given for a medium that has none',
@@ -128,6 +133,15 @@ function centsOf(item: { element: Element }): number {
   return /^\d+(?:\.\d{1,2})?$/.test(decimal) ? Math.round(Number(decimal) * 100) : Number.NaN;
 }
 
+/** The DMG holder an act names (kmehr `gmdmanager`, catalogue uids 92–94), with the XPath of its NIHII. */
+function dmgHolderOf(transaction: KmehrTransaction): { nihii: string; url: string } | undefined {
+  const item = itemOf(transaction, 'CD-ITEM|gmdmanager');
+  if (item === undefined) return undefined;
+  const hcparty = itemContent(item, 'hcparty');
+  const id = hcparty === undefined ? undefined : childrenNS(hcparty, KMEHR_NS, 'id').find((candidate) => candidate.getAttribute('S') === 'ID-HCPARTY');
+  return { nihii: text(id), url: transactionPath(transaction, `/item[${item.position}]/content/hcparty/id`) };
+}
+
 /**
  * The items an act needs beside its claim (PROTOCOL §8.2, catalogue uids 72–144): the tooth and the
  * treated limb its code asks for, the prescriber with date and norm, a place typed as an
@@ -177,6 +191,9 @@ function actItemErrors(transaction: KmehrTransaction, claim: Claim, today: strin
     if (kind === '' || kind.startsWith('pers')) errors.push(refusal('111', `${url}/content/hcparty/cd[CD-HCPARTY]`));
     if (kind === 'orghospital' && itemContent(location, 'cd', 'NIHDI-SERVICE-CD') === undefined) errors.push(refusal('243', `${url}/content/cd[NIHDI-SERVICE-CD]`));
   }
+
+  const holder = dmgHolderOf(transaction);
+  if (holder !== undefined && !/^\d{11}$/.test(holder.nihii)) errors.push(refusal('111', holder.url));
 
   const reading = itemOf(transaction, 'CD-ITEM-MYCARENET|documentidentity');
   if (reading !== undefined) {
@@ -233,6 +250,9 @@ export function judgeSend(context: SendContext): SendJudgement {
   }
   const cgaDate = dateError(cga.date, today, transactionPath(cga, '/date'));
   if (cgaDate !== undefined) errors.push(cgaDate);
+  const author = judgeAttestingAuthor(caller, cga, details);
+  errors.push(...author.errors.map(({ code, url }) => refusal(code, url)));
+  const supervised = author.supervisorNihii11 !== undefined ? { supervisorNihii11: author.supervisorNihii11 } : {};
 
   const claims: Claim[] = [];
   for (const transaction of details) {
@@ -254,7 +274,7 @@ export function judgeSend(context: SendContext): SendJudgement {
   const insurer = patient?.membership?.insurer ?? '000';
   if (patient === undefined || !inOrderOn(patient, today) || (insurer === 'rcam') !== routedToJsis) {
     errors.push(refusal('120', patientUrl));
-    return { errors, insurer, acts: claims.map(({ code, date }) => ({ code, date })) };
+    return { errors, insurer, acts: claims.map(({ code, date }) => ({ code, date })), ...supervised };
   }
   if (patient.paymentByInsurer === true) errors.push(refusal('196', patientUrl));
   if ((context.identityReadingRequiredBy ?? NO_INSURER_REQUIRES_IDENTITY_READING).has(insurer)) {
@@ -262,12 +282,17 @@ export function judgeSend(context: SendContext): SendJudgement {
       if (claim.transaction !== undefined && itemOf(claim.transaction, 'CD-ITEM-MYCARENET|documentidentity') === undefined) errors.push(refusal('222', transactionPath(claim.transaction)));
     }
   }
+  // The DMG holder an act names must be the one the insurer knows (167), when the patient has one or not.
+  for (const transaction of details) {
+    const holder = dmgHolderOf(transaction);
+    if (holder !== undefined && /^\d{11}$/.test(holder.nihii) && holder.nihii !== patient.dmgHolder?.nihii11) errors.push(refusal('167', holder.url));
+  }
   for (const claim of claims) {
     if (patient.medicalHouse !== undefined && (tariffOf(claim.code)?.coveredByMedicalHouse ?? true)) errors.push(refusal('169', claim.url));
     const known = context.store.alreadyAttested(patient.ssin, { code: claim.code, date: claim.date });
     if (known !== undefined && !(known.providerNihii11 === caller.nihii11 && known.inputReference === context.inputReference)) errors.push(refusal('187', claim.url));
   }
-  return { errors, patient, insurer, acts: claims.map(({ code, date }) => ({ code, date })) };
+  return { errors, patient, insurer, acts: claims.map(({ code, date }) => ({ code, date })), ...supervised };
 }
 
 export interface CancelJudgement {
@@ -280,6 +305,7 @@ const CANCEL_REASONS = new Set(['A', 'B', 'C', 'D', 'E', 'F', 'G']);
 
 /** A cancellation (PROTOCOL §8.4): 141 unknown number, 244 other patient, 245 other author, 240 already cancelled. */
 export function judgeCancel(request: KmehrSendRequest, caller: Caller, today: string, store: AttestationStore): CancelJudgement {
+  // A trainee's cancellation is authored by the supervisor who attested (156 otherwise), as FHC sends it.
   const errors: KmehrRefusal[] = [];
   const [transaction, ...others] = request.transactions;
   if (transaction?.type !== 'cgacancellation' || others.length > 0) {
@@ -300,5 +326,6 @@ export function judgeCancel(request: KmehrSendRequest, caller: Caller, today: st
   else if (known.patientSsin !== request.patientSsin) errors.push({ code: '244', url: numberUrl, description: 'Acknowledgement number inconsistent with the patient SSIN' });
   else if (known.providerNihii11 !== caller.nihii11) errors.push({ code: '245', url: numberUrl, description: 'Acknowledgement number inconsistent with the author NIHII' });
   else if (known.cancelled !== undefined) errors.push({ code: '240', url: numberUrl, description: 'Acknowledgement number already cancelled' });
+  else errors.push(...judgeCancelAuthor(transaction, caller, known).map(({ code, url }) => refusal(code, url)));
   return { errors, acknowledgementNumber: number, reason };
 }

@@ -157,7 +157,18 @@ async function sendAttestation(context: EattestContext): Promise<string> {
     errors = previous !== undefined ? [{ code: '155', url: '/SendTransactionRequest/request/id', description: 'This reference was already used for another attestation' }] : judged.errors;
     if (errors.length === 0 && judged.patient !== undefined) {
       const acknowledgementNumber = store.nextNumber(insurer, today);
-      store.add({ acknowledgementNumber, insurer, providerNihii11: caller.nihii11, inputReference: request.inputReference, patientSsin: kmehr.patientSsin, acts: judged.acts, acceptedAt: `${today}T${now.toISOString().slice(11)}`, attempts: [request.attemptNbr ?? 1], kmehrDigest: digest });
+      store.add({
+        acknowledgementNumber,
+        insurer,
+        providerNihii11: caller.nihii11,
+        ...(judged.supervisorNihii11 !== undefined ? { supervisorNihii11: judged.supervisorNihii11 } : {}),
+        inputReference: request.inputReference,
+        patientSsin: kmehr.patientSsin,
+        acts: judged.acts,
+        acceptedAt: `${today}T${now.toISOString().slice(11)}`,
+        attempts: [request.attemptNbr ?? 1],
+        kmehrDigest: digest,
+      });
       accepted = { acknowledgementNumber, patient: judged.patient, acts: judged.acts };
     }
   }

@@ -13,6 +13,8 @@ export interface StoredAttestation {
   acknowledgementNumber: string;
   insurer: string;
   providerNihii11: string;
+  /** The supervisor who attested for the provider, a physician in training; a cancellation is theirs too. */
+  supervisorNihii11?: string;
   inputReference: string;
   patientSsin: string;
   acts: AttestedAct[];

@@ -53,6 +53,8 @@ export const attestationActSchema = z.strictObject({
   /** Dentists: the tooth treated (CD-ISO-3950); for limbs, the side treated (NIHDI-TREATED-LIMB). */
   tooth: z.optional(toothSchema),
   side: z.optional(z.enum(['left', 'right'])),
+  /** The patient's DMG holder, when the fee depends on it and the attesting physician is not the holder (kmehr `gmdmanager`). */
+  dmgHolderNihii: z.optional(nihii11Schema),
 });
 export type AttestationAct = z.infer<typeof attestationActSchema>;
 

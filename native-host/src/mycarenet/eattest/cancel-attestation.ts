@@ -1,6 +1,6 @@
 import { AppError } from '../../../../src/shared/errors.js';
 import type { CancelReason } from '../../../../src/shared/domain/attestation.js';
-import type { HostConfig } from '../../config.js';
+import { supervisorFor, type HostConfig } from '../../config.js';
 import type { EhealthServices } from '../../ehealth/services.js';
 import { signXadesBes } from '../../ehealth/xades/xades-bes.js';
 import type { ElementSpec } from '../../ehealth/xml/dom.js';
@@ -42,7 +42,8 @@ export interface PreparedCancel {
 
 export async function cancelAttestationRequest(ehealth: EhealthServices, config: HostConfig, fields: CancelRequestFields): Promise<PreparedCancel> {
   const { provider, inputReference, now } = fields;
-  const kmehr = cancellationKmehr({ provider, reference: inputReference, now }, fields);
+  // A trainee's cancellation is authored by the supervisor, as the attestation was (FHC).
+  const kmehr = cancellationKmehr({ provider, reference: inputReference, now, supervisor: supervisorFor(config, provider) }, fields);
   const blobId = newBlobId();
   const credential = await ehealth.signingCredential();
   const xades = signXadesBes({ content: kmehr, contentId: blobId, contentIsXml: true, signer: { key: credential.privateKey, certificate: credential.certificate }, now });

@@ -2,7 +2,7 @@ import { consultationKey, type Attestation } from '../../../../src/shared/domain
 import { brusselsDate } from '../../../../src/shared/domain/calendar.js';
 import type { AttestOutcome } from '../../../../src/shared/domain/receipt.js';
 import { AppError } from '../../../../src/shared/errors.js';
-import type { HostConfig } from '../../config.js';
+import { supervisorFor, type HostConfig } from '../../config.js';
 import { exchangeEtks } from '../../ehealth/etk/etk-depot.js';
 import type { EhealthServices } from '../../ehealth/services.js';
 import { currentExecutor, isEntryOfKind, type Disturbance, type EntryOfKind, type Executor, type JournalEntry, type RecordOfKind } from '../../journal/entry.js';
@@ -62,7 +62,7 @@ async function sealedFor(deps: EattestDependencies, go: SendGo, attestation: Att
     if (stored !== undefined && stored.consultationKey === key) return { sealed: stored.sealed, attestation: stored.attestation, jsis: stored.jsis };
     deps.log.warn('eAttest retry without its send record: sealing the attestation again under the same reference', { inputReference: go.inputReference });
   }
-  const sealed: SealedAttestation = await sealAttestation(deps.ehealth, attestation, { provider, inputReference: go.inputReference, now });
+  const sealed: SealedAttestation = await sealAttestation(deps.ehealth, attestation, { provider, inputReference: go.inputReference, now, supervisor: supervisorFor(deps.config, provider) });
   saveSendRecord(deps.stateDir, { inputReference: go.inputReference, consultationKey: key, attestation, jsis, sealed });
   return { sealed, attestation, jsis };
 }

@@ -2,6 +2,7 @@ import { AppError } from '../../../../src/shared/errors.js';
 import type { Attestation, AttestationAct, IdentityReading } from '../../../../src/shared/domain/attestation.js';
 import { PLACE_TYPE_CD_HCPARTY } from '../../../../src/shared/domain/attestation-rules.js';
 import { declareNamespace, newDocument, serialize, type ElementSpec } from '../../ehealth/xml/dom.js';
+import type { Supervisor } from '../../config.js';
 import type { CareProvider } from '../commons/care-provider.js';
 import { KMEHR_VERSIONS, brusselsDateTime, kmehr, kmehrRequestHeader, msCore, providerHcparty } from '../commons/kmehr.js';
 import { MCN_NS } from '../commons/namespaces.js';
@@ -23,6 +24,12 @@ export interface KmehrEnvelopeFields {
   /** CommonInput/InputReference; also the suffix of the kmehr request id. */
   reference: string;
   now: Date;
+  /**
+   * A physician in training's supervisor (host configuration): then the cga, every cgd and a
+   * cancellation are authored by the supervisor, and every cgd names the signed-in trainee in an
+   * "internship" item; the request and the header stay the trainee's, who signs (FHC EattestV3ServiceImpl).
+   */
+  supervisor?: Supervisor | undefined;
 }
 
 /** Integer cents as a kmehr decimal with two decimals ("6.00"). */
@@ -45,14 +52,27 @@ function numbered(items: readonly ElementSpec[][]): ElementSpec[] {
   return items.map((children, index) => kmehr('item', {}, [id(String(index + 1)), ...children]));
 }
 
-function transaction(number: number, type: string, provider: CareProvider, now: Date, items: readonly ElementSpec[][]): ElementSpec {
-  const { date, time } = brusselsDateTime(now);
+/** The attesting author of the cga, cgd and cgacancellation: the supervisor of a trainee, else the signed-in provider. */
+function attestingAuthor(fields: KmehrEnvelopeFields): ElementSpec {
+  const { supervisor } = fields;
+  if (supervisor === undefined) return providerHcparty(fields.provider);
+  return kmehr('hcparty', {}, [
+    hcpartyId(supervisor.nihii11),
+    kmehr('id', { S: 'INSS', SV: KMEHR_VERSIONS.idKmehr }, [supervisor.ssin]),
+    cdHcparty('persphysician'),
+    kmehr('firstname', {}, [supervisor.firstName]),
+    kmehr('familyname', {}, [supervisor.lastName]),
+  ]);
+}
+
+function transaction(number: number, type: string, fields: KmehrEnvelopeFields, items: readonly ElementSpec[][]): ElementSpec {
+  const { date, time } = brusselsDateTime(fields.now);
   return kmehr('transaction', {}, [
     id(String(number)),
     kmehr('cd', { S: 'CD-TRANSACTION-MYCARENET', SV: KMEHR_VERSIONS.cdTransactionMyCareNet }, [type]),
     kmehr('date', {}, [date]),
     kmehr('time', {}, [time]),
-    kmehr('author', {}, [providerHcparty(provider)]),
+    kmehr('author', {}, [attestingAuthor(fields)]),
     kmehr('iscomplete', {}, ['true']),
     kmehr('isvalidated', {}, ['true']),
     ...numbered(items),
@@ -66,7 +86,7 @@ function totalSupplement(attestation: Attestation): number | undefined {
   return perAct.length === 0 ? undefined : perAct.reduce((sum, act) => sum + (act.supplementCents ?? 0), 0);
 }
 
-function cga(attestation: Attestation, provider: CareProvider, now: Date): ElementSpec {
+function cga(attestation: Attestation, fields: KmehrEnvelopeFields): ElementSpec {
   // patientpaid: what was charged to the patient within the legal fee (the references' meaning); supplements apart.
   const items: ElementSpec[][] = [[mycarenetItemCd('patientpaid'), cost(attestation.patientPaidCents)]];
   const supplement = totalSupplement(attestation);
@@ -75,7 +95,7 @@ function cga(attestation: Attestation, provider: CareProvider, now: Date): Eleme
   if (attestation.collectingEntityCbe !== undefined) {
     items.push([mycarenetItemCd('paymentreceivingparty'), kmehr('content', {}, [kmehr('id', { S: 'ID-CBE', SV: KMEHR_VERSIONS.idKmehr }, [attestation.collectingEntityCbe])])]);
   }
-  return transaction(1, 'cga', provider, now, items);
+  return transaction(1, 'cga', fields, items);
 }
 
 const cdHcparty = (value: string): ElementSpec => kmehr('cd', { S: 'CD-HCPARTY', SV: KMEHR_VERSIONS.cdHcparty }, [value]);
@@ -135,7 +155,17 @@ function documentIdentity(reading: IdentityReading): ElementSpec[] {
   ];
 }
 
-function cgd(attestation: Attestation, act: AttestationAct, number: number, provider: CareProvider, now: Date): ElementSpec {
+/** The patient's DMG holder (kmehr `gmdmanager`, eFact record 50 zone 49), when the act's fee depends on it. */
+function gmdManager(nihii11: string): ElementSpec[] {
+  return [itemCd('gmdmanager'), kmehr('content', {}, [kmehr('hcparty', {}, [hcpartyId(nihii11), cdHcparty('persphysician')])])];
+}
+
+/** The physician in training who performed the act that their supervisor attests (kmehr `internship`). */
+function internship(trainee: CareProvider): ElementSpec[] {
+  return [mycarenetItemCd('internship'), kmehr('content', {}, [providerHcparty(trainee)])];
+}
+
+function cgd(attestation: Attestation, act: AttestationAct, number: number, fields: KmehrEnvelopeFields): ElementSpec {
   const items: ElementSpec[][] = [claimItem(act), [itemCd('encounterdatetime'), kmehr('content', {}, [kmehr('date', {}, [act.serviceDate])])]];
   // Every reference sends each act's patientpaid; a lone act without its own amount carries the total.
   const paid = act.amountPaidCents ?? (attestation.acts.length === 1 ? attestation.patientPaidCents : undefined);
@@ -146,8 +176,10 @@ function cgd(attestation: Attestation, act: AttestationAct, number: number, prov
   }
   if (act.placeNihii !== undefined) items.push(encounterLocation({ ...act, placeNihii: act.placeNihii }));
   if (act.prescriberNihii !== undefined || act.prescriberNorm !== undefined) items.push(requestor(act));
+  if (act.dmgHolderNihii !== undefined) items.push(gmdManager(act.dmgHolderNihii));
+  if (fields.supervisor !== undefined) items.push(internship(fields.provider));
   if (attestation.identityReading !== undefined) items.push(documentIdentity(attestation.identityReading));
-  return transaction(number, 'cgd', provider, now, items);
+  return transaction(number, 'cgd', fields, items);
 }
 
 function patient(ssin: string, firstName?: string, lastName?: string): ElementSpec {
@@ -191,11 +223,10 @@ function sendTransactionRequest(fields: KmehrEnvelopeFields, folderContent: read
 
 /** The kmehr of a send: the patient, the cga and one cgd per act, in the attestation's order. */
 export function attestationKmehr(fields: KmehrEnvelopeFields, attestation: Attestation): Uint8Array {
-  const { provider, now } = fields;
   return sendTransactionRequest(fields, [
     patient(attestation.patient.ssin, attestation.patient.firstName, attestation.patient.lastName),
-    cga(attestation, provider, now),
-    ...attestation.acts.map((act, index) => cgd(attestation, act, index + 2, provider, now)),
+    cga(attestation, fields),
+    ...attestation.acts.map((act, index) => cgd(attestation, act, index + 2, fields)),
   ]);
 }
 
@@ -203,7 +234,7 @@ export function attestationKmehr(fields: KmehrEnvelopeFields, attestation: Attes
 export function cancellationKmehr(fields: KmehrEnvelopeFields, cancellation: { patientSsin: string; acknowledgementNumber: string; reason: string }): Uint8Array {
   return sendTransactionRequest(fields, [
     patient(cancellation.patientSsin),
-    transaction(1, 'cgacancellation', fields.provider, fields.now, [
+    transaction(1, 'cgacancellation', fields, [
       [
         mycarenetItemCd('invoicingnumber'),
         kmehr('content', {}, [kmehr('text', { L: 'en' }, [cancellation.acknowledgementNumber])]),

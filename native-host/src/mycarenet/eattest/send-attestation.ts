@@ -1,7 +1,7 @@
 import type { Attestation } from '../../../../src/shared/domain/attestation.js';
 import { brusselsDate } from '../../../../src/shared/domain/calendar.js';
 import { AppError } from '../../../../src/shared/errors.js';
-import type { HostConfig } from '../../config.js';
+import type { HostConfig, Supervisor } from '../../config.js';
 import type { EhealthServices } from '../../ehealth/services.js';
 import type { ElementSpec } from '../../ehealth/xml/dom.js';
 import { detailBlob, readBlob } from '../commons/blob.js';
@@ -50,8 +50,12 @@ export interface PreparedSend extends SealedAttestation {
 }
 
 /** Signs and seals a new attestation (no network beyond cached ETKs). */
-export async function sealAttestation(ehealth: EhealthServices, attestation: Attestation, addressing: Omit<SendAddressing, 'attemptNbr' | 'jsis' | 'patientSsin'>): Promise<SealedAttestation> {
-  const kmehr = attestationKmehr({ provider: addressing.provider, reference: addressing.inputReference, now: addressing.now }, attestation);
+export async function sealAttestation(
+  ehealth: EhealthServices,
+  attestation: Attestation,
+  addressing: Omit<SendAddressing, 'attemptNbr' | 'jsis' | 'patientSsin'> & { supervisor?: Supervisor | undefined },
+): Promise<SealedAttestation> {
+  const kmehr = attestationKmehr({ provider: addressing.provider, reference: addressing.inputReference, now: addressing.now, supervisor: addressing.supervisor }, attestation);
   const sealed = await sealedDetail(ehealth, { version: ATTEST_COMMONS_VERSION, businessContent: kmehr, provider: addressing.provider, withXades: true, messageVersion: ATTEST_MESSAGE_VERSION, now: addressing.now });
   // The commons helper returns the Detail element; its only child is the base64 of the sealed bytes.
   const text = sealed.detail.children?.[0];
