@@ -9,8 +9,7 @@ import type { Attestation } from '../../src/shared/domain/attestation.js';
 import { brusselsDate } from '../../src/shared/domain/calendar.js';
 import type { Insurability } from '../../src/shared/domain/insurability.js';
 import { attestOutcomeSchema, cancelOutcomeSchema } from '../../src/shared/domain/receipt.js';
-import type { HostReply } from '../../src/shared/host-protocol.js';
-import { hello, startHost, type HostProcess } from '../support/host-process.js';
+import { hello, resultOf, startHost, type HostProcess } from '../support/host-process.js';
 import { provisionHostState } from '../support/provisioning.js';
 
 /**
@@ -37,11 +36,6 @@ afterAll(async () => {
   await simulator.close();
   rmSync(stateDir, { recursive: true, force: true });
 });
-
-function resultOf(reply: HostReply): unknown {
-  if (!reply.ok) throw new Error(`the host refused: ${JSON.stringify(reply.error)}`);
-  return reply.result;
-}
 
 describe('an EC P-384 doctor through the built host', () => {
   it('reads insurability, sends an eAttest and cancels it', async () => {

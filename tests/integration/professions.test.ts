@@ -7,8 +7,8 @@ import type { Attestation } from '../../src/shared/domain/attestation.js';
 import { brusselsDate } from '../../src/shared/domain/calendar.js';
 import type { Insurability } from '../../src/shared/domain/insurability.js';
 import { attestOutcomeSchema } from '../../src/shared/domain/receipt.js';
-import { providerResultSchema, type HostReply } from '../../src/shared/host-protocol.js';
-import { hello, startHost } from '../support/host-process.js';
+import { providerResultSchema } from '../../src/shared/host-protocol.js';
+import { hello, resultOf, startHost } from '../support/host-process.js';
 import { provisionHostState } from '../support/provisioning.js';
 import { simulatorAttestations } from '../support/simulator-control.js';
 
@@ -29,11 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await simulator.close();
 });
-
-function resultOf(reply: HostReply): unknown {
-  if (!reply.ok) throw new Error(`the host refused: ${JSON.stringify(reply.error)}`);
-  return reply.result;
-}
 
 async function attested(): Promise<StoredAttestation[]> {
   return (await simulatorAttestations(simulator.url, pki.tls.caCert)) as StoredAttestation[];

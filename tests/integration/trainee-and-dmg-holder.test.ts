@@ -7,8 +7,7 @@ import { startSimulator, type Simulator } from '../../simulator/src/server.js';
 import type { Attestation } from '../../src/shared/domain/attestation.js';
 import { brusselsDate } from '../../src/shared/domain/calendar.js';
 import { attestOutcomeSchema, cancelOutcomeSchema } from '../../src/shared/domain/receipt.js';
-import type { HostReply } from '../../src/shared/host-protocol.js';
-import { hello, startHost, type HostProcess } from '../support/host-process.js';
+import { hello, resultOf, startHost, type HostProcess } from '../support/host-process.js';
 import { provisionHostState } from '../support/provisioning.js';
 import { simulatorAttestations } from '../support/simulator-control.js';
 
@@ -34,11 +33,6 @@ afterAll(async () => {
   await simulator.close();
   for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
 });
-
-function resultOf(reply: HostReply): unknown {
-  if (!reply.ok) throw new Error(`the host refused: ${JSON.stringify(reply.error)}`);
-  return reply.result;
-}
 
 async function hostFor(clinician: ClinicianMaterial, importOptions: readonly string[] = []): Promise<{ host: HostProcess; stateDir: string }> {
   const stateDir = provisionHostState({ pki, clinician, simulatorUrl: simulator.url, importOptions });

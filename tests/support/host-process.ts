@@ -90,6 +90,12 @@ export function startHost(options: { args?: string[]; env?: Record<string, strin
   };
 }
 
+/** The result of a reply the host must have accepted; a refusal fails the test with the host's error. */
+export function resultOf(reply: HostReply): unknown {
+  if (!reply.ok) throw new Error(`the host refused: ${JSON.stringify(reply.error)}`);
+  return reply.result;
+}
+
 export function hello(host: HostProcess, protocolVersion = HOST_PROTOCOL_VERSION): Promise<HostReply> {
   return host.request('hello', { protocolVersion, extensionVersion: PRODUCT_VERSION });
 }

@@ -1,7 +1,9 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rfc1779Name } from '../../native-host/src/ehealth/sts/rfc1779-name.js';
+import { certificateName } from '../../native-host/src/ehealth/x500-name.js';
+
+const rfc1779Name = (certificate: X509Certificate, which: 'subject' | 'issuer') => certificateName(certificate, which, 'rfc1779');
 import { stsRequestBody } from '../../native-host/src/ehealth/sts/request.js';
 import { x509SignedEnvelope } from '../../native-host/src/ehealth/wss/envelope.js';
 import type { ElementSpec } from '../../native-host/src/ehealth/xml/dom.js';

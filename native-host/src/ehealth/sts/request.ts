@@ -2,7 +2,7 @@ import { randomUUID, type X509Certificate } from 'node:crypto';
 import type { ElementSpec } from '../xml/dom.js';
 import { NS } from '../xml/namespaces.js';
 import { SSIN_ATTRIBUTES, IDENTIFICATION_NS, requestedAttributes, type Profession } from './attributes.js';
-import { rfc1779Name } from './rfc1779-name.js';
+import { certificateName } from '../x500-name.js';
 
 /**
  * The SAML 1.1 AttributeQuery of PROTOCOL §4.1 (the connector's holder-of-key template): the
@@ -23,8 +23,8 @@ export interface StsRequestInput {
 
 export function stsRequestBody(input: StsRequestInput): ElementSpec {
   // As the Java connectors write them and the STS answers: `CN="SSIN=…", OU=…, C=BE`.
-  const subject = rfc1779Name(input.certificate, 'subject');
-  const issuer = rfc1779Name(input.certificate, 'issuer');
+  const subject = certificateName(input.certificate, 'subject', 'rfc1779');
+  const issuer = certificateName(input.certificate, 'issuer', 'rfc1779');
   const issueInstant = input.now.toISOString();
   const notOnOrAfter = new Date(input.now.getTime() + input.validityHours * 3600_000).toISOString();
   const nameIdentifier = (): ElementSpec => ({

@@ -7,7 +7,7 @@ import { DEFAULT_MAX_XML_BYTES } from '../xml/parse.js';
 import { digestBase64, ds, dsReference, signatureValueBase64, xmlSignatureAlgorithm } from '../xml/signature.js';
 import { ContentNotXml, contentOctets, contentTransforms, SIGNED_PROPERTIES_TYPE, XADES_NS } from './algorithms.js';
 import { exclusiveC14n } from './c14n.js';
-import { rfc2253IssuerName } from './issuer-name.js';
+import { certificateName } from '../x500-name.js';
 
 /**
  * XAdES-BES (ETSI TS 101 903 v1.3.2) as MyCareNet wants it on requests (PROTOCOL §5.3): a detached
@@ -136,7 +136,7 @@ function signerFields(certificate: crypto.X509Certificate): SignerFields {
     fields = {
       base64: certificate.raw.toString('base64'),
       digest: digestBase64(certificate.raw),
-      issuerName: rfc2253IssuerName(certificate),
+      issuerName: certificateName(certificate, 'issuer', 'rfc2253'),
       serial: certificateDecimalSerial(certificate),
     };
     signerFieldsCache.set(certificate, fields);
