@@ -1,12 +1,11 @@
 import { rmSync } from 'node:fs';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEhrServer, type EhrServer } from '../../demo/ehr-server.js';
-import { ensureTestPki, type TestPki } from '../../simulator/pki/test-pki.js';
-import { startSimulator, type Simulator } from '../../simulator/src/server.js';
+import type { EhrServer } from '../../demo/ehr-server.js';
+import type { TestPki } from '../../simulator/pki/test-pki.js';
+import type { Simulator } from '../../simulator/src/server.js';
 import { launchWithExtension, type ExtensionBrowser } from '../support/chromium.js';
-import { clickInPageButton, contentScriptRegistered, waitForPopup } from '../support/content-e2e.js';
-import { extensionWithGrantedOrigins } from '../support/granted-extension.js';
+import { clickInPageButton, contentScriptRegistered, startFlowBench, waitForPopup, type FlowBench } from '../support/content-e2e.js';
 import { provisionHostState } from '../support/provisioning.js';
 import { simulatorAttestations } from '../support/simulator-control.js';
 
@@ -18,28 +17,18 @@ import { simulatorAttestations } from '../support/simulator-control.js';
  */
 
 const ACK_FORM = /^\d{3}-1-\d{6}-\d{7}-\d{2}$/;
+let bench: FlowBench;
 let pki: TestPki;
 let simulator: Simulator;
 let ehr: EhrServer;
-let stateDir: string;
-let granted: { dir: string; remove(): void };
 let session: ExtensionBrowser;
 
 beforeAll(async () => {
-  pki = await ensureTestPki();
-  simulator = await startSimulator({ pki });
-  ehr = await startEhrServer();
-  stateDir = provisionHostState({ pki, clinician: pki.clinicians.doctorRsa, simulatorUrl: simulator.url });
-  granted = extensionWithGrantedOrigins(['http://127.0.0.1/*']);
-  session = await launchWithExtension({ installHost: true, stateDir, extensionDir: granted.dir });
-  await contentScriptRegistered(session);
+  bench = await startFlowBench({ clinician: (testPki: TestPki) => testPki.clinicians.doctorRsa });
+  ({ pki, simulator, ehr, session } = bench);
 }, 120_000);
 afterAll(async () => {
-  await session.close();
-  granted.remove();
-  await ehr.close();
-  await simulator.close();
-  rmSync(stateDir, { recursive: true, force: true });
+  await bench.close();
 });
 
 function attestationsAtSimulator(): Promise<unknown[]> {
@@ -141,7 +130,7 @@ describe('a dentist, from the dental chart to the acknowledgement number', () =>
   let dentist: ExtensionBrowser;
   beforeAll(async () => {
     dentistState = provisionHostState({ pki, clinician: pki.clinicians.dentistRsa, simulatorUrl: simulator.url });
-    dentist = await launchWithExtension({ installHost: true, stateDir: dentistState, extensionDir: granted.dir });
+    dentist = await launchWithExtension({ installHost: true, stateDir: dentistState, extensionDir: bench.extensionDir });
     await contentScriptRegistered(dentist);
   }, 120_000);
   afterAll(async () => {

@@ -1,12 +1,8 @@
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEhrServer, type EhrServer } from '../../demo/ehr-server.js';
-import { ensureTestPki, type TestPki } from '../../simulator/pki/test-pki.js';
-import { startSimulator, type Simulator } from '../../simulator/src/server.js';
-import { launchWithExtension, type ExtensionBrowser } from '../support/chromium.js';
-import { clickInPageButton, contentScriptRegistered, waitForPopup } from '../support/content-e2e.js';
-import { extensionWithGrantedOrigins } from '../support/granted-extension.js';
-import { provisionHostState } from '../support/provisioning.js';
+import type { EhrServer } from '../../demo/ehr-server.js';
+import type { TestPki } from '../../simulator/pki/test-pki.js';
+import type { ExtensionBrowser } from '../support/chromium.js';
+import { clickInPageButton, startFlowBench, waitForPopup, type FlowBench } from '../support/content-e2e.js';
 
 /**
  * An acknowledgement whose insurer signature is intact but by a CA outside the host's trust store
@@ -14,28 +10,16 @@ import { provisionHostState } from '../support/provisioning.js';
  * shown as usual, with a quiet note under it, no error; today's history marks it too.
  */
 
-let pki: TestPki;
-let simulator: Simulator;
+let bench: FlowBench;
 let ehr: EhrServer;
-let stateDir: string;
-let granted: { dir: string; remove(): void };
 let session: ExtensionBrowser;
 
 beforeAll(async () => {
-  pki = await ensureTestPki();
-  simulator = await startSimulator({ pki, faults: [{ service: 'eattest', kind: 'answerSignerUnknownCa', count: 1 }] });
-  ehr = await startEhrServer();
-  stateDir = provisionHostState({ pki, clinician: pki.clinicians.doctorRsa, simulatorUrl: simulator.url });
-  granted = extensionWithGrantedOrigins(['http://127.0.0.1/*']);
-  session = await launchWithExtension({ installHost: true, stateDir, extensionDir: granted.dir });
-  await contentScriptRegistered(session);
+  bench = await startFlowBench({ clinician: (testPki: TestPki) => testPki.clinicians.doctorRsa, simulator: { faults: [{ service: 'eattest', kind: 'answerSignerUnknownCa', count: 1 }] } });
+  ({ ehr, session } = bench);
 }, 120_000);
 afterAll(async () => {
-  await session.close();
-  granted.remove();
-  await ehr.close();
-  await simulator.close();
-  rmSync(stateDir, { recursive: true, force: true });
+  await bench.close();
 });
 
 describe('an acknowledgement with an insurer signature the host could not fully verify', () => {

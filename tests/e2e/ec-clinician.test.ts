@@ -1,14 +1,12 @@
 import { X509Certificate } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEhrServer, type EhrServer } from '../../demo/ehr-server.js';
-import { ensureTestPki, type TestPki } from '../../simulator/pki/test-pki.js';
+import type { EhrServer } from '../../demo/ehr-server.js';
+import type { TestPki } from '../../simulator/pki/test-pki.js';
 import type { StoredAttestation } from '../../simulator/src/eattest/store.js';
-import { startSimulator, type Simulator } from '../../simulator/src/server.js';
-import { launchWithExtension, type ExtensionBrowser } from '../support/chromium.js';
-import { clickInPageButton, contentScriptRegistered, waitForPopup } from '../support/content-e2e.js';
-import { extensionWithGrantedOrigins } from '../support/granted-extension.js';
-import { provisionHostState } from '../support/provisioning.js';
+import type { Simulator } from '../../simulator/src/server.js';
+import type { ExtensionBrowser } from '../support/chromium.js';
+import { clickInPageButton, startFlowBench, waitForPopup, type FlowBench } from '../support/content-e2e.js';
 import { simulatorAttestations } from '../support/simulator-control.js';
 
 /**
@@ -20,28 +18,18 @@ import { simulatorAttestations } from '../support/simulator-control.js';
  */
 
 const ACK_FORM = /^\d{3}-1-\d{6}-\d{7}-\d{2}$/;
+let bench: FlowBench;
 let pki: TestPki;
 let simulator: Simulator;
 let ehr: EhrServer;
-let stateDir: string;
-let granted: { dir: string; remove(): void };
 let session: ExtensionBrowser;
 
 beforeAll(async () => {
-  pki = await ensureTestPki();
-  simulator = await startSimulator({ pki });
-  ehr = await startEhrServer();
-  stateDir = provisionHostState({ pki, clinician: pki.clinicians.doctorEc, simulatorUrl: simulator.url });
-  granted = extensionWithGrantedOrigins(['http://127.0.0.1/*']);
-  session = await launchWithExtension({ installHost: true, stateDir, extensionDir: granted.dir });
-  await contentScriptRegistered(session);
+  bench = await startFlowBench({ clinician: (testPki: TestPki) => testPki.clinicians.doctorEc });
+  ({ pki, simulator, ehr, session } = bench);
 }, 120_000);
 afterAll(async () => {
-  await session.close();
-  granted.remove();
-  await ehr.close();
-  await simulator.close();
-  rmSync(stateDir, { recursive: true, force: true });
+  await bench.close();
 });
 
 describe('a doctor with an EC P-384 certificate (Chromium, real host, simulator)', () => {

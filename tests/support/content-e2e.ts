@@ -1,7 +1,11 @@
 import { TargetType, type Page, type Target, type WebWorker } from 'puppeteer-core';
+import { rmSync } from 'node:fs';
 import { startEhrServer, type EhrServer } from '../../demo/ehr-server.js';
+import { ensureTestPki, type ClinicianMaterial, type TestPki } from '../../simulator/pki/test-pki.js';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator/src/server.js';
 import { extensionId, launchWithExtension, type ExtensionBrowser } from './chromium.js';
 import { extensionWithGrantedOrigins } from './granted-extension.js';
+import { provisionHostState } from './provisioning.js';
 
 /** The content-script bench: the demo EHR server, and Chromium with the extension granted on the loopback. */
 export interface ContentBench {
@@ -27,6 +31,43 @@ export async function startContentBench(): Promise<ContentBench> {
       await session.close();
       granted.remove();
       await ehr.close();
+    },
+  };
+}
+
+/** The whole product: the simulator, a host state for a clinician, the demo EHRs and Chromium with the extension and its host. */
+export interface FlowBench {
+  pki: TestPki;
+  simulator: Simulator;
+  ehr: EhrServer;
+  stateDir: string;
+  session: ExtensionBrowser;
+  /** The built extension with the loopback granted, for a second browser. */
+  extensionDir: string;
+  close(): Promise<void>;
+}
+
+export async function startFlowBench(options: { clinician: (pki: TestPki) => ClinicianMaterial; simulator?: Omit<SimulatorOptions, 'pki'> }): Promise<FlowBench> {
+  const pki = await ensureTestPki();
+  const simulator = await startSimulator({ pki, ...options.simulator });
+  const ehr = await startEhrServer();
+  const stateDir = provisionHostState({ pki, clinician: options.clinician(pki), simulatorUrl: simulator.url });
+  const granted = extensionWithGrantedOrigins(['http://127.0.0.1/*']);
+  const session = await launchWithExtension({ installHost: true, stateDir, extensionDir: granted.dir });
+  await contentScriptRegistered(session);
+  return {
+    pki,
+    simulator,
+    ehr,
+    stateDir,
+    session,
+    extensionDir: granted.dir,
+    async close() {
+      await session.close();
+      granted.remove();
+      await ehr.close();
+      await simulator.close();
+      rmSync(stateDir, { recursive: true, force: true });
     },
   };
 }
