@@ -1,8 +1,10 @@
+import { attestationProblems, type AttestationProblem } from '../shared/domain/attestation-checks.js';
 import type { Attestation, AttestationAct, IdentityReading } from '../shared/domain/attestation.js';
 import { ID_DOC_MEDIA_WITH_SERIAL } from '../shared/domain/attestation-rules.js';
 import type { ConsultationProposal } from '../shared/domain/consultation.js';
 import { normaliseSsin } from '../shared/domain/identifier-rules.js';
 import { parseEuroToCents } from '../shared/domain/money-text.js';
+import type { Profession } from '../shared/domain/profession.js';
 
 /**
  * What the clinician edits before confirming: plain texts, as typed or as proposed by the EHR page.
@@ -82,8 +84,15 @@ export function draftFromProposal(proposal: ConsultationProposal): Draft {
 /** Message keys of what is wrong with a draft, in the order the clinician reads the form. */
 export type DraftProblem = 'draftSsin' | 'draftName' | 'draftNoAct' | 'draftCode' | 'draftQuantity' | 'draftAmount' | 'draftSupplement' | 'draftActDetails';
 
+/**
+ * What the draft gives: the attestation to confirm; or the fields the clinician must fill first
+ * (`problems`); or an attestation the insurers would refuse (`checks`: their rules that can be judged
+ * here, attestation-checks.ts), shown as it would be sent, with what to fix, and not sendable.
+ */
+export type DraftResult = { attestation: Attestation } | { problems: DraftProblem[] } | { candidate: Attestation; checks: AttestationProblem[] };
+
 /** Async because the attestation schema (and zod) load on demand, not with the popup (see src/ui/background.ts). */
-export async function attestationFromDraft(draft: Draft, today: string): Promise<{ attestation: Attestation } | { problems: DraftProblem[] }> {
+export async function attestationFromDraft(draft: Draft, today: string, profession?: Profession): Promise<DraftResult> {
   const problems = new Set<DraftProblem>();
   const ssin = normaliseSsin(draft.ssin);
   if (ssin === undefined) problems.add('draftSsin');
@@ -105,8 +114,8 @@ export async function attestationFromDraft(draft: Draft, today: string): Promise
   if (problems.size > 0 || ssin === undefined) return { problems: [...problems] };
   // The acts' own supplements stand while they add up to the total; a total the clinician changed wins.
   const perAct = parsedActs.reduce((sum, act) => sum + (act.supplementCents ?? 0), 0);
-  const withSupplements = perAct === supplement ? parsedActs : parsedActs.map((act) => ({ ...act, supplementCents: undefined }));
-  const candidate = {
+  const withSupplements = perAct === supplement ? parsedActs : parsedActs.map(withoutSupplement);
+  const candidate: Attestation = {
     patient: { ssin, firstName: draft.firstName.trim(), lastName: draft.lastName.trim() },
     careDate: today,
     patientPaidCents: parsedActs.reduce((sum, act) => sum + act.amountPaidCents, 0),
@@ -114,12 +123,19 @@ export async function attestationFromDraft(draft: Draft, today: string): Promise
     ...(draft.identityReading !== undefined && draft.identityReading !== 'incomplete' ? { identityReading: { ...draft.identityReading, date: today } } : {}),
     acts: withSupplements,
   };
+  // The insurers' rules first: they say what to fix in the clinician's words, where the schema would only say "no".
+  const checks = attestationProblems(candidate, { today, profession });
+  if (checks.length > 0) return { candidate, checks };
   const { attestationSchema } = await import('../shared/domain/attestation.js');
   const parsed = attestationSchema.safeParse(candidate);
   if (parsed.success) return { attestation: parsed.data };
-  // A prescriber without date, a place without its kind…: what the proposal must complete, not a wrong code.
+  // A detail the schema refuses beyond the checks (a malformed number from the page): the proposal must complete it.
   const aboutDetails = parsed.error.issues.some((issue) => issue.path.some((key) => typeof key === 'string' && DETAIL_KEYS.has(key)));
   return { problems: [aboutDetails ? 'draftActDetails' : 'draftCode'] };
+}
+
+function withoutSupplement<T extends object>(act: T): T {
+  return Object.fromEntries(Object.entries(act).filter(([key]) => key !== 'supplementCents')) as T;
 }
 
 const DETAIL_KEYS: ReadonlySet<string> = new Set(['prescriberNihii', 'prescriptionDate', 'prescriberNorm', 'placeNihii', 'placeType', 'placeServiceCode', 'identityReading', 'supplementCents']);

@@ -102,7 +102,8 @@ export function coherenceProblems(attestation: Attestation): AttestationProblem[
     // The place (uids 88, 89, 142–144): an institution, typed; a service code only for a hospital.
     if ((act.placeType !== undefined || act.placeServiceCode !== undefined) && act.placeNihii === undefined) add('placeMissing', 'acts', index, 'placeNihii');
     if (act.placeNihii !== undefined && act.placeType === undefined) add('placeKindMissing', 'acts', index, 'placeType');
-    if (act.placeServiceCode !== undefined && act.placeType !== 'hospital') add('serviceCodeNotHospital', 'acts', index, 'placeServiceCode');
+    // A service code with no kind of place yet: the missing kind is the one thing to say.
+    if (act.placeServiceCode !== undefined && act.placeType !== undefined && act.placeType !== 'hospital') add('serviceCodeNotHospital', 'acts', index, 'placeServiceCode');
   });
 
   // patientpaid is what was charged within the legal fee, per act and in total; supplements are apart (uids 54, 56).
