@@ -130,6 +130,11 @@ export function AttestationView({
   useEffect(() => {
     if (state.phase !== 'editing') focus.current?.scrollIntoView({ block: 'start' });
   }, [state.phase]);
+  // A draft changed under the confirm screen (a field corrected in the proposal) is checked again: the
+  // confirm screen only ever shows what would be sent.
+  useEffect(() => {
+    setState((current) => (current.phase === 'confirming' ? { phase: 'editing', problems: [] } : current));
+  }, [draft]);
 
   const review = () => {
     void attestationFromDraft(draft, today, profession).then((result) => {
