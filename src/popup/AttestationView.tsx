@@ -9,7 +9,7 @@ import { askBackground } from '../ui/background.js';
 import { ActsTable } from '../ui/ActsTable.js';
 import { ErrorNotice } from '../ui/ErrorNotice.js';
 import { t, type MessageKey } from '../ui/i18n.js';
-import { problemsOfCheckError, problemPathText, type AttestationProblem } from '../shared/domain/attestation-checks.js';
+import type { AttestationProblem } from '../shared/domain/attestation-checks.js';
 import type { Profession } from '../shared/domain/profession.js';
 import { attestationFromDraft, type ActDraft, type Draft, type DraftProblem } from './draft.js';
 import { SignatureNote } from './SignatureNote.js';
@@ -20,7 +20,8 @@ type Phase =
   | { phase: 'confirming'; attestation: Attestation; checks: AttestationProblem[] }
   | { phase: 'sending'; attestation: Attestation }
   | { phase: 'done'; outcome: AttestOutcome }
-  | { phase: 'failed'; attestation: Attestation; error: ErrorPayload };
+  /** `checks`: the insurers' rules the background or the host found broken (ATTESTATION_CHECK_FAILED). */
+  | { phase: 'failed'; attestation: Attestation; error: ErrorPayload; checks: AttestationProblem[] };
 
 /** Refusal codes we explain in our words (PROTOCOL §8.5); others show the insurer's text. */
 const EXPLAINED_REFUSALS = new Set(['120', '169', '187', '191', '196', '238']);
@@ -94,7 +95,7 @@ function CheckProblems({ problems, attestation }: { problems: readonly Attestati
           const actIndex = problem.path[0] === 'acts' && typeof problem.path[1] === 'number' ? problem.path[1] : undefined;
           const act = actIndex === undefined ? undefined : attestation.acts[actIndex];
           return (
-            <li key={index} data-rule={problem.rule} data-path={problemPathText(problem.path)} data-code={problem.catalogueCode}>
+            <li key={index} data-rule={problem.rule} data-path={problem.path.join('.')} data-code={problem.catalogueCode}>
               {actIndex !== undefined && act !== undefined && `${t('checkActLabel', [String(actIndex + 1), act.code])} · `}
               {t(problem.messageKey)}
             </li>
@@ -151,7 +152,13 @@ export function AttestationView({
         onSent();
       })
       .catch((error: unknown) => {
-        setState({ phase: 'failed', attestation, error: toErrorPayload(error) });
+        const payload = toErrorPayload(error);
+        setState({ phase: 'failed', attestation, error: payload, checks: [] });
+        if (payload.code === 'ATTESTATION_CHECK_FAILED') {
+          void import('../shared/domain/attestation-checks.js').then(({ problemsOfCheckError }) =>
+            setState((current) => (current.phase === 'failed' && current.error === payload ? { ...current, checks: problemsOfCheckError(payload.details) } : current)),
+          );
+        }
         onSent();
       });
   };
@@ -191,8 +198,7 @@ export function AttestationView({
 
   if (state.phase === 'confirming' || state.phase === 'sending' || state.phase === 'failed') {
     // The insurers' rules it breaks, as checked here or as the background or the host refused it.
-    const checks =
-      state.phase === 'confirming' ? state.checks : state.phase === 'failed' && state.error.code === 'ATTESTATION_CHECK_FAILED' ? problemsOfCheckError(state.error.details) : [];
+    const checks = state.phase === 'sending' ? [] : state.checks;
     return (
       <section data-testid="attestation-confirm" ref={focus}>
         <h2>{t('confirmTitle')}</h2>
@@ -200,7 +206,7 @@ export function AttestationView({
         {state.phase === 'failed' && <ErrorNotice error={state.error} />}
         {checks.length > 0 && <CheckProblems problems={checks} attestation={state.attestation} />}
         <div class="row">
-          <button type="button" data-testid="send-attestation" class="primary" disabled={state.phase === 'sending' || checks.length > 0} onClick={() => send(state.attestation)}>
+          <button type="button" data-testid="send-attestation" class="primary" disabled={state.phase === 'sending' || checks.length > 0 || (state.phase === 'failed' && state.error.code === 'ATTESTATION_CHECK_FAILED')} onClick={() => send(state.attestation)}>
             {state.phase === 'sending' ? t('sending') : state.phase === 'failed' ? t('sendAgain') : t('sendAttestation')}
           </button>
           <button type="button" disabled={state.phase === 'sending'} onClick={() => setState({ phase: 'editing', problems: [] })}>

@@ -1,4 +1,4 @@
-import { attestationProblems, type AttestationProblem } from '../shared/domain/attestation-checks.js';
+import type { AttestationProblem } from '../shared/domain/attestation-checks.js';
 import type { Attestation, AttestationAct, IdentityReading } from '../shared/domain/attestation.js';
 import { ID_DOC_MEDIA_WITH_SERIAL } from '../shared/domain/attestation-rules.js';
 import type { ConsultationProposal } from '../shared/domain/consultation.js';
@@ -124,9 +124,10 @@ export async function attestationFromDraft(draft: Draft, today: string, professi
     acts: withSupplements,
   };
   // The insurers' rules first: they say what to fix in the clinician's words, where the schema would only say "no".
+  // Loaded on demand with the schema (which is built on them), not with the popup's first paint.
+  const [{ attestationProblems }, { attestationSchema }] = await Promise.all([import('../shared/domain/attestation-checks.js'), import('../shared/domain/attestation.js')]);
   const checks = attestationProblems(candidate, { today, profession });
   if (checks.length > 0) return { candidate, checks };
-  const { attestationSchema } = await import('../shared/domain/attestation.js');
   const parsed = attestationSchema.safeParse(candidate);
   if (parsed.success) return { attestation: parsed.data };
   // A detail the schema refuses beyond the checks (a malformed number from the page): the proposal must complete it.
