@@ -156,13 +156,9 @@ function contextProblems(attestation: Attestation, context: CheckContext): Attes
 
 /** Every problem of an attestation about to be sent, in the order the clinician reads the form. */
 export function attestationProblems(attestation: Attestation, context: CheckContext): AttestationProblem[] {
-  const all = [...contextProblems(attestation, context), ...coherenceProblems(attestation)];
-  const order = (path: readonly (string | number)[]) => (path[0] === 'acts' ? 1 : path[0] === 'identityReading' ? 2 : 0);
-  return all.map((entry, at) => ({ entry, at })).sort((a, b) => order(a.entry.path) - order(b.entry.path) || compareActs(a.entry.path, b.entry.path) || a.at - b.at).map(({ entry }) => entry);
-}
-
-function compareActs(a: readonly (string | number)[], b: readonly (string | number)[]): number {
-  return typeof a[1] === 'number' && typeof b[1] === 'number' ? a[1] - b[1] : 0;
+  // The whole first, then act by act, then the eID reading (the sort is stable: rules keep their order).
+  const rank = ({ path }: AttestationProblem) => (path[0] === 'identityReading' ? Number.MAX_SAFE_INTEGER : path[0] === 'acts' && typeof path[1] === 'number' ? 1 + path[1] : 0);
+  return [...contextProblems(attestation, context), ...coherenceProblems(attestation)].sort((a, b) => rank(a) - rank(b));
 }
 
 /** The path as one text: `acts.0.tooth`. */
