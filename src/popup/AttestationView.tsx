@@ -11,7 +11,7 @@ import { ErrorNotice } from '../ui/ErrorNotice.js';
 import { t, type MessageKey } from '../ui/i18n.js';
 import type { AttestationProblem } from '../shared/domain/attestation-checks.js';
 import type { Profession } from '../shared/domain/profession.js';
-import { attestationFromDraft, type ActDraft, type Draft, type DraftProblem } from './draft.js';
+import { attestationFromDraft, proposalFieldChecks, type ActDraft, type Draft, type DraftProblem } from './draft.js';
 import { SignatureNote } from './SignatureNote.js';
 
 type Phase =
@@ -116,6 +116,7 @@ export function AttestationView({
   profession,
   onDraftChange,
   onSent,
+  onFieldChecks,
 }: {
   draft: Draft;
   tabId?: number | undefined;
@@ -123,6 +124,8 @@ export function AttestationView({
   profession?: Profession | undefined;
   onDraftChange: (draft: Draft) => void;
   onSent: () => void;
+  /** The checks' problems by the proposal field to correct (empty when there is none). */
+  onFieldChecks?: (fields: ReadonlyMap<string, AttestationProblem>) => void;
 }) {
   const [state, setState] = useState<Phase>({ phase: 'editing', problems: [] });
   const today = brusselsDate(new Date());
@@ -139,6 +142,7 @@ export function AttestationView({
 
   const review = () => {
     void attestationFromDraft(draft, today, profession).then((result) => {
+      onFieldChecks?.('checks' in result ? proposalFieldChecks(result.checks, result.proposalIndexes) : new Map());
       if ('attestation' in result) setState({ phase: 'confirming', attestation: result.attestation, checks: [] });
       else if ('checks' in result) setState({ phase: 'confirming', attestation: result.candidate, checks: result.checks });
       else setState({ phase: 'editing', problems: result.problems });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attestationFromDraft, draftFromProposal, emptyDraft, type Draft } from '../../src/popup/draft.js';
+import { attestationFromDraft, draftFromProposal, emptyDraft, proposalFieldChecks, type Draft } from '../../src/popup/draft.js';
 import { assessReading } from '../../src/shared/domain/consultation-fields.js';
 
 const TODAY = '2026-11-30';
@@ -62,8 +62,12 @@ describe('attestationFromDraft: the insurers’ rules checked before sending', (
     expect(await attestationFromDraft(dental, TODAY)).toHaveProperty('attestation');
     const asDoctor = await attestationFromDraft(dental, TODAY, 'doctor');
     expect('checks' in asDoctor && asDoctor.checks.map((check) => check.rule)).toEqual(['toothNotDentist']);
-    const noTooth = await attestationFromDraft({ ...dental, acts: [{ code: '374636', quantity: '1', amountPaid: '43,10' }] }, TODAY, 'dentist');
-    expect('checks' in noTooth && noTooth.checks.map((check) => [check.rule, check.catalogueCode])).toEqual([['toothRequired', '100']]);
+    // An empty row before it: the act's check is shown next to its own proposal row, a row typed in the popup has none.
+    const noTooth = await attestationFromDraft({ ...dental, acts: [{ code: '', quantity: '1', amountPaid: '', proposalIndex: 0 }, { code: '374636', quantity: '1', amountPaid: '43,10', proposalIndex: 1 }] }, TODAY, 'dentist');
+    if (!('checks' in noTooth)) throw new Error(`not checked: ${JSON.stringify(noTooth)}`);
+    expect(noTooth.checks.map((check) => [check.rule, check.catalogueCode, check.path.join('.')])).toEqual([['toothRequired', '100', 'acts.0.tooth']]);
+    expect([...proposalFieldChecks(noTooth.checks, noTooth.proposalIndexes).keys()]).toEqual(['act.1.tooth']);
+    expect(proposalFieldChecks(noTooth.checks, [undefined]).size).toBe(0);
   });
 });
 
@@ -98,6 +102,11 @@ describe('draftFromProposal → attestationFromDraft: what the page read reaches
       ['placeKindMissing', '111'],
     ]);
     expect(result.candidate.acts[0]).toMatchObject({ prescriberNihii: '19910239004', placeNihii: '71010136' });
+    // Next to the proposal's fields where the clinician corrects them.
+    expect([...proposalFieldChecks(result.checks, result.proposalIndexes)].map(([field, check]) => [field, check.rule])).toEqual([
+      ['act.0.prescriptionDate', 'prescriptionDateMissing'],
+      ['act.0.placeType', 'placeKindMissing'],
+    ]);
     const partReading = assessReading({ ...reading, consultation: { ...reading.consultation, eidMediaType: null } }, context);
     expect(await attestationFromDraft(draftFromProposal(partReading), TODAY)).toEqual({ problems: ['draftActDetails'] });
   });
