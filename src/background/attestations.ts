@@ -1,5 +1,7 @@
+import { attestationCheckError, attestationProblems } from '../shared/domain/attestation-checks.js';
 import { consultationKey, type Attestation, type CancelReason } from '../shared/domain/attestation.js';
 import { brusselsDate } from '../shared/domain/calendar.js';
+import type { Profession } from '../shared/domain/profession.js';
 import type { AttestationRecord, AttestOutcome, CancelOutcome, JournalSend, RecordStatus } from '../shared/domain/receipt.js';
 import { AppError, toErrorPayload } from '../shared/errors.js';
 import type { HostRequest } from './patient-data.js';
@@ -37,12 +39,16 @@ export class Attestations {
     const today = brusselsDate(this.now());
     // Today's care only (PROTOCOL rule 6); the host checks again before it journals.
     if (attestation.careDate !== today) throw new AppError('DATE_NOT_ALLOWED', 'an eAttest is sent for today’s care only', { careDate: attestation.careDate, today });
+    // The insurers' rules the popup showed (defense in depth: a page that skipped them is refused here too).
+    refuseWithProblems(attestation, today, undefined);
     // The insurer (JSIS routing) is read from the cache while the host signs in: on a cold host the
     // sign-in is the long part, and the read needs nothing from it.
     const insurer = this.insurerOf(attestation.patient.ssin);
     // Its failure is reported where it is awaited, inside the send's own error handling.
     insurer.catch(() => undefined);
     const provider = await this.host('provider', {});
+    // The rules that need the profession, as the platform certified it.
+    refuseWithProblems(attestation, today, provider.profession);
     const key = await consultationKey(provider.nihii11, attestation);
     const earlier = await this.store.record(key);
     if (earlier?.status === 'acknowledged' && earlier.acknowledgementNumber !== undefined) {
@@ -134,6 +140,11 @@ export class Attestations {
   receipt(consultationKeyOfSend: string): Promise<AttestationRecord | undefined> {
     return this.store.record(consultationKeyOfSend);
   }
+}
+
+function refuseWithProblems(attestation: Attestation, today: string, profession: Profession | undefined): void {
+  const problems = attestationProblems(attestation, { today, profession });
+  if (problems.length > 0) throw attestationCheckError(problems);
 }
 
 function recordOf(pending: AttestationRecord, outcome: AttestOutcome, now: Date): AttestationRecord {

@@ -9,15 +9,19 @@ import { askBackground } from '../ui/background.js';
 import { ActsTable } from '../ui/ActsTable.js';
 import { ErrorNotice } from '../ui/ErrorNotice.js';
 import { t, type MessageKey } from '../ui/i18n.js';
-import { attestationFromDraft, type ActDraft, type Draft, type DraftProblem } from './draft.js';
+import type { AttestationProblem } from '../shared/domain/attestation-checks.js';
+import type { Profession } from '../shared/domain/profession.js';
+import { attestationFromDraft, proposalFieldChecks, type ActDraft, type Draft, type DraftProblem } from './draft.js';
 import { SignatureNote } from './SignatureNote.js';
 
 type Phase =
   | { phase: 'editing'; problems: DraftProblem[] }
-  | { phase: 'confirming'; attestation: Attestation }
+  /** `checks`: the insurers' rules it breaks; while there is one, it is shown but cannot be sent. */
+  | { phase: 'confirming'; attestation: Attestation; checks: AttestationProblem[] }
   | { phase: 'sending'; attestation: Attestation }
   | { phase: 'done'; outcome: AttestOutcome }
-  | { phase: 'failed'; attestation: Attestation; error: ErrorPayload };
+  /** `checks`: the insurers' rules the background or the host found broken (ATTESTATION_CHECK_FAILED). */
+  | { phase: 'failed'; attestation: Attestation; error: ErrorPayload; checks: AttestationProblem[] };
 
 /** Refusal codes we explain in our words (PROTOCOL §8.5); others show the insurer's text. */
 const EXPLAINED_REFUSALS = new Set(['120', '169', '187', '191', '196', '238']);
@@ -79,11 +83,50 @@ function ConfirmSummary({ attestation }: { attestation: Attestation }) {
   );
 }
 
+/** What the insurers would refuse, in the clinician's words, each with the act it is about; above Send. */
+function CheckProblems({ problems, attestation }: { problems: readonly AttestationProblem[]; attestation: Attestation }) {
+  return (
+    <div class="banner banner-stop" role="alert" data-testid="check-problems">
+      <p>
+        <strong>{t('checkProblemsTitle')}</strong>
+      </p>
+      <ul>
+        {problems.map((problem, index) => {
+          const actIndex = problem.path[0] === 'acts' && typeof problem.path[1] === 'number' ? problem.path[1] : undefined;
+          const act = actIndex === undefined ? undefined : attestation.acts[actIndex];
+          return (
+            <li key={index} data-rule={problem.rule} data-path={problem.path.join('.')} data-code={problem.catalogueCode}>
+              {actIndex !== undefined && act !== undefined && `${t('checkActLabel', [String(actIndex + 1), act.code])} · `}
+              {t(problem.messageKey)}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
 /**
  * Compose, confirm, send: the draft is edited, then shown exactly as it will be sent, and only the
  * clinician's click on "Send" sends it. The acknowledgement number is shown large on the same screen.
  */
-export function AttestationView({ draft, tabId, onDraftChange, onSent }: { draft: Draft; tabId?: number | undefined; onDraftChange: (draft: Draft) => void; onSent: () => void }) {
+export function AttestationView({
+  draft,
+  tabId,
+  profession,
+  onDraftChange,
+  onSent,
+  onFieldChecks,
+}: {
+  draft: Draft;
+  tabId?: number | undefined;
+  /** The signed-in provider's profession (from the host's status); its rules wait until it is known. */
+  profession?: Profession | undefined;
+  onDraftChange: (draft: Draft) => void;
+  onSent: () => void;
+  /** The checks' problems by the proposal field to correct (empty when there is none). */
+  onFieldChecks?: (fields: ReadonlyMap<string, AttestationProblem>) => void;
+}) {
   const [state, setState] = useState<Phase>({ phase: 'editing', problems: [] });
   const today = brusselsDate(new Date());
   // The popup is short: what the clinician must read now (what will be sent, the number) is brought into view.
@@ -91,10 +134,18 @@ export function AttestationView({ draft, tabId, onDraftChange, onSent }: { draft
   useEffect(() => {
     if (state.phase !== 'editing') focus.current?.scrollIntoView({ block: 'start' });
   }, [state.phase]);
+  // A draft changed under the confirm screen (a field corrected in the proposal) is checked again: the
+  // confirm screen only ever shows what would be sent.
+  useEffect(() => {
+    setState((current) => (current.phase === 'confirming' ? { phase: 'editing', problems: [] } : current));
+  }, [draft]);
 
   const review = () => {
-    void attestationFromDraft(draft, today).then((result) => {
-      setState('attestation' in result ? { phase: 'confirming', attestation: result.attestation } : { phase: 'editing', problems: result.problems });
+    void attestationFromDraft(draft, today, profession).then((result) => {
+      onFieldChecks?.('checks' in result ? proposalFieldChecks(result.checks, result.proposalIndexes) : new Map());
+      if ('attestation' in result) setState({ phase: 'confirming', attestation: result.attestation, checks: [] });
+      else if ('checks' in result) setState({ phase: 'confirming', attestation: result.candidate, checks: result.checks });
+      else setState({ phase: 'editing', problems: result.problems });
     });
   };
   const send = (attestation: Attestation) => {
@@ -105,7 +156,13 @@ export function AttestationView({ draft, tabId, onDraftChange, onSent }: { draft
         onSent();
       })
       .catch((error: unknown) => {
-        setState({ phase: 'failed', attestation, error: toErrorPayload(error) });
+        const payload = toErrorPayload(error);
+        setState({ phase: 'failed', attestation, error: payload, checks: [] });
+        if (payload.code === 'ATTESTATION_CHECK_FAILED') {
+          void import('../shared/domain/attestation-checks.js').then(({ problemsOfCheckError }) =>
+            setState((current) => (current.phase === 'failed' && current.error === payload ? { ...current, checks: problemsOfCheckError(payload.details) } : current)),
+          );
+        }
         onSent();
       });
   };
@@ -144,13 +201,16 @@ export function AttestationView({ draft, tabId, onDraftChange, onSent }: { draft
   }
 
   if (state.phase === 'confirming' || state.phase === 'sending' || state.phase === 'failed') {
+    // The insurers' rules it breaks, as checked here or as the background or the host refused it.
+    const checks = state.phase === 'sending' ? [] : state.checks;
     return (
       <section data-testid="attestation-confirm" ref={focus}>
         <h2>{t('confirmTitle')}</h2>
         <ConfirmSummary attestation={state.attestation} />
         {state.phase === 'failed' && <ErrorNotice error={state.error} />}
+        {checks.length > 0 && <CheckProblems problems={checks} attestation={state.attestation} />}
         <div class="row">
-          <button type="button" data-testid="send-attestation" class="primary" disabled={state.phase === 'sending'} onClick={() => send(state.attestation)}>
+          <button type="button" data-testid="send-attestation" class="primary" disabled={state.phase === 'sending' || checks.length > 0 || (state.phase === 'failed' && state.error.code === 'ATTESTATION_CHECK_FAILED')} onClick={() => send(state.attestation)}>
             {state.phase === 'sending' ? t('sending') : state.phase === 'failed' ? t('sendAgain') : t('sendAttestation')}
           </button>
           <button type="button" disabled={state.phase === 'sending'} onClick={() => setState({ phase: 'editing', problems: [] })}>

@@ -2,16 +2,21 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ActFieldKey, ConsultationProposal, Field } from '../shared/domain/consultation.js';
 import { ACT_FIELDS, correctField, proposalProblems, type FieldPath } from '../shared/domain/consultation-fields.js';
 import { ID_DOC_MEDIA_TYPES, PLACE_TYPES } from '../shared/domain/attestation-rules.js';
+import type { AttestationProblem } from '../shared/domain/attestation-checks.js';
 import { ErrorNotice } from '../ui/ErrorNotice.js';
 import { t, type MessageKey } from '../ui/i18n.js';
 import { useCurrentProposal } from './current-proposal.js';
 
-/** Act columns shown: the ones any act of this proposal has a value or a problem for, and the required ones. */
-function actColumns(proposal: ConsultationProposal): ActFieldKey[] {
+/** Act columns shown: the ones any act of this proposal has a value or a problem for (its own or the insurers' rules'), and the required ones. */
+function actColumns(proposal: ConsultationProposal, fieldChecks: ReadonlyMap<string, AttestationProblem>): ActFieldKey[] {
   return (Object.keys(ACT_FIELDS) as ActFieldKey[]).filter(
-    (key) => ACT_FIELDS[key].required || proposal.acts.some((act) => act[key].raw !== null || act[key].problem !== null),
+    (key) =>
+      ACT_FIELDS[key].required ||
+      proposal.acts.some((act, index) => act[key].raw !== null || act[key].problem !== null || fieldChecks.has(pathName({ part: 'act', index, field: key }))),
   );
 }
+
+const NO_CHECKS: ReadonlyMap<string, AttestationProblem> = new Map();
 
 function pathName(path: FieldPath): string {
   return path.part === 'act' ? `act.${path.index}.${path.field}` : `${path.part}.${path.field}`;
@@ -24,7 +29,20 @@ const CHOICES: Readonly<Record<string, readonly string[]>> = {
   eidMediaType: ID_DOC_MEDIA_TYPES,
 };
 
-function FieldInput({ field, path, label, onCorrect }: { field: Field<unknown>; path: FieldPath; label: string; onCorrect: (path: FieldPath, text: string) => void }) {
+function FieldInput({
+  field,
+  path,
+  label,
+  check,
+  onCorrect,
+}: {
+  field: Field<unknown>;
+  path: FieldPath;
+  label: string;
+  /** What the insurers' rules found about this field at the last review. */
+  check?: AttestationProblem | undefined;
+  onCorrect: (path: FieldPath, text: string) => void;
+}) {
   const name = pathName(path);
   const choices = CHOICES[path.field];
   return (
@@ -59,6 +77,11 @@ function FieldInput({ field, path, label, onCorrect }: { field: Field<unknown>; 
         />
       )}
       {field.problem !== null && <span class="field-problem">{t(`problem_${field.problem}` as MessageKey)}</span>}
+      {field.problem === null && check !== undefined && (
+        <span class="field-problem" data-check={check.rule}>
+          {t(check.messageKey)}
+        </span>
+      )}
       {field.corrected && <span class="muted"> ({t('proposalCorrected')})</span>}
     </>
   );
@@ -66,6 +89,8 @@ function FieldInput({ field, path, label, onCorrect }: { field: Field<unknown>; 
 
 export interface ProposalViewProps {
   proposal: ConsultationProposal;
+  /** The insurers' rules' problems found at the last review, by field name (`act.0.placeService`). */
+  fieldChecks?: ReadonlyMap<string, AttestationProblem>;
   /** The clinician's corrections produce a new proposal value (same id, corrected fields marked). */
   onCorrect: (proposal: ConsultationProposal) => void;
   newerAvailable: boolean;
@@ -73,10 +98,10 @@ export interface ProposalViewProps {
 }
 
 /** The consultation as read from the EHR, each field with its problem, every field correctable. */
-export function ProposalView({ proposal, onCorrect, newerAvailable, onShowNewer }: ProposalViewProps) {
+export function ProposalView({ proposal, fieldChecks = NO_CHECKS, onCorrect, newerAvailable, onShowNewer }: ProposalViewProps) {
   const correct = (path: FieldPath, text: string) => onCorrect(correctField(proposal, path, text));
   const problems = proposalProblems(proposal);
-  const columns = actColumns(proposal);
+  const columns = actColumns(proposal, fieldChecks);
   const patientFields = ['ssin', 'familyName', 'firstName', 'birthDate'] as const;
   // The eID reading fields are always offered: the clinician may type what the EHR does not show.
   const consultationFields = ['date', 'providerHint', 'eidReadAt', 'eidInputType', 'eidMediaType', 'eidCardNumber'] as const;
@@ -104,7 +129,7 @@ export function ProposalView({ proposal, onCorrect, newerAvailable, onShowNewer 
         {consultationFields.map((field) => (
           <label key={field}>
             {t(`field_${field}`)}
-            <FieldInput field={proposal.consultation[field]} path={{ part: 'consultation', field }} label={t(`field_${field}`)} onCorrect={correct} />
+            <FieldInput field={proposal.consultation[field]} path={{ part: 'consultation', field }} label={t(`field_${field}`)} check={fieldChecks.get(`consultation.${field}`)} onCorrect={correct} />
           </label>
         ))}
       </div>
@@ -119,7 +144,7 @@ export function ProposalView({ proposal, onCorrect, newerAvailable, onShowNewer 
               <tr key={index}>
                 {columns.map((key) => (
                   <td key={key}>
-                    <FieldInput field={act[key]} path={{ part: 'act', index, field: key }} label={t(`field_${key}`)} onCorrect={correct} />
+                    <FieldInput field={act[key]} path={{ part: 'act', index, field: key }} label={t(`field_${key}`)} check={fieldChecks.get(`act.${index}.${key}`)} onCorrect={correct} />
                   </td>
                 ))}
               </tr>
@@ -135,7 +160,7 @@ export function ProposalView({ proposal, onCorrect, newerAvailable, onShowNewer 
  * The popup's proposal block: loads the tab's proposal, keeps the clinician's corrections, and hands
  * every version up (`onProposal`) for the attestation form.
  */
-export function ProposalPanel({ onProposal }: { onProposal?: (proposal: ConsultationProposal) => void }) {
+export function ProposalPanel({ onProposal, fieldChecks }: { onProposal?: (proposal: ConsultationProposal) => void; fieldChecks?: ReadonlyMap<string, AttestationProblem> }) {
   const { state, reload } = useCurrentProposal();
   const [shown, setShown] = useState<ConsultationProposal | null>(null);
   useEffect(() => {
@@ -150,6 +175,7 @@ export function ProposalPanel({ onProposal }: { onProposal?: (proposal: Consulta
   return (
     <ProposalView
       proposal={shown}
+      {...(fieldChecks !== undefined ? { fieldChecks } : {})}
       newerAvailable={state.newerAvailable}
       onShowNewer={reload}
       onCorrect={(corrected) => {

@@ -1,8 +1,10 @@
+import type { AttestationProblem } from '../shared/domain/attestation-checks.js';
 import type { Attestation, AttestationAct, IdentityReading } from '../shared/domain/attestation.js';
 import { ID_DOC_MEDIA_WITH_SERIAL } from '../shared/domain/attestation-rules.js';
-import type { ConsultationProposal } from '../shared/domain/consultation.js';
+import type { ActFieldKey, ConsultationProposal } from '../shared/domain/consultation.js';
 import { normaliseSsin } from '../shared/domain/identifier-rules.js';
 import { parseEuroToCents } from '../shared/domain/money-text.js';
+import type { Profession } from '../shared/domain/profession.js';
 
 /**
  * What the clinician edits before confirming: plain texts, as typed or as proposed by the EHR page.
@@ -13,6 +15,8 @@ export interface ActDraft {
   code: string;
   quantity: string;
   amountPaid: string;
+  /** The proposal's act this row came from: a problem of its details is shown next to that act's field. */
+  proposalIndex?: number;
   /** Read by the EHR's adapter and already validated there; carried into the attestation as they are. */
   details?: Pick<AttestationAct, 'tooth' | 'side' | 'prescriberNihii' | 'prescriptionDate' | 'placeNihii' | 'placeType' | 'placeServiceCode' | 'supplementCents'>;
 }
@@ -59,7 +63,8 @@ export function draftFromProposal(proposal: ConsultationProposal): Draft {
     ssin: text(proposal.patient.ssin.value),
     firstName: text(proposal.patient.firstName.value),
     lastName: text(proposal.patient.familyName.value),
-    acts: proposal.acts.map((act) => ({
+    acts: proposal.acts.map((act, proposalIndex) => ({
+      proposalIndex,
       code: text(act.code.value),
       quantity: act.quantity.value === null ? '' : String(act.quantity.value),
       amountPaid: act.amountPaid.value === null ? '' : formatCentsPlain(act.amountPaid.value),
@@ -82,8 +87,55 @@ export function draftFromProposal(proposal: ConsultationProposal): Draft {
 /** Message keys of what is wrong with a draft, in the order the clinician reads the form. */
 export type DraftProblem = 'draftSsin' | 'draftName' | 'draftNoAct' | 'draftCode' | 'draftQuantity' | 'draftAmount' | 'draftSupplement' | 'draftActDetails';
 
+/** The proposal's field for an attestation's field: where the clinician corrects what a check found. */
+const PROPOSAL_ACT_FIELD: Readonly<Record<string, ActFieldKey>> = {
+  amountPaidCents: 'amountPaid',
+  supplementCents: 'supplement',
+  tooth: 'tooth',
+  side: 'side',
+  prescriberNihii: 'prescriber',
+  prescriptionDate: 'prescriptionDate',
+  placeNihii: 'place',
+  placeType: 'placeType',
+  placeServiceCode: 'placeService',
+};
+const PROPOSAL_READING_FIELD: Readonly<Record<string, string>> = { serialNumber: 'eidCardNumber' };
+
+/**
+ * The checks' problems by the proposal field they concern (`act.0.placeService`, `consultation.eidCardNumber`),
+ * for the fields of the consultation read from the page; a problem without such a field is listed above Send only.
+ */
+export function proposalFieldChecks(checks: readonly AttestationProblem[], proposalIndexes: readonly (number | undefined)[]): Map<string, AttestationProblem> {
+  const byField = new Map<string, AttestationProblem>();
+  for (const check of checks) {
+    const [part, index, field] = check.path;
+    let name: string | undefined;
+    if (part === 'acts' && typeof index === 'number' && typeof field === 'string') {
+      const proposalIndex = proposalIndexes[index];
+      const proposalField = PROPOSAL_ACT_FIELD[field];
+      if (proposalIndex !== undefined && proposalField !== undefined) name = `act.${proposalIndex}.${proposalField}`;
+    } else if (part === 'identityReading' && typeof index === 'string') {
+      const proposalField = PROPOSAL_READING_FIELD[index];
+      if (proposalField !== undefined) name = `consultation.${proposalField}`;
+    }
+    if (name !== undefined && !byField.has(name)) byField.set(name, check);
+  }
+  return byField;
+}
+
+/**
+ * What the draft gives: the attestation to confirm; or the fields the clinician must fill first
+ * (`problems`); or an attestation the insurers would refuse (`checks`: their rules that can be judged
+ * here, attestation-checks.ts), shown as it would be sent, with what to fix, and not sendable.
+ */
+export type DraftResult =
+  | { attestation: Attestation }
+  | { problems: DraftProblem[] }
+  /** `proposalIndexes`: for each act of the candidate, the proposal's act it came from (if any). */
+  | { candidate: Attestation; checks: AttestationProblem[]; proposalIndexes: (number | undefined)[] };
+
 /** Async because the attestation schema (and zod) load on demand, not with the popup (see src/ui/background.ts). */
-export async function attestationFromDraft(draft: Draft, today: string): Promise<{ attestation: Attestation } | { problems: DraftProblem[] }> {
+export async function attestationFromDraft(draft: Draft, today: string, profession?: Profession): Promise<DraftResult> {
   const problems = new Set<DraftProblem>();
   const ssin = normaliseSsin(draft.ssin);
   if (ssin === undefined) problems.add('draftSsin');
@@ -105,8 +157,8 @@ export async function attestationFromDraft(draft: Draft, today: string): Promise
   if (problems.size > 0 || ssin === undefined) return { problems: [...problems] };
   // The acts' own supplements stand while they add up to the total; a total the clinician changed wins.
   const perAct = parsedActs.reduce((sum, act) => sum + (act.supplementCents ?? 0), 0);
-  const withSupplements = perAct === supplement ? parsedActs : parsedActs.map((act) => ({ ...act, supplementCents: undefined }));
-  const candidate = {
+  const withSupplements = perAct === supplement ? parsedActs : parsedActs.map(withoutSupplement);
+  const candidate: Attestation = {
     patient: { ssin, firstName: draft.firstName.trim(), lastName: draft.lastName.trim() },
     careDate: today,
     patientPaidCents: parsedActs.reduce((sum, act) => sum + act.amountPaidCents, 0),
@@ -114,12 +166,20 @@ export async function attestationFromDraft(draft: Draft, today: string): Promise
     ...(draft.identityReading !== undefined && draft.identityReading !== 'incomplete' ? { identityReading: { ...draft.identityReading, date: today } } : {}),
     acts: withSupplements,
   };
-  const { attestationSchema } = await import('../shared/domain/attestation.js');
+  // The insurers' rules first: they say what to fix in the clinician's words, where the schema would only say "no".
+  // Loaded on demand with the schema (which is built on them), not with the popup's first paint.
+  const [{ attestationProblems }, { attestationSchema }] = await Promise.all([import('../shared/domain/attestation-checks.js'), import('../shared/domain/attestation.js')]);
+  const checks = attestationProblems(candidate, { today, profession });
+  if (checks.length > 0) return { candidate, checks, proposalIndexes: acts.map((act) => act.proposalIndex) };
   const parsed = attestationSchema.safeParse(candidate);
   if (parsed.success) return { attestation: parsed.data };
-  // A prescriber without date, a place without its kind…: what the proposal must complete, not a wrong code.
+  // A detail the schema refuses beyond the checks (a malformed number from the page): the proposal must complete it.
   const aboutDetails = parsed.error.issues.some((issue) => issue.path.some((key) => typeof key === 'string' && DETAIL_KEYS.has(key)));
   return { problems: [aboutDetails ? 'draftActDetails' : 'draftCode'] };
+}
+
+function withoutSupplement<T extends object>(act: T): T {
+  return Object.fromEntries(Object.entries(act).filter(([key]) => key !== 'supplementCents')) as T;
 }
 
 const DETAIL_KEYS: ReadonlySet<string> = new Set(['prescriberNihii', 'prescriptionDate', 'prescriberNorm', 'placeNihii', 'placeType', 'placeServiceCode', 'identityReading', 'supplementCents']);

@@ -1,6 +1,8 @@
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
 import type { ConsultationProposal } from '../shared/domain/consultation.js';
+import type { AttestationProblem } from '../shared/domain/attestation-checks.js';
+import type { Profession } from '../shared/domain/profession.js';
 import { HostStatusView } from '../ui/HostStatusView.js';
 import { t } from '../ui/i18n.js';
 import { AttestationView } from './AttestationView.js';
@@ -14,15 +16,20 @@ function Popup() {
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [sent, setSent] = useState(0);
   const [proposal, setProposal] = useState<ConsultationProposal | undefined>();
+  const [profession, setProfession] = useState<Profession | undefined>();
+  // What the last review found, by the proposal field to correct; a new reading or correction clears it.
+  const [fieldChecks, setFieldChecks] = useState<ReadonlyMap<string, AttestationProblem>>(new Map());
   return (
     <main>
       <h1>{t('extName')}</h1>
-      <HostStatusView />
+      <HostStatusView onStatus={(status) => setProfession(status.profession)} />
       {/* EHR proposal (ehr adapters): what the page read, correctable; it seeds the attestation draft. */}
       <ProposalPanel
+        fieldChecks={fieldChecks}
         onProposal={(read) => {
           setProposal(read);
           setDraft(draftFromProposal(read));
+          setFieldChecks(new Map());
         }}
       />
       <PatientPanel
@@ -38,7 +45,7 @@ function Popup() {
           }))
         }
       />
-      <AttestationView draft={draft} tabId={proposal?.tabId} onDraftChange={setDraft} onSent={() => setSent((count) => count + 1)} />
+      <AttestationView draft={draft} tabId={proposal?.tabId} profession={profession} onDraftChange={setDraft} onSent={() => setSent((count) => count + 1)} onFieldChecks={setFieldChecks} />
       <TodayHistory refreshToken={sent} />
     </main>
   );

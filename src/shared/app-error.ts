@@ -38,6 +38,7 @@ export const ERROR_CODES = [
   'NOT_ON_REQUEST',
   'JOURNAL_UNAVAILABLE',
   'ALREADY_ATTESTED',
+  'ATTESTATION_CHECK_FAILED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

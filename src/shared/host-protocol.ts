@@ -45,6 +45,8 @@ export const statusResultSchema = z.strictObject({
   environment: environmentSchema,
   certificate: z.nullable(certificateSummarySchema),
   uptimeMs: z.int().check(z.nonnegative()),
+  /** The profession the host signs in as (its configuration; the STS certifies it): the popup checks a draft against its rules. */
+  profession: z.optional(professionSchema),
 });
 export type HostStatus = z.infer<typeof statusResultSchema>;
 

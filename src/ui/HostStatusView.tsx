@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { toErrorPayload, type ErrorPayload } from '../shared/app-error.js';
 import type { HostConnection } from '../shared/extension-protocol.js';
+import type { HostStatus } from '../shared/host-protocol.js';
 import { askBackground } from './background.js';
 import { ErrorNotice } from './ErrorNotice.js';
 import { t } from './i18n.js';
@@ -8,12 +9,15 @@ import { t } from './i18n.js';
 type State = { phase: 'loading' } | { phase: 'done'; connection: HostConnection } | { phase: 'failed'; error: ErrorPayload };
 
 /** The native host's state: connected with its version, or what is wrong and what to do. */
-export function HostStatusView() {
+export function HostStatusView({ onStatus }: { onStatus?: (status: HostStatus) => void } = {}) {
   const [state, setState] = useState<State>({ phase: 'loading' });
   const refresh = () => {
     setState({ phase: 'loading' });
     askBackground({ type: 'host.status' })
-      .then((connection) => setState({ phase: 'done', connection }))
+      .then((connection) => {
+        setState({ phase: 'done', connection });
+        if (connection.connected) onStatus?.(connection.status);
+      })
       .catch((error: unknown) => setState({ phase: 'failed', error: toErrorPayload(error) }));
   };
   useEffect(refresh, []);

@@ -104,6 +104,42 @@ describe('from the EHR page to the acknowledgement number (Chromium, real host, 
     await page.close();
   });
 
+  it('TableMed in the hospital: a hospital without its service code is shown to fix (243) and cannot be sent until it is given', async () => {
+    const page = await session.browser.newPage();
+    await page.goto(`${ehr.origin}/tablemed/consultation-3.html`);
+    const popup = await openPopupFromEhr(page, 'table#pat');
+    // Next to the field in the consultation read from the page…
+    expect(await popup.$eval('[data-field="act.0.placeService"]', (element) => element.getAttribute('data-problem'))).toBe('missing');
+    // …and above Send, in the clinician's words, with Send disabled.
+    await popup.click('[data-testid="review-attestation"]');
+    await popup.waitForSelector('[data-testid="check-problems"]');
+    expect(await popup.$$eval('[data-testid="check-problems"] li', (items) => items.map((item) => [item.getAttribute('data-rule'), item.getAttribute('data-code'), item.getAttribute('data-path')]))).toEqual([
+      ['hospitalServiceMissing', '243', 'acts.0.placeServiceCode'],
+    ]);
+    expect(await popup.$eval('[data-testid="check-problems"] li', (element) => element.textContent)).toMatch(/102034.*service code/);
+    expect(await popup.$eval('[data-testid="send-attestation"]', (element) => (element as HTMLButtonElement).disabled)).toBe(true);
+
+    // The service code given, but the place made a laboratory: shown next to the field it concerns.
+    await correctField(popup, 'act.0.placeService', '210');
+    await correctField(popup, 'act.0.placeType', 'laboratory');
+    await popup.waitForSelector('[data-testid="review-attestation"]');
+    await popup.click('[data-testid="review-attestation"]');
+    await popup.waitForSelector('[data-testid="check-problems"] li[data-rule="serviceCodeNotHospital"]');
+    expect(await popup.$eval('[data-field="act.0.placeService"] ~ [data-check]', (element) => element.getAttribute('data-check'))).toBe('serviceCodeNotHospital');
+    expect(await popup.$eval('[data-testid="send-attestation"]', (element) => (element as HTMLButtonElement).disabled)).toBe(true);
+
+    // A hospital with its service code: checked again, nothing left, Send enabled.
+    await correctField(popup, 'act.0.placeType', 'hospital');
+    await popup.waitForSelector('[data-testid="review-attestation"]');
+    expect(await popup.$('[data-check]')).toBeNull();
+    await popup.click('[data-testid="review-attestation"]');
+    await popup.waitForSelector('[data-testid="send-attestation"]');
+    expect(await popup.$('[data-testid="check-problems"]')).toBeNull();
+    expect(await popup.$eval('[data-testid="send-attestation"]', (element) => (element as HTMLButtonElement).disabled)).toBe(false);
+    await popup.close();
+    await page.close();
+  });
+
   it('TableMed: a JSIS patient is routed to JSIS and acknowledged, the number written into the page', async () => {
     const page = await session.browser.newPage();
     await page.goto(`${ehr.origin}/tablemed/consultation-2.html`);
@@ -116,6 +152,18 @@ describe('from the EHR page to the acknowledgement number (Chromium, real host, 
     await page.close();
   });
 });
+
+/** The clinician's correction of a field of the consultation read from the page (an input or a list). */
+async function correctField(popup: Page, name: string, value: string): Promise<void> {
+  await popup.$eval(
+    `[data-field="${name}"]`,
+    (element, text) => {
+      (element as HTMLInputElement | HTMLSelectElement).value = text;
+      element.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    value,
+  );
+}
 
 async function reviewAndSend(popup: Page): Promise<string> {
   await popup.click('[data-testid="review-attestation"]');

@@ -209,6 +209,22 @@ describe('eAttest send', () => {
     expect(totalRequests()).toBe(requestsBefore);
   });
 
+  it('refuses an attestation that breaks the insurers’ rules before any request, and journals nothing', async () => {
+    const host = await hostOn(stateFor());
+    const base = attestation(PATIENTS.inOrder, ['102550']);
+    const inHospital = { ...base, acts: base.acts.map((act) => ({ ...act, placeNihii: '71010136', placeType: 'hospital' as const })) };
+    // A doctor's attestation with a tooth: the configured profession (the STS's) decides, before the STS is asked.
+    const withTooth = { ...base, acts: base.acts.map((act) => ({ ...act, tooth: '36' })) };
+    const requestsBefore = totalRequests();
+    expect(await host.request('attest', { attestation: inHospital })).toMatchObject({
+      ok: false,
+      error: { code: 'ATTESTATION_CHECK_FAILED', details: { rules: 'hospitalServiceMissing@acts.0.placeServiceCode', catalogueCodes: '243' } },
+    });
+    expect(await host.request('attest', { attestation: withTooth })).toMatchObject({ ok: false, error: { code: 'ATTESTATION_CHECK_FAILED', details: { rules: 'toothNotDentist@acts.0.tooth' } } });
+    expect(totalRequests()).toBe(requestsBefore);
+    expect(await host.request('journalDay', { date: today() })).toMatchObject({ ok: true, result: { sends: [] } });
+  });
+
   it('works from the command line too (attest --file)', async () => {
     const stateDir = stateFor();
     const file = join(stateDir, 'consultation.json');

@@ -121,6 +121,27 @@ describe('sending from the extension', () => {
     expect(calls).toEqual([]);
   });
 
+  it('refuses an attestation that breaks the insurers’ rules before the host is asked, and records nothing', async () => {
+    const store = new MemoryStore();
+    const { host, calls } = fakeHost({ attest: () => acknowledged('') });
+    const hospital: Attestation = { ...attestation, acts: [{ code: '101010', quantity: 1, serviceDate: '2026-11-30', placeNihii: '71010136', placeType: 'hospital' }] };
+    await expect(new Attestations(host, store, undefined, () => NOW).send(hospital)).rejects.toMatchObject({
+      code: 'ATTESTATION_CHECK_FAILED',
+      details: { rules: 'hospitalServiceMissing@acts.0.placeServiceCode', catalogueCodes: '243' },
+    });
+    expect(calls).toEqual([]);
+    expect(store.writes).toEqual([]);
+  });
+
+  it('refuses a tooth from a provider the platform certified as no dentist, without sending', async () => {
+    const store = new MemoryStore();
+    const { host, calls } = fakeHost({ attest: () => acknowledged('') });
+    const withTooth: Attestation = { ...attestation, acts: [{ code: '374636', quantity: 1, serviceDate: '2026-11-30', tooth: '36' }] };
+    await expect(new Attestations(host, store, undefined, () => NOW).send(withTooth)).rejects.toMatchObject({ code: 'ATTESTATION_CHECK_FAILED', details: { rules: 'toothNotDentist@acts.0.tooth' } });
+    expect(calls).toEqual(['provider']);
+    expect(store.writes).toEqual([]);
+  });
+
   it('refuses a consultation already acknowledged in this profile without asking the host to send', async () => {
     const store = new MemoryStore();
     const { host, calls } = fakeHost({ attest: () => acknowledged([...store.records.keys()][0] ?? '') });

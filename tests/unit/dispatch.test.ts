@@ -123,6 +123,8 @@ describe('Dispatcher', () => {
       protocolVersion: HOST_PROTOCOL_VERSION,
       environment: 'simulator',
       certificate: null,
+      // The profession it signs in as (configured; doctor by default): the popup checks a draft against its rules.
+      profession: 'doctor',
     });
     expect((result as { uptimeMs: number }).uptimeMs).toBeGreaterThanOrEqual(5000);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attestationFromDraft, draftFromProposal, emptyDraft, type Draft } from '../../src/popup/draft.js';
+import { attestationFromDraft, draftFromProposal, emptyDraft, proposalFieldChecks, type Draft } from '../../src/popup/draft.js';
 import { assessReading } from '../../src/shared/domain/consultation-fields.js';
 
 const TODAY = '2026-11-30';
@@ -44,6 +44,33 @@ describe('attestationFromDraft', () => {
   });
 });
 
+describe('attestationFromDraft: the insurers’ rules checked before sending', () => {
+  const hospital: Draft = { ...good, acts: [{ code: '102034', quantity: '1', amountPaid: '42,70', details: { placeNihii: '71010136', placeType: 'hospital' } }] };
+
+  it('shows a hospital without its service code as the insurer would refuse it (243), not sendable', async () => {
+    const result = await attestationFromDraft(hospital, TODAY, 'doctor');
+    if (!('checks' in result)) throw new Error(`not checked: ${JSON.stringify(result)}`);
+    expect(result.checks).toEqual([{ rule: 'hospitalServiceMissing', path: ['acts', 0, 'placeServiceCode'], catalogueCode: '243', messageKey: 'check_hospitalServiceMissing' }]);
+    expect(result.candidate.acts[0]?.placeType).toBe('hospital');
+    const withService: Draft = { ...hospital, acts: [{ code: '102034', quantity: '1', amountPaid: '42,70', details: { placeNihii: '71010136', placeType: 'hospital', placeServiceCode: '210' } }] };
+    expect(await attestationFromDraft(withService, TODAY, 'doctor')).toHaveProperty('attestation');
+  });
+
+  it('judges a tooth by the profession once it is known', async () => {
+    const dental: Draft = { ...good, acts: [{ code: '374636', quantity: '1', amountPaid: '43,10', details: { tooth: '36' } }] };
+    expect(await attestationFromDraft(dental, TODAY, 'dentist')).toHaveProperty('attestation');
+    expect(await attestationFromDraft(dental, TODAY)).toHaveProperty('attestation');
+    const asDoctor = await attestationFromDraft(dental, TODAY, 'doctor');
+    expect('checks' in asDoctor && asDoctor.checks.map((check) => check.rule)).toEqual(['toothNotDentist']);
+    // An empty row before it: the act's check is shown next to its own proposal row, a row typed in the popup has none.
+    const noTooth = await attestationFromDraft({ ...dental, acts: [{ code: '', quantity: '1', amountPaid: '', proposalIndex: 0 }, { code: '374636', quantity: '1', amountPaid: '43,10', proposalIndex: 1 }] }, TODAY, 'dentist');
+    if (!('checks' in noTooth)) throw new Error(`not checked: ${JSON.stringify(noTooth)}`);
+    expect(noTooth.checks.map((check) => [check.rule, check.catalogueCode, check.path.join('.')])).toEqual([['toothRequired', '100', 'acts.0.tooth']]);
+    expect([...proposalFieldChecks(noTooth.checks, noTooth.proposalIndexes).keys()]).toEqual(['act.1.tooth']);
+    expect(proposalFieldChecks(noTooth.checks, [undefined]).size).toBe(0);
+  });
+});
+
 describe('draftFromProposal → attestationFromDraft: what the page read reaches the eAttest', () => {
   const context = { id: '2f1d3c4b-5a69-4788-9a0b-1c2d3e4f5a6b', tabId: 1, frameId: 0, origin: 'https://ehr.example.be', readAt: '2026-11-30T09:00:00.000Z', today: TODAY };
   const act = { code: '560652', quantity: '1', amountPaid: '26,50', supplement: '3,00', tooth: null, side: 'left', place: '71010136', prescriber: '1-99102-39-004', placeType: 'hospital', placeService: '210', prescriptionDate: '2026-11-20' };
@@ -57,7 +84,7 @@ describe('draftFromProposal → attestationFromDraft: what the page read reaches
   it('carries the prescriber with the prescription date, the typed place with its service, the act’s supplement and the eID reading', async () => {
     const draft = draftFromProposal(assessReading(reading, context));
     const result = await attestationFromDraft(draft, TODAY);
-    if (!('attestation' in result)) throw new Error(`refused: ${result.problems.join(',')}`);
+    if (!('attestation' in result)) throw new Error(`refused: ${JSON.stringify(result)}`);
     expect(result.attestation.acts[0]).toMatchObject({ prescriberNihii: '19910239004', prescriptionDate: '2026-11-20', placeNihii: '71010136', placeType: 'hospital', placeServiceCode: '210', side: 'left', supplementCents: 300 });
     expect(result.attestation.supplementCents).toBe(300);
     expect(result.attestation.identityReading).toEqual({ inputType: '1', mediaType: '1', date: TODAY, time: '09:12:00', serialNumber: '59212345678' });
@@ -67,7 +94,19 @@ describe('draftFromProposal → attestationFromDraft: what the page read reaches
     const lacking = assessReading({ ...reading, acts: [{ ...act, placeType: null, prescriptionDate: null }] }, context);
     expect(lacking.acts[0]?.placeType.problem).toBe('missing');
     expect(lacking.acts[0]?.prescriptionDate.problem).toBe('missing');
-    expect(await attestationFromDraft(draftFromProposal(lacking), TODAY)).toEqual({ problems: ['draftActDetails'] });
+    // What the insurers would refuse (218, and a place without its kind), in the clinician's words, with the attestation as it stands.
+    const result = await attestationFromDraft(draftFromProposal(lacking), TODAY);
+    if (!('checks' in result)) throw new Error(`not checked: ${JSON.stringify(result)}`);
+    expect(result.checks.map((check) => [check.rule, check.catalogueCode])).toEqual([
+      ['prescriptionDateMissing', '218'],
+      ['placeKindMissing', '111'],
+    ]);
+    expect(result.candidate.acts[0]).toMatchObject({ prescriberNihii: '19910239004', placeNihii: '71010136' });
+    // Next to the proposal's fields where the clinician corrects them.
+    expect([...proposalFieldChecks(result.checks, result.proposalIndexes)].map(([field, check]) => [field, check.rule])).toEqual([
+      ['act.0.prescriptionDate', 'prescriptionDateMissing'],
+      ['act.0.placeType', 'placeKindMissing'],
+    ]);
     const partReading = assessReading({ ...reading, consultation: { ...reading.consultation, eidMediaType: null } }, context);
     expect(await attestationFromDraft(draftFromProposal(partReading), TODAY)).toEqual({ problems: ['draftActDetails'] });
   });

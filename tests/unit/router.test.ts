@@ -8,7 +8,13 @@ import {
   type Sender,
   type SenderFacts,
 } from '../../src/background/router.js';
+import { Attestations, type AttestationStore } from '../../src/background/attestations.js';
+import type { ConsultationDeps } from '../../src/background/consultation-handlers.js';
+import { createHandlers } from '../../src/background/handlers.js';
+import type { NativeHostClient } from '../../src/background/native-host-client.js';
+import type { HostRequest, PatientData } from '../../src/background/patient-data.js';
 import { AppError } from '../../src/shared/errors.js';
+import type { HostCommandName } from '../../src/shared/host-protocol.js';
 import type { BackgroundReply } from '../../src/shared/extension-protocol.js';
 
 const ID = 'kpghmhnplncbdjmflbikfegpgigphlfp';
@@ -238,5 +244,40 @@ describe('createRouter', () => {
       details: { type: 'host.status', sender: 'content-script' },
     });
     expect(hostStatus).not.toHaveBeenCalled();
+  });
+});
+
+describe('attestation.send through the router and its handler', () => {
+  it('refuses a send that breaks the insurers’ rules with ATTESTATION_CHECK_FAILED; the host never sees it', async () => {
+    const asked: HostCommandName[] = [];
+    const host: HostRequest = (command) => {
+      asked.push(command);
+      return Promise.reject(new Error(`unexpected ${command}`));
+    };
+    const writes: unknown[] = [];
+    const store: AttestationStore = {
+      record: () => Promise.resolve(undefined),
+      putRecord: (record) => Promise.resolve(void writes.push(record)),
+      recordsOf: () => Promise.resolve([]),
+      recordByAcknowledgement: () => Promise.resolve(undefined),
+    };
+    const attestations = new Attestations(host, store, undefined, () => new Date('2026-11-30T09:00:00Z'));
+    // Only the attestation handler is exercised: the host client and the patient data are not reached.
+    const handlers = createHandlers(undefined as unknown as NativeHostClient, undefined as unknown as PatientData, {} as ConsultationDeps, attestations);
+    const route = createRouter(handlers, context);
+    const attestation = {
+      patient: { ssin: '85073003328', firstName: 'Jan', lastName: 'Peeters' },
+      careDate: '2026-11-30',
+      patientPaidCents: 3000,
+      acts: [{ code: '102034', quantity: 1, serviceDate: '2026-11-30', amountPaidCents: 3000, placeNihii: '71010136', placeType: 'hospital' }],
+    };
+    const error = errorOf(await route({ type: 'attestation.send', attestation }, popupFacts));
+    expect(error).toMatchObject({ code: 'ATTESTATION_CHECK_FAILED', details: { rules: 'hospitalServiceMissing@acts.0.placeServiceCode', catalogueCodes: '243' } });
+    expect(asked).toEqual([]);
+    expect(writes).toEqual([]);
+    // With its service code, the same attestation reaches the host.
+    const withService = { ...attestation, acts: [{ ...attestation.acts[0], placeServiceCode: '210' }] };
+    expect(errorOf(await route({ type: 'attestation.send', attestation: withService }, popupFacts)).code).toBe('INTERNAL');
+    expect(asked).toEqual(['provider']);
   });
 });

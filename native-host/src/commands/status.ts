@@ -7,4 +7,5 @@ export const status: CommandHandler<'status'> = (_params, context) => ({
   environment: context.config.environment,
   certificate: context.certificateSummary(),
   uptimeMs: Math.max(0, Math.round(Date.now() - context.startedAt)),
+  profession: context.config.profession,
 });

@@ -25,6 +25,10 @@ export const tablemedAdapter = {
       supplement: { selector: ':scope > td:nth-child(5)', transforms: ['decimalComma'] },
       prescriber: { selector: ':scope > td:nth-child(6)' },
       prescriptionDate: { selector: ':scope > td:nth-child(7)', transforms: [{ date: 'dmy' }] },
+      // The place of care, on the pages that show it (a consultation in the hospital).
+      place: { selector: ':scope > td:nth-child(8)', transforms: ['digits'] },
+      placeType: { selector: ':scope > td:nth-child(9)', transforms: [{ map: { Ziekenhuis: 'hospital', Praktijk: 'practice', Laboratorium: 'laboratory' } }] },
+      placeService: { selector: ':scope > td:nth-child(10)', transforms: ['digits'] },
     },
   },
   button: { anchor: '#prestaties', place: 'after' },

@@ -1,19 +1,16 @@
 import * as z from 'zod/mini';
 import { cbeSchema, isoDateSchema, nihii11Schema, ssinSchema } from './identifiers.js';
 import { centsSchema } from './money.js';
+import { ATTESTATION_RULES, coherenceProblems } from './attestation-checks.js';
 import {
   CANCEL_REASONS,
   FDI_TOOTH,
   HOSPITAL_SERVICE_CODE,
   ID_DOC_INPUT_TYPE,
-  ID_DOC_MANUAL_INPUT,
   ID_DOC_MEDIA_TYPES,
-  ID_DOC_MEDIA_WITH_SERIAL,
   ID_DOC_SERIAL,
-  ID_DOC_VIGNETTE_MEDIA,
   PLACE_TYPES,
   REQUESTOR_NORM,
-  SELF_PRESCRIPTION_NORM,
 } from './attestation-rules.js';
 import { nomenclatureCodeSchema } from './tariff.js';
 
@@ -106,38 +103,14 @@ const everyActOnTheDayOfCare = z.superRefine((attestation: z.infer<typeof attest
  */
 export const recordedAttestationSchema = attestationObjectSchema.check(everyActOnTheDayOfCare);
 
-/** An attestation that may be sent now: also the platform's rules on requestor, place, totals and eID reading. */
+/**
+ * An attestation that may be sent now: also the platform's rules between its fields (requestor,
+ * place, totals, eID reading), from the one module of checks before sending (attestation-checks.ts).
+ */
 export const attestationSchema = attestationObjectSchema.check(
   everyActOnTheDayOfCare,
   z.superRefine((attestation, context) => {
-    const issue = (path: (string | number)[], message: string) => context.addIssue({ code: 'custom', path, message });
-    attestation.acts.forEach((act, index) => {
-      // The platform's own rules on the requestor (errors 218, 233, 234) and the place (243).
-      const selfPrescribed = act.prescriberNorm === SELF_PRESCRIPTION_NORM;
-      if (act.prescriberNihii !== undefined && act.prescriptionDate === undefined && !selfPrescribed) issue(['acts', index, 'prescriptionDate'], 'a prescriber comes with the prescription date');
-      if (selfPrescribed && (act.prescriberNihii !== undefined || act.prescriptionDate !== undefined)) issue(['acts', index, 'prescriberNorm'], 'a self-prescription names no prescriber and no date');
-      if (act.prescriptionDate !== undefined && act.prescriptionDate > act.serviceDate) issue(['acts', index, 'prescriptionDate'], 'a prescription is not dated after the care');
-      if (act.prescriptionDate !== undefined && act.prescriberNihii === undefined) issue(['acts', index, 'prescriberNihii'], 'a prescription date comes with its prescriber');
-      if ((act.placeType !== undefined || act.placeServiceCode !== undefined) && act.placeNihii === undefined) issue(['acts', index, 'placeNihii'], 'a kind of place comes with the place');
-      if (act.placeNihii !== undefined && act.placeType === undefined) issue(['acts', index, 'placeType'], 'a place comes with its kind');
-      if (act.placeServiceCode !== undefined && act.placeType !== 'hospital') issue(['acts', index, 'placeServiceCode'], 'only a hospital has a service code');
-    });
-    // patientpaid is what was charged within the legal fee, per act and in total; supplements are apart.
-    if (attestation.acts.every((act) => act.amountPaidCents !== undefined)) {
-      const sum = attestation.acts.reduce((total, act) => total + (act.amountPaidCents ?? 0), 0);
-      if (sum !== attestation.patientPaidCents) issue(['patientPaidCents'], 'the total paid is the sum of the acts');
-    }
-    const supplements = attestation.acts.filter((act) => act.supplementCents !== undefined);
-    if (supplements.length > 0 && attestation.supplementCents !== supplements.reduce((total, act) => total + (act.supplementCents ?? 0), 0)) {
-      issue(['supplementCents'], 'the total supplement is the sum of the acts');
-    }
-    const reading = attestation.identityReading;
-    if (reading !== undefined) {
-      if (reading.date !== attestation.careDate) issue(['identityReading', 'date'], 'the identity document is read on the day of care');
-      if ((reading.inputType === ID_DOC_MANUAL_INPUT) !== (reading.manualInputReason !== undefined)) issue(['identityReading', 'manualInputReason'], 'a reason for manual input, only when typed by hand');
-      if ((reading.mediaType === ID_DOC_VIGNETTE_MEDIA) !== (reading.vignetteReason !== undefined)) issue(['identityReading', 'vignetteReason'], 'a reason for a sticker, only for a sticker');
-      if (ID_DOC_MEDIA_WITH_SERIAL.has(reading.mediaType) !== (reading.serialNumber !== undefined)) issue(['identityReading', 'serialNumber'], 'the card number, for the media that have one');
-    }
+    for (const problem of coherenceProblems(attestation)) context.addIssue({ code: 'custom', path: [...problem.path], message: ATTESTATION_RULES[problem.rule].english });
   }),
 );
 export type Attestation = z.infer<typeof attestationSchema>;

@@ -1,3 +1,4 @@
+import { attestationCheckError, attestationProblems } from '../../../../src/shared/domain/attestation-checks.js';
 import { consultationKey, type Attestation } from '../../../../src/shared/domain/attestation.js';
 import { brusselsDate } from '../../../../src/shared/domain/calendar.js';
 import type { AttestOutcome } from '../../../../src/shared/domain/receipt.js';
@@ -72,6 +73,10 @@ export async function attestWithJournal(deps: EattestDependencies, proposed: Att
   const attestation = withCollectingEntity(proposed, deps.config);
   const today = brusselsDate(clock());
   if (attestation.careDate !== today) throw new AppError('DATE_NOT_ALLOWED', 'eAttest takes only today’s care', { careDate: attestation.careDate, today });
+  // The insurers' rules checked before sending, as the popup and the background check them: a
+  // refusal here sends nothing and journals nothing. The profession is the one the STS is asked for.
+  const problems = attestationProblems(attestation, { today, profession: deps.config.profession });
+  if (problems.length > 0) throw attestationCheckError(problems);
   const journal = new Journal({ stateDir: deps.stateDir, logger: deps.log, now: clock });
   await journal.transaction(async (recent, now) => {
     await refuseFromJournalAlone(recent, attestation, deps.certificateSsin, now);
