@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeKeystore, type KeystoreReport } from './keystores.js';
-import { defaultPkiDir, ensureTestPki, type ClinicianMaterial, type TestPki } from './test-pki.js';
+import { defaultPkiDir, ensureTestPki, type ClinicianMaterial, type GuardPostMaterial, type TestPki } from './test-pki.js';
 
 /**
  * `tsx simulator/pki/cli.ts [--dir DIR] [--force]`: makes (or reuses) the test PKI and prints what
@@ -41,14 +41,15 @@ function line(label: string, text: string): string {
   return `  ${label.padEnd(15)}${text}`;
 }
 
-async function clinicianLines(name: string, material: ClinicianMaterial): Promise<string[]> {
+async function clinicianLines(name: string, material: ClinicianMaterial | GuardPostMaterial): Promise<string[]> {
   const { identity } = material;
+  const who = identity.profession === 'guardPost' ? `${identity.name}, guardPost (organisation), NIHII-GUARDPOST ${identity.nihii}` : `${identity.givenName} ${identity.surname}, ${identity.profession}, SSIN ${identity.ssin}`;
   const auth = certificate(material.authCert);
   const enc = certificate(material.encCert);
   const keystores = [...new Set([material.legacyKeystore, material.modernKeystore])];
   const reports = await Promise.all(keystores.map((path) => describeKeystore(path, material.passwordFile)));
   return [
-    `${name}: ${identity.givenName} ${identity.surname}, ${identity.profession}, SSIN ${identity.ssin}, NIHII ${identity.nihii11}`,
+    `${name}: ${who}, NIHII ${identity.nihii11}`,
     line('subject', subjectOf(auth)),
     line('issuer', auth.issuer.split('\n').join(', ')),
     line('auth cert', `serial ${decimal(auth)}, ${keyOf(auth)}, ${material.notBefore} → ${material.notAfter}, ${material.authCert}`),
@@ -68,8 +69,9 @@ function serviceLine(label: string, path: string): string {
 }
 
 async function summary(pki: TestPki): Promise<string[]> {
-  const named: [string, ClinicianMaterial][] = [
+  const named: [string, ClinicianMaterial | GuardPostMaterial][] = [
     ...Object.entries(pki.clinicians),
+    ['guardPost', pki.guardPost],
     ['expiredDoctor', pki.expiredDoctor],
     ['untrustedDoctor', pki.untrustedDoctor],
   ];

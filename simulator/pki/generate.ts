@@ -3,10 +3,10 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateKey, issueCertificate, type ExtensionProfile, type Issuer, type KeyType, type Validity } from './certificates.js';
 import { createEtk } from './etk.js';
-import { identities, MYCARENET_CBE, organisationSubject, personalSubject, STS_CBE, type Rdn } from './identities.js';
+import { guardPostIdentity, guardPostSubject, identities, MYCARENET_CBE, organisationSubject, personalSubject, STS_CBE, type Rdn } from './identities.js';
 import { buildKeystores } from './keystores.js';
 import { all } from './openssl.js';
-import type { ClinicianIdentity, ClinicianMaterial, ServiceMaterial, TestPki } from './types.js';
+import type { ClinicianIdentity, ClinicianMaterial, KeyMaterial, ServiceMaterial, TestPki } from './types.js';
 
 /**
  * Generates a whole test PKI into an empty folder (absolute path). The steps of different holders
@@ -70,9 +70,21 @@ async function makeClinician(
   validity: Validity,
   withLegacyKeystore: boolean,
 ): Promise<ClinicianMaterial> {
-  const { id, keyType } = identity;
-  const encryptionKeyType = identity.encryptionKeyType ?? keyType;
-  const subject = personalSubject(identity);
+  const material = await makeKeyMaterial(context, identity, personalSubject(identity), issuer, validity, withLegacyKeystore);
+  return { identity: { ...identity }, ...material };
+}
+
+/** Keystores, certificates and ETK of one holder (a clinician or an organisation). */
+async function makeKeyMaterial(
+  context: Context,
+  holder: { id: string; keyType: KeyType; encryptionKeyType?: KeyType },
+  subject: readonly Rdn[],
+  issuer: Promise<Issuer>,
+  validity: Validity,
+  withLegacyKeystore: boolean,
+): Promise<KeyMaterial> {
+  const { id, keyType } = holder;
+  const encryptionKeyType = holder.encryptionKeyType ?? keyType;
   const [{ password, passwordFile }, auth, enc, { cert: caCert }] = await all([
     makePassword(context, id),
     makeCertified(context, `${id}.auth`, keyType, subject, issuer, validity, 'authentication'),
@@ -100,7 +112,6 @@ async function makeClinician(
     }),
   ]);
   return {
-    identity: { ...identity },
     legacyKeystore,
     modernKeystore,
     password,
@@ -154,7 +165,7 @@ export async function generatePki(dir: string, now: Date = new Date()): Promise<
     [['C', 'BE'], ['O', 'Untrusted test PKI'], ['CN', 'Untrusted Test issuing CA']],
     caValidity,
   );
-  const [caMaterial, untrusted, doctorRsa, dentistRsa, doctorEc, doctorEcRsaEtk, physiotherapist, nurse, midwife, speechTherapist, traineeDoctor, expiredDoctor, untrustedDoctor, mycarenet, sts, tls, tsa] = await all([
+  const [caMaterial, untrusted, doctorRsa, dentistRsa, doctorEc, doctorEcRsaEtk, physiotherapist, nurse, midwife, speechTherapist, traineeDoctor, guardPostKeys, expiredDoctor, untrustedDoctor, mycarenet, sts, tls, tsa] = await all([
     ca,
     untrustedCa,
     makeClinician(context, identities.doctorRsa, ca, current, true),
@@ -166,6 +177,7 @@ export async function generatePki(dir: string, now: Date = new Date()): Promise<
     makeClinician(context, identities.midwife, ca, current, true),
     makeClinician(context, identities.speechTherapist, ca, current, true),
     makeClinician(context, identities.traineeDoctor, ca, current, true),
+    makeKeyMaterial(context, guardPostIdentity, guardPostSubject(guardPostIdentity), ca, current, true),
     makeClinician(context, identities.expiredDoctor, ca, expired, false),
     makeClinician(context, identities.untrustedDoctor, untrustedCa, current, false),
     makeMycarenet(context, ca, current),
@@ -181,6 +193,7 @@ export async function generatePki(dir: string, now: Date = new Date()): Promise<
     caKey: caMaterial.key,
     untrustedCaCert: untrusted.cert,
     clinicians: { doctorRsa, dentistRsa, doctorEc, doctorEcRsaEtk, physiotherapist, nurse, midwife, speechTherapist, traineeDoctor },
+    guardPost: { identity: { ...guardPostIdentity }, ...guardPostKeys },
     expiredDoctor,
     untrustedDoctor,
     mycarenet,

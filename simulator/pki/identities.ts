@@ -1,4 +1,4 @@
-import type { ClinicianIdentity, Profession } from './types.js';
+import type { ClinicianIdentity, GuardPostIdentity, Profession } from './types.js';
 
 /**
  * The fictitious people and organisations of the test PKI, their Belgian identifiers and the
@@ -42,11 +42,11 @@ export function makeNihii11(number6: string, qualification: string): string {
 }
 
 /** The NIHII's first digit per profession [I]: the simulator relies on the format only. */
-const professionDigit: Record<Profession, string> = { doctor: '1', dentist: '3', nurse: '4', midwife: '4', physiotherapist: '5', speechTherapist: '6' };
+const professionDigit: Record<Exclude<Profession, 'guardPost'>, string> = { doctor: '1', dentist: '3', nurse: '4', midwife: '4', physiotherapist: '5', speechTherapist: '6' };
 
 function clinician(
   id: string,
-  profession: Profession,
+  profession: Exclude<Profession, 'guardPost'>,
   keyType: 'rsa' | 'ec',
   name: readonly [givenName: string, surname: string],
   birth: readonly [date: string, sequence: number],
@@ -87,6 +87,24 @@ export const identities = {
   expiredDoctor: clinician('doctor-expired', 'doctor', 'rsa', ['Marc', 'Willems'], ['1970-08-09', 211], ['99004', '004']),
   untrustedDoctor: clinician('doctor-untrusted', 'doctor', 'rsa', ['Eva', 'Claes'], ['1988-12-05', 318], ['99005', '004']),
 } as const satisfies Record<string, ClinicianIdentity>;
+
+/**
+ * A fictitious guard post. Its 8-digit NIHII number is padded to 11 digits with zeros, as
+ * freehealth-connector pads an organisation's NIHII (EattestV3ServiceImpl); the leading 9 is ours.
+ */
+export const guardPostIdentity: GuardPostIdentity = { id: 'guard-post', profession: 'guardPost', nihii: '90099011', nihii11: '90099011000', name: 'WACHTPOST TEST', keyType: 'rsa' };
+
+/** `C=BE, O=Federal Government, OU=eHealth-platform Belgium, OU=<NAME>, OU=NIHII-GUARDPOST=<n>, CN="NIHII-GUARDPOST=<n>, <NAME>"` [I]. */
+export function guardPostSubject(identity: GuardPostIdentity): Rdn[] {
+  return [
+    ['C', 'BE'],
+    ['O', 'Federal Government'],
+    ['OU', 'eHealth-platform Belgium'],
+    ['OU', identity.name],
+    ['OU', `NIHII-GUARDPOST=${identity.nihii}`],
+    ['CN', `NIHII-GUARDPOST=${identity.nihii}, ${identity.name}`],
+  ];
+}
 
 export const MYCARENET_CBE = '0820563481';
 export const STS_CBE = '0809394427';

@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { z } from 'zod';
-import type { ClinicianMaterial, TestPki } from './types.js';
+import type { KeyMaterial, TestPki } from './types.js';
 
 /**
  * `<dir>/pki.json`: the TestPki object of a generated folder, written last. A folder is reusable
@@ -19,7 +19,7 @@ const service = z.strictObject({ cert: path, key: path });
 const clinician = z.strictObject({
   identity: z.strictObject({
     id: z.string(),
-    profession: z.enum(PROFESSIONS),
+    profession: z.enum(PROFESSIONS).exclude(['guardPost']),
     ssin: z.string().regex(/^\d{11}$/),
     nihii11: z.string().regex(/^\d{11}$/),
     givenName: z.string(),
@@ -40,12 +40,24 @@ const clinician = z.strictObject({
   notBefore: z.iso.datetime(),
   notAfter: z.iso.datetime(),
 });
+const keyMaterial = clinician.omit({ identity: true });
+const guardPost = keyMaterial.extend({
+  identity: z.strictObject({
+    id: z.string(),
+    profession: z.literal('guardPost'),
+    nihii: z.string().regex(/^\d{8}$/),
+    nihii11: z.string().regex(/^\d{11}$/),
+    name: z.string(),
+    keyType: z.literal('rsa'),
+  }),
+});
 const pkiSchema = z.strictObject({
   dir: path,
   caCert: path,
   caKey: path,
   untrustedCaCert: path,
   clinicians: z.strictObject({ doctorRsa: clinician, dentistRsa: clinician, doctorEc: clinician, doctorEcRsaEtk: clinician, physiotherapist: clinician, nurse: clinician, midwife: clinician, speechTherapist: clinician, traineeDoctor: clinician }),
+  guardPost,
   expiredDoctor: clinician,
   untrustedDoctor: clinician,
   mycarenet: z.strictObject({ cbe: z.string().regex(/^\d{10}$/), auth: service, enc: service, encAlias: z.string().regex(/^\d+$/), etk: path }),
@@ -54,18 +66,18 @@ const pkiSchema = z.strictObject({
   tls: z.strictObject({ cert: path, key: path, caCert: path }),
 }) satisfies z.ZodType<TestPki>;
 
-function clinicianFiles(material: ClinicianMaterial): string[] {
+function clinicianFiles(material: KeyMaterial): string[] {
   const { legacyKeystore, modernKeystore, passwordFile, authCert, authKey, encCert, encKey, etk } = material;
   return [legacyKeystore, modernKeystore, passwordFile, authCert, authKey, encCert, encKey, etk];
 }
 
-function allClinicians(pki: TestPki): ClinicianMaterial[] {
-  return [...Object.values(pki.clinicians), pki.expiredDoctor, pki.untrustedDoctor];
+function allClinicians(pki: TestPki): KeyMaterial[] {
+  return [...Object.values(pki.clinicians), pki.guardPost, pki.expiredDoctor, pki.untrustedDoctor];
 }
 
 /** Every certificate that must stay valid (all but the expired doctor's). */
 function liveCertificates(pki: TestPki): string[] {
-  const clinicians = [...Object.values(pki.clinicians), pki.untrustedDoctor];
+  const clinicians: KeyMaterial[] = [...Object.values(pki.clinicians), pki.guardPost, pki.untrustedDoctor];
   return [
     pki.caCert,
     pki.untrustedCaCert,

@@ -11,7 +11,7 @@ import type { TestPki } from './types.js';
  * simulator's HTTPS certificate. Made with openssl and keytool only (independent of native-host/).
  */
 
-export type { ClinicianIdentity, ClinicianMaterial, Profession, ServiceMaterial, TestPki } from './types.js';
+export type { ClinicianIdentity, ClinicianMaterial, GuardPostIdentity, GuardPostMaterial, KeyMaterial, Profession, ServiceMaterial, TestPki } from './types.js';
 
 /** `<repo root>/.pki` (git-ignored). */
 export const defaultPkiDir: string = fileURLToPath(new URL('../../.pki', import.meta.url));

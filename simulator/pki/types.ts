@@ -5,7 +5,8 @@ import type { Profession } from '../../src/shared/domain/profession.js';
 
 export interface ClinicianIdentity {
   id: string;
-  profession: Profession;
+  /** A person's profession (a guard post is an organisation: GuardPostIdentity). */
+  profession: Exclude<Profession, 'guardPost'>;
   ssin: string;
   nihii11: string;
   givenName: string;
@@ -14,6 +15,28 @@ export interface ClinicianIdentity {
   keyType: 'rsa' | 'ec';
   /** The encryption key's type when it differs from the authentication key's. */
   encryptionKeyType?: 'rsa' | 'ec';
+}
+
+/**
+ * A guard post (poste de garde / wachtpost): an organisation with an eHealth certificate of its
+ * own, named by its NIHII number (no SSIN), whose eAttests name the physician on duty.
+ */
+export interface GuardPostIdentity {
+  id: string;
+  profession: 'guardPost';
+  /** The organisation's NIHII number (8 digits), in its certificate subject. */
+  nihii: string;
+  /** The same, padded to 11 digits as the platform certifies it and kmehr names it. */
+  nihii11: string;
+  name: string;
+  keyType: 'rsa';
+}
+
+/** The key material of any certificate holder: keystores, certificates, keys, ETK. */
+export type KeyMaterial = Omit<ClinicianMaterial, 'identity'>;
+
+export interface GuardPostMaterial extends KeyMaterial {
+  identity: GuardPostIdentity;
 }
 
 export interface ClinicianMaterial {
@@ -67,6 +90,8 @@ export interface TestPki {
     /** A GP in training (NIHII qualification 005 [I]), whose eAttests name a supervising GP. */
     traineeDoctor: ClinicianMaterial;
   };
+  /** A guard post's organisation certificate (`OU=NIHII-GUARDPOST=…`), its keystores and ETK. */
+  guardPost: GuardPostMaterial;
   /** Issued by the test CA; its validity ended yesterday. */
   expiredDoctor: ClinicianMaterial;
   /** Issued by the untrusted CA. */

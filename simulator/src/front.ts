@@ -27,11 +27,13 @@ const PROFESSION_FLAGS: readonly (readonly [Profession, string])[] = [
   ['physiotherapist', 'urn:be:fgov:person:ssin:ehealth:1.0:professional:physiotherapist:boolean'],
   ['midwife', 'urn:be:fgov:person:ssin:ehealth:1.0:professional:midwife:boolean'],
   ['speechTherapist', 'urn:be:fgov:person:ssin:ehealth:1.0:professional:logopedist:boolean'],
+  ['guardPost', 'urn:be:fgov:ehealth:1.0:guardpost:nihii-number:recognisedguardpost:boolean'],
 ];
 
 export interface Caller {
   holder: X509Certificate;
-  ssin: string;
+  /** A person's SSIN; a guard post (an organisation) has none. */
+  ssin?: string;
   nihii11: string;
   profession: Profession;
   body: Element;
@@ -45,11 +47,13 @@ export function checkCaller(xml: string, document: Document, config: FrontConfig
   for (const attribute of elementsNS(assertion, SAML_NS, 'Attribute')) {
     attributes.set(attribute.getAttribute('AttributeName') ?? '', text(elementsNS(attribute, SAML_NS, 'AttributeValue')[0]));
   }
-  const ssin = attributes.get('urn:be:fgov:person:ssin') ?? '';
+  const ssin = attributes.get('urn:be:fgov:person:ssin');
   const profession = PROFESSION_FLAGS.find(([, flag]) => attributes.get(flag) === 'true')?.[0];
   const nihii11 = [...attributes.entries()].find(([name]) => name.endsWith(':nihii11'))?.[1] ?? '';
-  if (profession === undefined || !/^\d{11}$/.test(nihii11) || !/^\d{11}$/.test(ssin)) throw new Unauthenticated('the token does not identify a care provider');
-  return { holder, ssin, nihii11, profession, body };
+  // A person is named by their SSIN; a guard post by its NIHII alone.
+  const identified = profession === 'guardPost' ? ssin === undefined : /^\d{11}$/.test(ssin ?? '');
+  if (profession === undefined || !/^\d{11}$/.test(nihii11) || !identified) throw new Unauthenticated('the token does not identify a care provider');
+  return { holder, ...(ssin !== undefined ? { ssin } : {}), nihii11, profession, body };
 }
 
 /** Opens a blob sealed for MyCareNet; it must have been sealed by the caller itself. */

@@ -83,11 +83,14 @@ export function readCommonsRequest(body: Element, expected: { ns: string; name: 
   const nihii = only(provider, core, 'Nihii');
   const quality = text(only(nihii, core, 'Quality'));
   const nihiiValue = text(only(nihii, core, 'Value'));
-  const person = only(provider, core, 'PhysicalPerson');
-  const personSsin = text(only(person, core, 'Ssin'));
-  const personNihii = optionalOne(person, core, 'Nihii');
+  // A person is declared with their SSIN (PhysicalPerson), a guard post as an Organization with its NIHII (quality "guardpost").
+  const organisation = caller.profession === 'guardPost';
+  const holder = only(provider, core, organisation ? 'Organization' : 'PhysicalPerson');
+  const holderSsin = organisation ? undefined : text(only(holder, core, 'Ssin'));
+  const holderNihii = optionalOne(holder, core, 'Nihii');
+  const expectedQuality = organisation ? 'guardpost' : caller.profession;
   // The declared care provider must be the authenticated one (the token's NIHII, profession and SSIN).
-  if (quality !== caller.profession || nihiiValue !== caller.nihii11 || personSsin !== caller.ssin || (personNihii !== undefined && text(only(personNihii, core, 'Value')) !== caller.nihii11)) {
+  if (quality !== expectedQuality || nihiiValue !== caller.nihii11 || holderSsin !== caller.ssin || (holderNihii !== undefined && text(only(holderNihii, core, 'Value')) !== caller.nihii11)) {
     throw new ServiceFault(FAULTS.unauthorized, 'the care provider in CommonInput is not the authenticated one');
   }
   const inputReference = text(optionalOne(commonInput, core, 'InputReference'));

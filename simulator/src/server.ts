@@ -106,6 +106,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     signingKey: createPrivateKey(pem(pki.sts.key)),
     signingCert: new X509Certificate(pem(pki.sts.cert)),
     clinicians: clinicianDirectory(pki),
+    organisations: new Map([[pki.guardPost.identity.nihii, { type: 'NIHII-GUARDPOST', nihii: pki.guardPost.identity.nihii, nihii11: pki.guardPost.identity.nihii11, profession: 'guardPost' }]]),
     ...(options.tokenLifetimeSeconds !== undefined ? { tokenLifetimeSeconds: options.tokenLifetimeSeconds } : {}),
     ...(options.notBeforeSkewSeconds !== undefined ? { notBeforeSkewSeconds: options.notBeforeSkewSeconds } : {}),
   };
@@ -116,6 +117,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       value: clinician.identity.ssin,
       etk: readFileSync(clinician.etk),
     })),
+    { type: 'NIHII-GUARDPOST', value: pki.guardPost.identity.nihii, etk: readFileSync(pki.guardPost.etk) },
   ]);
 
   const front: FrontConfig = {

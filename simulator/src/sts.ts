@@ -20,11 +20,22 @@ export interface KnownClinician {
   surname: string;
 }
 
+/** An organisation the platform knows by the NIHII number in its certificate (a guard post). */
+export interface KnownOrganisation {
+  /** The identifier type of its certificate's `OU=<TYPE>=<number>`. */
+  type: 'NIHII-GUARDPOST';
+  nihii: string;
+  nihii11: string;
+  profession: 'guardPost';
+}
+
 export interface StsConfig {
   ca: X509Certificate;
   signingKey: KeyObject;
   signingCert: X509Certificate;
   clinicians: ReadonlyMap<string, KnownClinician>;
+  /** Organisations by their NIHII number. */
+  organisations?: ReadonlyMap<string, KnownOrganisation>;
   /** Overrides the token lifetime (tests of renewal); otherwise what was asked, at most 24 h. */
   tokenLifetimeSeconds?: number;
   /** How far NotBefore is set back for clock skew, as the platform does (5 minutes). */
@@ -33,12 +44,26 @@ export interface StsConfig {
 
 export const STS_ISSUER = 'urn:be:fgov:ehealth:sts:1_0';
 /** The platform's name for each profession in its attribute names (a speech therapist is a "logopedist"). */
-const QUALITY_NAMES: Readonly<Record<Profession, string>> = { doctor: 'doctor', dentist: 'dentist', nurse: 'nurse', physiotherapist: 'physiotherapist', midwife: 'midwife', speechTherapist: 'logopedist' };
+const QUALITY_NAMES: Readonly<Record<Profession, string>> = { doctor: 'doctor', dentist: 'dentist', nurse: 'nurse', physiotherapist: 'physiotherapist', midwife: 'midwife', speechTherapist: 'logopedist', guardPost: 'guardpost' };
+const GUARD_POST = 'urn:be:fgov:ehealth:1.0:guardpost:nihii-number';
+const GUARD_POST_HOLDER = 'urn:be:fgov:ehealth:1.0:certificateholder:guardpost:nihii-number';
 const IDENTIFICATION_NS = 'urn:be:fgov:identification-namespace';
 const MAX_LIFETIME_MS = 24 * 3600_000;
 
 function ssinOfSubject(certificate: X509Certificate): string | undefined {
   return /(?:^|\n)CN=SSIN=(\d{11})(?:\n|$)/.exec(certificate.subject)?.[1];
+}
+
+function guardPostOfSubject(certificate: X509Certificate): string | undefined {
+  return /(?:^|\n)OU=NIHII-GUARDPOST=(\d{8})(?:\n|$)/.exec(certificate.subject)?.[1];
+}
+
+/** What the platform grants a recognised guard post: its number, its NIHII and the recognitions; nothing of a person. */
+function grantedToOrganisation(name: string, organisation: KnownOrganisation): string | undefined {
+  if (name === GUARD_POST || name === GUARD_POST_HOLDER) return organisation.nihii;
+  if (name === `${GUARD_POST}:recognisedguardpost:nihii11`) return organisation.nihii11;
+  if (name === `${GUARD_POST}:recognisedguardpost:boolean` || name === 'urn:be:fgov:ehealth:1.0:certificateholder:recognisedorganization:boolean') return 'true';
+  return undefined;
 }
 
 /** The value the platform grants for one requested attribute, or undefined when it grants nothing. */
@@ -53,6 +78,12 @@ function grantedValue(name: string, clinician: KnownClinician): string | undefin
   return own ? clinician.nihii11 : undefined;
 }
 
+/** The certificate holder as the STS knows them: what they claim to be, and what it grants each requested attribute. */
+interface Holder {
+  identifier: string;
+  granted: (attributeName: string) => string | undefined;
+}
+
 export function issueToken(xml: string, document: Document, config: StsConfig, now: Date): string {
   const { certificate, body } = verifyX509Envelope(xml, document, config.ca, now);
   const request = onlyChild(body, SAMLP_NS, 'Request');
@@ -65,11 +96,15 @@ export function issueToken(xml: string, document: Document, config: StsConfig, n
   const named = onlyChild(subject, SAML_NS, 'NameIdentifier');
   if (text(named) !== rfc1779Subject(certificate) || named.getAttribute('NameQualifier') !== rfc1779Issuer(certificate)) throw new BadRequest('the subject is not named as RFC 1779 names it');
   const ssin = ssinOfSubject(certificate);
+  const guardPost = guardPostOfSubject(certificate);
   const clinician = ssin === undefined ? undefined : config.clinicians.get(ssin);
-  if (clinician === undefined) throw new Unauthenticated('unknown certificate holder');
+  const organisation = guardPost === undefined ? undefined : config.organisations?.get(guardPost);
+  const holder: Holder | undefined =
+    clinician !== undefined ? { identifier: clinician.ssin, granted: (name) => grantedValue(name, clinician) } : organisation !== undefined ? { identifier: organisation.nihii, granted: (name) => grantedToOrganisation(name, organisation) } : undefined;
+  if (holder === undefined) throw new Unauthenticated('unknown certificate holder');
   const claimed = elementsNS(confirmation, SAML_NS, 'Attribute').filter((a) => a.getAttribute('AttributeNamespace') === IDENTIFICATION_NS);
-  if (claimed.some((attribute) => text(elementsNS(attribute, SAML_NS, 'AttributeValue')[0]) !== clinician.ssin)) {
-    throw new Unauthenticated('claimed SSIN does not match the certificate');
+  if (claimed.length === 0 || claimed.some((attribute) => text(elementsNS(attribute, SAML_NS, 'AttributeValue')[0]) !== holder.identifier)) {
+    throw new Unauthenticated('claimed identifier does not match the certificate');
   }
   const requestedConditions = elementsNS(confirmation, SAML_NS, 'Conditions')[0];
   const askedMs = Date.parse(requestedConditions?.getAttribute('NotOnOrAfter') ?? '') - Date.parse(requestedConditions?.getAttribute('NotBefore') ?? '');
@@ -77,13 +112,13 @@ export function issueToken(xml: string, document: Document, config: StsConfig, n
     config.tokenLifetimeSeconds !== undefined ? config.tokenLifetimeSeconds * 1000 : Number.isFinite(askedMs) && askedMs > 0 ? Math.min(askedMs, MAX_LIFETIME_MS) : MAX_LIFETIME_MS;
   const designators = childrenNS(query, SAML_NS, 'AttributeDesignator');
   if (designators.length === 0) throw new BadRequest('no attribute requested');
-  return signedResponse(config, certificate, clinician, designators, request.getAttribute('RequestID') ?? '', now, lifetimeMs);
+  return signedResponse(config, certificate, holder, designators, request.getAttribute('RequestID') ?? '', now, lifetimeMs);
 }
 
 function signedResponse(
   config: StsConfig,
-  holder: X509Certificate,
-  clinician: KnownClinician,
+  holderCertificate: X509Certificate,
+  known: Holder,
   designators: Element[],
   inResponseTo: string,
   now: Date,
@@ -95,8 +130,8 @@ function signedResponse(
       document,
       SAML_NS,
       'saml:NameIdentifier',
-      { Format: 'urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName', NameQualifier: rfc1779Issuer(holder) },
-      rfc1779Subject(holder),
+      { Format: 'urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName', NameQualifier: rfc1779Issuer(holderCertificate) },
+      rfc1779Subject(holderCertificate),
     );
   const subject = (document: Document, withKey: boolean) =>
     tag(
@@ -113,7 +148,7 @@ function signedResponse(
               'saml:SubjectConfirmation',
               {},
               tag(document, SAML_NS, 'saml:ConfirmationMethod', {}, 'urn:oasis:names:tc:SAML:1.0:cm:holder-of-key'),
-              tag(document, DS_NS, 'ds:KeyInfo', {}, tag(document, DS_NS, 'ds:X509Data', {}, tag(document, DS_NS, 'ds:X509Certificate', {}, holder.raw.toString('base64')))),
+              tag(document, DS_NS, 'ds:KeyInfo', {}, tag(document, DS_NS, 'ds:X509Data', {}, tag(document, DS_NS, 'ds:X509Certificate', {}, holderCertificate.raw.toString('base64')))),
             ),
           ]
         : []),
@@ -124,7 +159,7 @@ function signedResponse(
     const attributes: Element[] = [];
     for (const designator of designators) {
       const name = designator.getAttribute('AttributeName') ?? '';
-      const value = grantedValue(name, clinician);
+      const value = known.granted(name);
       if (value === undefined) continue;
       attributes.push(
         tag(

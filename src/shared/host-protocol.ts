@@ -20,7 +20,9 @@ export type Environment = z.infer<typeof environmentSchema>;
 
 export const certificateSummarySchema = z.strictObject({
   subject: z.string().check(z.maxLength(500)),
-  ssin: z.string().check(z.regex(/^\d{11}$/)),
+  /** A personal certificate's holder; an organisation's certificate (a guard post) has its number instead. */
+  ssin: z.optional(z.string().check(z.regex(/^\d{11}$/))),
+  organisation: z.optional(z.strictObject({ type: z.string().check(z.regex(/^[A-Z_-]{1,40}$/)), id: z.string().check(z.regex(/^\d{8,11}$/)) })),
   notBefore: z.iso.datetime(),
   notAfter: z.iso.datetime(),
   daysToExpiry: z.int(),
@@ -62,7 +64,9 @@ export const warmResultSchema = z.strictObject({ warmed: z.boolean(), elapsedMs:
 export const providerParamsSchema = z.strictObject({});
 /** The clinician as the eHealth platform confirms them (the STS token's attributes). */
 export const providerResultSchema = z.strictObject({
-  ssin: z.string().check(z.regex(/^\d{11}$/)),
+  /** Absent for an organisation (a guard post), which has a name instead. */
+  ssin: z.optional(z.string().check(z.regex(/^\d{11}$/))),
+  name: z.optional(z.string().check(z.maxLength(200))),
   nihii11: z.string().check(z.regex(/^\d{11}$/)),
   profession: professionSchema,
   givenName: z.optional(z.string().check(z.maxLength(200))),

@@ -64,7 +64,7 @@ function withoutSignature(security: string): string {
 
 function stsEnvelope(clinician: ClinicianMaterial): string {
   const certificate = new X509Certificate(readFileSync(clinician.authCert));
-  return x509SignedEnvelope(stsRequestBody({ certificate, ssin: clinician.identity.ssin, profession: clinician.identity.profession, now: new Date(), validityHours: 24 }), {
+  return x509SignedEnvelope(stsRequestBody({ certificate, holderIdentifier: clinician.identity.ssin, profession: clinician.identity.profession, now: new Date(), validityHours: 24 }), {
     key: createPrivateKey(readFileSync(clinician.authKey)),
     certificate,
   });

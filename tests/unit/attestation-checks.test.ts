@@ -41,6 +41,8 @@ function without(key: keyof AttestationAct, attestation: Attestation = base): At
 
 const physio = physiotherapyWithPrescriber(TODAY, '2026-12-01');
 const dental = dentistWithTooth(TODAY);
+/** The physician on duty who gave the care a guard post attests. */
+const onDuty = { nihii11: '19910140004', ssin: '78031412448', firstName: 'Anna', lastName: 'Peeters' };
 const reading = { inputType: '1', mediaType: '1' as const, date: TODAY, time: '09:12:40', serialNumber: '592123456789' };
 
 /** One case per rule: the attestation that breaks exactly it, the profession, the path and the catalogue code expected. */
@@ -59,6 +61,8 @@ const cases: readonly { rule: AttestationRule; attestation: Attestation; profess
   { rule: 'toothRequired', attestation: without('tooth', dental), profession: 'dentist', path: 'acts.0.tooth', code: '100' },
   { rule: 'toothNotDentist', attestation: withAct({ tooth: '36' }), profession: 'doctor', path: 'acts.0.tooth', code: undefined },
   { rule: 'dmgHolderNotPhysician', attestation: withAct({ dmgHolderNihii: '19910140004' }), profession: 'physiotherapist', path: 'acts.0.dmgHolderNihii', code: undefined },
+  { rule: 'performerRequired', attestation: base, profession: 'guardPost', path: 'performer', code: '100' },
+  { rule: 'performerNotGuardPost', attestation: { ...base, performer: onDuty }, profession: 'doctor', path: 'performer', code: undefined },
   { rule: 'limbRequired', attestation: without('side', physio), profession: 'physiotherapist', path: 'acts.0.side', code: '237' },
   { rule: 'placeMissing', attestation: without('placeNihii'), path: 'acts.0.placeNihii', code: '111' },
   { rule: 'placeKindMissing', attestation: without('placeServiceCode', without('placeType')), path: 'acts.0.placeType', code: '111' },
@@ -78,6 +82,7 @@ describe('attestationProblems: the insurers’ rules checked before sending', ()
     expect(attestationProblems(base, doctor)).toEqual([]);
     expect(attestationProblems(physio, { today: TODAY, profession: 'physiotherapist' })).toEqual([]);
     expect(attestationProblems(dental, { today: TODAY, profession: 'dentist' })).toEqual([]);
+    expect(attestationProblems({ ...base, performer: onDuty }, { today: TODAY, profession: 'guardPost' })).toEqual([]);
     expect(attestationProblems(specialistInHospital(TODAY), doctor)).toEqual([]);
   });
 

@@ -43,7 +43,7 @@ function renamed(spec: ElementSpec, from: string, to: string): ElementSpec {
 }
 
 function envelope(subjectAs?: string): { xml: string; document: Document } {
-  const body = stsRequestBody({ certificate, ssin: doctor.identity.ssin, profession: 'doctor', now: new Date(), validityHours: 24 });
+  const body = stsRequestBody({ certificate, holderIdentifier: doctor.identity.ssin, profession: 'doctor', now: new Date(), validityHours: 24 });
   const xml = x509SignedEnvelope(subjectAs === undefined ? body : renamed(body, rfc1779Name(certificate, 'subject'), subjectAs), { key, certificate });
   return { xml, document: readXml(xml) };
 }

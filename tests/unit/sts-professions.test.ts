@@ -21,6 +21,17 @@ const expected: Record<(typeof PROFESSIONS)[number], string[]> = {
   physiotherapist: [...ssins, ...certified(`${E}:professional:physiotherapist:boolean`, `${E}:nihii:physiotherapist:nihii11`, `${E}:givenname`, `${E}:surname`, `${E}:fpsph:physiotherapist:boolean`)],
   midwife: [...ssins, ...certified(`${E}:professional:midwife:boolean`, `${E}:nihii:midwife:nihii11`, `${E}:givenname`, `${E}:surname`, `${E}:fpsph:midwife:boolean`)],
   speechTherapist: [...ssins, ...certified(`${E}:professional:logopedist:boolean`, `${E}:nihii:logopedist:nihii11`, `${E}:givenname`, `${E}:surname`)],
+  // An organisation: identified by its NIHII number, certified a recognised guard post (FHC STSServiceImpl).
+  guardPost: [
+    `urn:be:fgov:ehealth:1.0:guardpost:nihii-number|${ID}`,
+    `urn:be:fgov:ehealth:1.0:certificateholder:guardpost:nihii-number|${ID}`,
+    ...certified(
+      'urn:be:fgov:ehealth:1.0:certificateholder:guardpost:nihii-number',
+      'urn:be:fgov:ehealth:1.0:guardpost:nihii-number:recognisedguardpost:nihii11',
+      'urn:be:fgov:ehealth:1.0:guardpost:nihii-number:recognisedguardpost:boolean',
+      'urn:be:fgov:ehealth:1.0:certificateholder:recognisedorganization:boolean',
+    ),
+  ],
 };
 
 describe('the STS designators of each profession', () => {

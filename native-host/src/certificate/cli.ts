@@ -112,7 +112,7 @@ export async function runCertificateCli(argv: readonly string[], io: CliIo): Pro
     [
       'Imported your eHealth certificate.',
       `  subject         ${summary.subject}`,
-      `  SSIN            ${summary.ssin}`,
+      summary.organisation !== undefined ? `  organisation    ${summary.organisation.type} ${summary.organisation.id}` : `  SSIN            ${summary.ssin ?? ''}`,
       `  valid           ${summary.notBefore.slice(0, 10)} to ${summary.notAfter.slice(0, 10)}`,
       `  days to expiry  ${summary.daysToExpiry}`,
       `  key             ${stored.keyType}, ${stored.encryptionAliases.length} encryption key(s)`,

@@ -12,6 +12,31 @@ export function ssinOf(certificate: X509Certificate): string | undefined {
   return fromCn ?? parts.map((part) => /^OU=SSIN=(\d{11})$/.exec(part)?.[1]).find((value) => value !== undefined);
 }
 
+/**
+ * Who the certificate belongs to: a person (the SSIN of a personal eHealth certificate), or an
+ * organisation, named in an `OU=<TYPE>=<number>` as FHC's CertificateParser reads it (PROTOCOL §3).
+ * A guard post's certificate is assumed to carry `OU=NIHII-GUARDPOST=<its NIHII>` [I]: the
+ * references read any such type, and none shows a guard post's subject.
+ */
+export type CertificateHolder = { kind: 'person'; ssin: string } | { kind: 'organisation'; type: string; id: string };
+
+export const GUARD_POST_IDENTIFIER = 'NIHII-GUARDPOST';
+
+export function holderOf(certificate: X509Certificate): CertificateHolder | undefined {
+  const ssin = ssinOf(certificate);
+  if (ssin !== undefined) return { kind: 'person', ssin };
+  const match = certificate.subject
+    .split('\n')
+    .map((part) => /^OU=([A-Z_-]+)=(\d{8,11})$/.exec(part))
+    .find((found) => found !== null && found[1] !== 'CBE');
+  return match?.[1] === undefined || match[2] === undefined ? undefined : { kind: 'organisation', type: match[1], id: match[2] };
+}
+
+/** The certificate's identifier as the STS claims and the ETK depot look it up. */
+export function holderIdentifier(holder: CertificateHolder): { type: string; value: string } {
+  return holder.kind === 'person' ? { type: 'SSIN', value: holder.ssin } : { type: holder.type, value: holder.id };
+}
+
 /** The holder's name as the certificate's free OU carries it (not the SSIN, the platform or the government OUs). */
 export function holderNameOf(certificate: X509Certificate): string | undefined {
   return certificate.subject
@@ -22,13 +47,13 @@ export function holderNameOf(certificate: X509Certificate): string | undefined {
 }
 
 export function summarize(certificate: X509Certificate, now: Date): CertificateSummary {
-  const ssin = ssinOf(certificate);
-  if (ssin === undefined) throw new Error('not a personal eHealth certificate (no SSIN in the subject)');
+  const holder = holderOf(certificate);
+  if (holder === undefined) throw new Error('not an eHealth certificate (no SSIN and no organisation number in the subject)');
   const notBefore = new Date(certificate.validFrom);
   const notAfter = new Date(certificate.validTo);
   return {
     subject: certificate.subject.split('\n').reverse().join(', '),
-    ssin,
+    ...(holder.kind === 'person' ? { ssin: holder.ssin } : { organisation: { type: holder.type, id: holder.id } }),
     notBefore: notBefore.toISOString(),
     notAfter: notAfter.toISOString(),
     daysToExpiry: Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS),

@@ -1,4 +1,4 @@
-import type { Profession } from '../../../src/shared/domain/profession.js';
+import { isOrganisation, type Profession } from '../../../src/shared/domain/profession.js';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../src/shared/errors.js';
@@ -38,6 +38,13 @@ export async function importCertificate(request: ImportRequest): Promise<StoredC
     };
   } catch (error) {
     throw new AppError('CERTIFICATE_UNREADABLE', error instanceof Error ? error.message : 'not an eHealth certificate');
+  }
+  // A guard post signs in with its organisation certificate, a person with their own: the STS would refuse the other pairing.
+  if ((stored.summary.organisation !== undefined) !== isOrganisation(request.profession)) {
+    throw new AppError(
+      'CERTIFICATE_UNREADABLE',
+      stored.summary.organisation !== undefined ? `an organisation certificate (${stored.summary.organisation.type}) is imported with --profession guardPost` : 'a personal certificate cannot sign in as a guard post',
+    );
   }
   if (stored.summary.daysToExpiry < 0 || request.now.getTime() < Date.parse(stored.summary.notBefore)) {
     throw new AppError('CERTIFICATE_EXPIRED', 'the certificate is not valid today', { notAfter: stored.summary.notAfter });

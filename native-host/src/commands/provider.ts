@@ -10,7 +10,8 @@ export const provider: CommandHandler<'provider'> = async (_params, context) => 
   if (session.cached === undefined) setImmediate(() => brusselsDate(new Date()));
   const token = await signingIn;
   return {
-    ssin: token.ssin,
+    ...(token.ssin !== undefined ? { ssin: token.ssin } : {}),
+    ...(token.name !== undefined ? { name: token.name } : {}),
     nihii11: token.nihii11,
     profession: token.profession,
     ...(token.givenName !== undefined ? { givenName: token.givenName } : {}),

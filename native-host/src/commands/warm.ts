@@ -17,7 +17,7 @@ export const warm: CommandHandler<'warm'> = async (_params, context) => {
   const started = performance.now();
   if (context.certificateSummary() === null) return { warmed: false, elapsedMs: 0 };
   const token = await (await context.ehealth.sts()).token();
-  await Promise.all([context.ehealth.etkDepot.getAll(exchangeEtks(token.ssin)), context.ehealth.decryptionKeys()]);
+  await Promise.all([context.ehealth.etkDepot.getAll(exchangeEtks(token.holder)), context.ehealth.decryptionKeys()]);
   try {
     await new Journal({ stateDir: context.stateDir, logger: context.log }).transaction(() => ({ records: [], value: undefined }));
     if (!rehearsed) {

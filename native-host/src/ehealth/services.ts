@@ -2,7 +2,8 @@ import { X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { AppError } from '../../../src/shared/errors.js';
 import type { CertificateCustody } from '../certificate/custody.js';
-import { ssinOf } from '../certificate/identity.js';
+import { holderIdentifier, holderNameOf, holderOf } from '../certificate/identity.js';
+import { isOrganisation } from '../../../src/shared/domain/profession.js';
 import type { HostConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import { endpointsFor, type Endpoints } from './endpoints.js';
@@ -84,17 +85,22 @@ export class EhealthServices {
 
   private async createSts(): Promise<StsSession> {
     const credential = await this.custody.authentication();
-    const ssin = ssinOf(credential.certificate);
-    if (ssin === undefined) throw new AppError('CERTIFICATE_UNREADABLE', 'the certificate carries no SSIN');
+    const holder = holderOf(credential.certificate);
+    if (holder === undefined) throw new AppError('CERTIFICATE_UNREADABLE', 'the certificate carries no SSIN and no organisation number');
+    if ((holder.kind === 'organisation') !== isOrganisation(this.config.profession)) {
+      throw new AppError('HOST_MISCONFIGURED', `the certificate is ${holder.kind === 'organisation' ? "an organisation's" : "a person's"}, the configured profession ${this.config.profession} is not`, { setting: 'profession' });
+    }
+    const own = holderIdentifier(holder);
     // Every sealed exchange after a sign-in needs these ETKs, and they need no token: on a cold host
     // (the browser's first request is `provider`) they arrive while the STS answers.
-    void this.etkDepot.prefetch(exchangeEtks(ssin));
+    void this.etkDepot.prefetch(exchangeEtks(own));
     const anchors = this.platformAnchors();
     return new StsSession({
       transport: this.transport,
       endpoint: this.endpoints.sts,
       credential: { key: credential.privateKey, certificate: credential.certificate },
-      ssin,
+      holderIdentifier: own.value,
+      ...(holder.kind === 'organisation' ? { organisation: { type: holder.type, name: holderNameOf(credential.certificate) } } : {}),
       profession: this.config.profession,
       stsAnchors: anchors,
       clock: this.clock,

@@ -73,7 +73,7 @@ async function checkCertificate(config: HostConfig, stateDir: string, now: Date)
     findings.push({ level: 'problem', text: 'the certificate summary is missing', fix: importHint });
   } else {
     const summary = withDaysToExpiry(stored.summary, now);
-    const what = `certificate of ${summary.subject} (SSIN ${summary.ssin}), valid until ${summary.notAfter.slice(0, 10)}`;
+    const what = `certificate of ${summary.subject} (${summary.organisation !== undefined ? `${summary.organisation.type} ${summary.organisation.id}` : `SSIN ${summary.ssin ?? ''}`}), valid until ${summary.notAfter.slice(0, 10)}`;
     if (summary.daysToExpiry < 0) findings.push({ level: 'problem', text: `${what}: EXPIRED`, fix: 'renew it with the eHealth certificate manager, then import the new keystore' });
     else if (summary.daysToExpiry <= EXPIRY_WARNING_DAYS) {
       findings.push({ level: 'warning', text: `${what}: expires in ${summary.daysToExpiry} days`, fix: 'renew it now with the eHealth certificate manager, then import the new keystore' });

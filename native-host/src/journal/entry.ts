@@ -29,11 +29,14 @@ export { acknowledgementNumberSchema, inputReferenceSchema };
 export const attemptNbrSchema = z.int().check(z.gte(1), z.lte(99));
 
 /** The provider the transmission is made for, as the STS token names them. */
-export const responsibleSchema = z.strictObject({ nihii11: nihii11Schema, ssin: ssinSchema, name: z.string().check(z.maxLength(200)) });
+/** A guard post (an organisation) has no SSIN: its NIHII and name. */
+export const responsibleSchema = z.strictObject({ nihii11: nihii11Schema, ssin: z.optional(ssinSchema), name: z.string().check(z.maxLength(200)) });
 
 /** Who actually ran it: the certificate holder (a mandatary may differ from the provider) and the OS account. */
 export const executorSchema = z.strictObject({
-  certificateHolderSsin: ssinSchema,
+  /** A personal certificate's holder; an organisation's certificate is named by its identifier instead (`NIHII-GUARDPOST=…`). */
+  certificateHolderSsin: z.optional(ssinSchema),
+  certificateHolderOrganisation: z.optional(z.string().check(z.regex(/^[A-Z_-]{1,40}=\d{8,11}$/))),
   osUser: z.string().check(z.maxLength(200)),
   hostName: z.string().check(z.maxLength(255)),
   via: z.enum(['browser', 'cli']),
@@ -210,7 +213,7 @@ export function isEntryOfKind<K extends JournalRecord['kind']>(entry: JournalEnt
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** The executor for this process: the certificate holder and the OS account running the host. */
-export function currentExecutor(certificateHolderSsin: string, via: Executor['via']): Executor {
+export function currentExecutor(certificateHolder: { type: string; value: string }, via: Executor['via']): Executor {
   let osUser = 'unknown';
   try {
     osUser = userInfo().username;
@@ -218,5 +221,6 @@ export function currentExecutor(certificateHolderSsin: string, via: Executor['vi
     // Some containers have no passwd entry for the uid; keep the journal writable.
     osUser = process.env['USER'] ?? process.env['USERNAME'] ?? `uid:${String(process.getuid?.() ?? '?')}`;
   }
-  return { certificateHolderSsin, osUser: osUser.slice(0, 200), hostName: hostname().slice(0, 255), via };
+  const holder = certificateHolder.type === 'SSIN' ? { certificateHolderSsin: certificateHolder.value } : { certificateHolderOrganisation: `${certificateHolder.type}=${certificateHolder.value}` };
+  return { ...holder, osUser: osUser.slice(0, 200), hostName: hostname().slice(0, 255), via };
 }

@@ -5,7 +5,7 @@ import type { EhealthServices } from '../ehealth/services.js';
 import { currentExecutor, type Executor, type RecordOfKind } from '../journal/entry.js';
 import { Journal } from '../journal/journal.js';
 import type { Logger } from '../log.js';
-import { careProviderOf } from './commons/care-provider.js';
+import { careProviderOf, ownEtkOf, providerDisplayName } from './commons/care-provider.js';
 import { disturbance, SLOW_ANSWER_MS } from './eattest/observed-call.js';
 
 export interface ConsultationContext {
@@ -48,8 +48,8 @@ export async function journaledConsultation<T>(
     kind: 'consultation',
     subject: what.subject,
     environment: context.config.environment,
-    responsible: { nihii11: provider.nihii11, ssin: provider.ssin, name: [provider.givenName, provider.surname].filter((part) => part !== undefined).join(' ') },
-    executor: currentExecutor(context.certificateSsin ?? provider.ssin, context.via),
+    responsible: { nihii11: provider.nihii11, ...(provider.ssin !== undefined ? { ssin: provider.ssin } : {}), name: providerDisplayName(provider).slice(0, 200) },
+    executor: currentExecutor(context.certificateSsin !== undefined ? { type: 'SSIN', value: context.certificateSsin } : ownEtkOf(provider), context.via),
     ...('ssin' in what.patient ? { patientSsin: what.patient.ssin } : { patientMember: { ...what.patient } }),
     careDate: what.careDate,
     ...(what.codes !== undefined ? { codes: [...what.codes] } : {}),

@@ -35,6 +35,22 @@ export interface AttestingAuthor {
   errors: AuthorRefusal[];
   /** The supervisor who attests for the caller, when the caller is a physician in training. */
   supervisorNihii11?: string;
+  /** The physician on duty who gave the care a guard post attests. */
+  performerNihii11?: string;
+}
+
+/**
+ * A guard post attests the care of its physician on duty (FHC EattestV3ServiceImpl): the cga's
+ * and every cgd's author is a physician (NIHII beginning with 1, persphysician, with an INSS), never
+ * the guard post itself; the simulator's own reading of catalogue code 140 ("author not entitled").
+ */
+function judgeGuardPostAuthor(cga: KmehrTransaction, errors: AuthorRefusal[]): AttestingAuthor {
+  const { author } = cga;
+  const url = transactionPath(cga, '/author/hcparty/id');
+  if (author.ssin === undefined) errors.push({ code: '100', url: transactionPath(cga, '/author/hcparty') });
+  else if (!/^\d{11}$/.test(author.ssin)) errors.push({ code: '111', url });
+  else if (!(author.nihii11 ?? '').startsWith('1') || author.cd !== 'persphysician') errors.push({ code: '140', url });
+  return errors.length === 0 ? { errors, performerNihii11: author.nihii11 ?? '' } : { errors };
 }
 
 export function judgeAttestingAuthor(caller: Caller, cga: KmehrTransaction, details: readonly KmehrTransaction[]): AttestingAuthor {
@@ -51,6 +67,7 @@ export function judgeAttestingAuthor(caller: Caller, cga: KmehrTransaction, deta
   for (const transaction of details) {
     if (transaction.author.nihii11 !== cga.author.nihii11) errors.push({ code: '156', url: authorUrl(transaction, '/id') });
   }
+  if (caller.profession === 'guardPost') return judgeGuardPostAuthor(cga, errors);
   const attesting = cga.author.nihii11 ?? '';
   const supervised = attesting !== caller.nihii11;
   let everyActNamesTheCaller = true;

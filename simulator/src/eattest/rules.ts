@@ -27,6 +27,8 @@ export interface SendJudgement {
   acts: AttestedAct[];
   /** The supervisor who attests for the caller, a physician in training. */
   supervisorNihii11?: string;
+  /** The physician on duty whose care a guard post attests. */
+  performerNihii11?: string;
 }
 
 export interface SendContext {
@@ -123,6 +125,7 @@ const AUTHOR_QUALITY: Readonly<Record<Caller['profession'], string>> = {
   nurse: 'persnurse',
   midwife: 'persmidwife',
   speechTherapist: 'perslogopedist',
+  guardPost: 'guardpost',
 };
 
 const itemOf = (transaction: KmehrTransaction, kind: string) => transaction.items.find((item) => item.kind === kind);
@@ -252,7 +255,10 @@ export function judgeSend(context: SendContext): SendJudgement {
   if (cgaDate !== undefined) errors.push(cgaDate);
   const author = judgeAttestingAuthor(caller, cga, details);
   errors.push(...author.errors.map(({ code, url }) => refusal(code, url)));
-  const supervised = author.supervisorNihii11 !== undefined ? { supervisorNihii11: author.supervisorNihii11 } : {};
+  const supervised = {
+    ...(author.supervisorNihii11 !== undefined ? { supervisorNihii11: author.supervisorNihii11 } : {}),
+    ...(author.performerNihii11 !== undefined ? { performerNihii11: author.performerNihii11 } : {}),
+  };
 
   const claims: Claim[] = [];
   for (const transaction of details) {

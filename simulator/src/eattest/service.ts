@@ -162,6 +162,7 @@ async function sendAttestation(context: EattestContext): Promise<string> {
         insurer,
         providerNihii11: caller.nihii11,
         ...(judged.supervisorNihii11 !== undefined ? { supervisorNihii11: judged.supervisorNihii11 } : {}),
+        ...(judged.performerNihii11 !== undefined ? { performerNihii11: judged.performerNihii11 } : {}),
         inputReference: request.inputReference,
         patientSsin: kmehr.patientSsin,
         acts: judged.acts,

@@ -15,6 +15,8 @@ export interface StoredAttestation {
   providerNihii11: string;
   /** The supervisor who attested for the provider, a physician in training; a cancellation is theirs too. */
   supervisorNihii11?: string;
+  /** The physician on duty who gave the care, when the provider is a guard post. */
+  performerNihii11?: string;
   inputReference: string;
   patientSsin: string;
   acts: AttestedAct[];

@@ -37,6 +37,8 @@ export const ATTESTATION_RULES = {
   toothRequired: { catalogueCode: '100', coherence: false, english: 'this dental code needs the tooth' },
   toothNotDentist: { catalogueCode: undefined, coherence: false, english: 'only a dentist attests a tooth' },
   dmgHolderNotPhysician: { catalogueCode: undefined, coherence: false, english: 'only a physician names the DMG holder' },
+  performerRequired: { catalogueCode: '100', coherence: false, english: 'a guard post names the physician on duty who gave the care' },
+  performerNotGuardPost: { catalogueCode: undefined, coherence: false, english: 'only a guard post names a physician on duty' },
   limbRequired: { catalogueCode: '237', coherence: false, english: 'this code needs the treated side' },
   placeMissing: { catalogueCode: '111', coherence: true, english: 'a kind of place comes with the place' },
   placeKindMissing: { catalogueCode: '111', coherence: true, english: 'a place comes with its kind' },
@@ -139,6 +141,9 @@ function contextProblems(attestation: Attestation, context: CheckContext): Attes
   const problems: AttestationProblem[] = [];
   const add = (rule: AttestationRule, ...path: (string | number)[]) => problems.push(problem(rule, path));
 
+  // A guard post attests the care of the physician on duty, who authors the cga and every cgd (FHC EattestV3ServiceImpl).
+  if (context.profession === 'guardPost' && attestation.performer === undefined) add('performerRequired', 'performer');
+  if (context.profession !== undefined && context.profession !== 'guardPost' && attestation.performer !== undefined) add('performerNotGuardPost', 'performer');
   // Today's care only (uids 38–42, 84, 85; 238 when no act is of today).
   if (attestation.careDate !== context.today) problems.push(problem('careDateNotToday', ['careDate'], dateCode(attestation.careDate, context.today)));
   attestation.acts.forEach((act, index) => {

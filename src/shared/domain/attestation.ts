@@ -71,6 +71,18 @@ export type IdentityReading = z.infer<typeof identityReadingSchema>;
 
 const personNameSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
 
+/**
+ * The physician on duty who gave the care a guard post attests (the cga's and every cgd's author,
+ * FHC EattestV3ServiceImpl): a physician, so a NIHII beginning with 1.
+ */
+export const performerSchema = z.strictObject({
+  nihii11: nihii11Schema.check(z.regex(/^1/, 'the physician on duty is a physician: the NIHII begins with 1')),
+  ssin: ssinSchema,
+  firstName: personNameSchema,
+  lastName: personNameSchema,
+});
+export type Performer = z.infer<typeof performerSchema>;
+
 const attestationObjectSchema = z.strictObject({
     patient: z.strictObject({
       ssin: ssinSchema,
@@ -88,6 +100,8 @@ const attestationObjectSchema = z.strictObject({
     supplementCents: z.optional(paidCentsSchema),
     /** The reading of the patient's identity document, sent with every act; some insurers require it (error 222). */
     identityReading: z.optional(identityReadingSchema),
+    /** A guard post's attestation only (required there): the physician on duty who gave the care. */
+    performer: z.optional(performerSchema),
     acts: z.array(attestationActSchema).check(z.minLength(1), z.maxLength(30)),
   });
 

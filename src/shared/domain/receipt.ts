@@ -54,7 +54,9 @@ export type SignatureCheck = z.infer<typeof signatureCheckSchema>;
 
 export const providerOfRecordSchema = z.strictObject({
   nihii11: nihii11Schema,
-  ssin: ssinSchema,
+  /** Absent for a guard post, which has its name instead. */
+  ssin: z.optional(ssinSchema),
+  name: z.optional(z.string().check(z.maxLength(200))),
   givenName: z.optional(z.string().check(z.maxLength(200))),
   surname: z.optional(z.string().check(z.maxLength(200))),
 });

@@ -10,7 +10,8 @@ import { parseEtk, type EncryptionToken } from './etk-token.js';
  */
 
 export interface EtkIdentifier {
-  type: 'CBE' | 'SSIN' | 'NIHII';
+  /** `CBE`, `SSIN`, or an organisation's NIHII type (`NIHII-GUARDPOST`, …: FHC IdentifierType). */
+  type: string;
   value: string;
   applicationId?: string;
 }
@@ -18,9 +19,9 @@ export interface EtkIdentifier {
 /** MyCareNet's own ETK: CBE 0820563481, application MYCARENET. */
 export const MYCARENET_ETK: EtkIdentifier = { type: 'CBE', value: '0820563481', applicationId: 'MYCARENET' };
 
-/** The ETKs a sealed exchange needs: MyCareNet's, to seal for it, and the clinician's own, named as Reply-to-Etk. */
-export function exchangeEtks(clinicianSsin: string): EtkIdentifier[] {
-  return [MYCARENET_ETK, { type: 'SSIN', value: clinicianSsin }];
+/** The ETKs a sealed exchange needs: MyCareNet's, to seal for it, and the holder's own (SSIN, or an organisation's number), named as Reply-to-Etk. */
+export function exchangeEtks(own: EtkIdentifier): EtkIdentifier[] {
+  return [MYCARENET_ETK, { type: own.type, value: own.value }];
 }
 
 export class EtkDepot {

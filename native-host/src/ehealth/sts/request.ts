@@ -1,7 +1,7 @@
 import { randomUUID, type X509Certificate } from 'node:crypto';
 import type { ElementSpec } from '../xml/dom.js';
 import { NS } from '../xml/namespaces.js';
-import { SSIN_ATTRIBUTES, IDENTIFICATION_NS, requestedAttributes, type Profession } from './attributes.js';
+import { IDENTIFICATION_NS, PROFESSION_ATTRIBUTES, requestedAttributes, type Profession } from './attributes.js';
 import { certificateName } from '../x500-name.js';
 
 /**
@@ -15,7 +15,8 @@ const HOLDER_OF_KEY = 'urn:oasis:names:tc:SAML:1.0:cm:holder-of-key';
 
 export interface StsRequestInput {
   certificate: X509Certificate;
-  ssin: string;
+  /** What the holder claims to be: a person's SSIN, a guard post's NIHII number (both in its certificate). */
+  holderIdentifier: string;
   profession: Profession;
   now: Date;
   validityHours: number;
@@ -67,12 +68,12 @@ export function stsRequestBody(input: StsRequestInput): ElementSpec {
                             name: 'saml:AttributeStatement',
                             children: [
                               { ns: NS.saml, name: 'saml:Subject', children: [nameIdentifier()] },
-                              ...SSIN_ATTRIBUTES.map(
+                              ...PROFESSION_ATTRIBUTES[input.profession].identification.map(
                                 (name): ElementSpec => ({
                                   ns: NS.saml,
                                   name: 'saml:Attribute',
                                   attrs: { AttributeName: name, AttributeNamespace: IDENTIFICATION_NS },
-                                  children: [{ ns: NS.saml, name: 'saml:AttributeValue', children: [input.ssin] }],
+                                  children: [{ ns: NS.saml, name: 'saml:AttributeValue', children: [input.holderIdentifier] }],
                                 }),
                               ),
                             ],

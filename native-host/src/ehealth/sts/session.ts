@@ -12,7 +12,10 @@ export interface StsSessionOptions {
   transport: SoapTransport;
   endpoint: string;
   credential: SigningKey;
-  ssin: string;
+  /** What the certificate names its holder by: a person's SSIN, a guard post's NIHII number. */
+  holderIdentifier: string;
+  /** An organisation certificate's identifier type and name (a guard post). */
+  organisation?: { type: string; name?: string | undefined };
   profession: Profession;
   stsAnchors: readonly X509Certificate[];
   validityHours?: number;
@@ -56,7 +59,7 @@ export class StsSession {
     const now = this.clock();
     const body = stsRequestBody({
       certificate: this.options.credential.certificate,
-      ssin: this.options.ssin,
+      holderIdentifier: this.options.holderIdentifier,
       profession: this.options.profession,
       now,
       validityHours: this.options.validityHours ?? 24,
@@ -69,6 +72,8 @@ export class StsSession {
     });
     const token = readStsResponse(answer.document, {
       holderCertificate: this.options.credential.certificate,
+      holderIdentifier: this.options.holderIdentifier,
+      ...(this.options.organisation !== undefined ? { organisation: this.options.organisation } : {}),
       profession: this.options.profession,
       stsAnchors: this.options.stsAnchors,
       now: this.clock(),

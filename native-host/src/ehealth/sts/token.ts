@@ -4,6 +4,7 @@ import { childElements, descendants, firstChild, pathFrom, serialize, textOf } f
 import { NS } from '../xml/namespaces.js';
 import { parseXml } from '../xml/parse.js';
 import { issuedByAnchor, SignatureRejected, verifyEnvelopedSignature } from '../xml/verify.js';
+import { isOrganisation } from '../../../../src/shared/domain/profession.js';
 import { PROFESSION_ATTRIBUTES, type Profession } from './attributes.js';
 
 /** A SAML 1.1 holder-of-key token from the eHealth STS, verified and read (PROTOCOL §4.2). */
@@ -13,9 +14,14 @@ export interface SamlToken {
   assertionId: string;
   notBefore: Date;
   notOnOrAfter: Date;
-  ssin: string;
+  /** A person's SSIN; an organisation (a guard post) has none. */
+  ssin?: string;
   nihii11: string;
   profession: Profession;
+  /** The holder as the ETK depot knows it (its own ETK, the Reply-to-Etk): `SSIN`, or the organisation's identifier. */
+  holder: { type: string; value: string };
+  /** An organisation's name: the platform certifies none, so it is the one its certificate carries. */
+  name?: string;
   givenName?: string;
   surname?: string;
 }
@@ -23,6 +29,10 @@ export interface SamlToken {
 export interface TokenCheck {
   /** Our certificate: the assertion must confirm this key as the holder of key. */
   holderCertificate: X509Certificate;
+  /** The identifier our certificate names (SSIN, or an organisation's NIHII number): the token must identify the same holder. */
+  holderIdentifier: string;
+  /** An organisation certificate: its identifier type (`NIHII-GUARDPOST`) and the name it carries. */
+  organisation?: { type: string; name?: string | undefined };
   profession: Profession;
   /** CAs that may issue the STS signing certificate. */
   stsAnchors: readonly X509Certificate[];
@@ -96,9 +106,15 @@ export function readStsResponse(envelope: Document, check: TokenCheck): SamlToke
     throw new AppError('STS_REFUSED', `the platform did not confirm the profession ${check.profession}`, { service: 'sts', attribute: refusedQualification });
   }
   const nihii11 = expected.nihii11.map((name) => values.get(name)).find((value) => value !== undefined);
-  const ssin = values.get('urn:be:fgov:person:ssin') ?? values.get('urn:be:fgov:ehealth:1.0:certificateholder:person:ssin');
   if (nihii11 === undefined || !/^\d{11}$/.test(nihii11)) throw bad('no NIHII in the token');
-  if (ssin === undefined || !/^\d{11}$/.test(ssin)) throw bad('no SSIN in the token');
+  // The identification attributes name the holder: a person's SSIN, an organisation's NIHII number.
+  const identified = expected.identification.map((name) => values.get(name)).find((value) => value !== undefined);
+  const organisation = isOrganisation(check.profession);
+  if (organisation) {
+    if (identified !== check.holderIdentifier) throw bad('the token does not identify the organisation of our certificate');
+  } else if (identified === undefined || !/^\d{11}$/.test(identified)) throw bad('no SSIN in the token');
+  const ssin = organisation ? undefined : identified;
+  const organisationName = organisation ? check.organisation?.name : undefined;
   const givenName = expected.givenName === undefined ? undefined : values.get(expected.givenName);
   const surname = expected.surname === undefined ? undefined : values.get(expected.surname);
   const assertionId = assertion.getAttribute('AssertionID') ?? '';
@@ -107,9 +123,11 @@ export function readStsResponse(envelope: Document, check: TokenCheck): SamlToke
     assertionId,
     notBefore,
     notOnOrAfter,
-    ssin,
+    ...(ssin !== undefined ? { ssin } : {}),
     nihii11,
     profession: check.profession,
+    holder: ssin !== undefined ? { type: 'SSIN', value: ssin } : { type: check.organisation?.type ?? 'NIHII', value: check.holderIdentifier },
+    ...(organisationName !== undefined ? { name: organisationName } : {}),
     ...(givenName !== undefined ? { givenName } : {}),
     ...(surname !== undefined ? { surname } : {}),
   };

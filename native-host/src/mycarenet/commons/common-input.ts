@@ -1,4 +1,5 @@
 import { AppError } from '../../../../src/shared/errors.js';
+import { isOrganisation } from '../../../../src/shared/domain/profession.js';
 import type { ElementSpec } from '../../ehealth/xml/dom.js';
 import type { CareProvider } from './care-provider.js';
 import { INPUT_REFERENCE } from './input-reference.js';
@@ -30,8 +31,16 @@ export function commonInput(fields: CommonInputFields): ElementSpec {
     ...(attrs !== undefined ? { attrs } : {}),
   });
   if (!INPUT_REFERENCE.test(fields.inputReference)) throw new AppError('INTERNAL', 'The InputReference has characters MyCareNet does not take.');
-  if (!/^\d{11}$/.test(fields.provider.nihii11) || !/^\d{11}$/.test(fields.provider.ssin)) throw new AppError('INTERNAL', 'The care provider identifiers are not 11 digits.');
-  const nihii = (): ElementSpec => el('Nihii', [el('Quality', [fields.provider.profession]), el('Value', [fields.provider.nihii11])]);
+  const { provider } = fields;
+  const organisation = isOrganisation(provider.profession);
+  if (!/^\d{11}$/.test(provider.nihii11) || (!organisation && !/^\d{11}$/.test(provider.ssin ?? ''))) throw new AppError('INTERNAL', 'The care provider identifiers are not 11 digits.');
+  // A guard post's quality is "guardpost" (PROTOCOL §2.3); the persons' keep their profession's name.
+  const quality = provider.profession === 'guardPost' ? 'guardpost' : provider.profession;
+  const nihii = (): ElementSpec => el('Nihii', [el('Quality', [quality]), el('Value', [provider.nihii11])]);
+  // A person is named by their SSIN, an organisation by its name (IdType: Name before Nihii).
+  const holder = organisation
+    ? el('Organization', [...(provider.name !== undefined ? [el('Name', [provider.name])] : []), nihii()])
+    : el('PhysicalPerson', [nihii(), el('Ssin', [provider.ssin ?? ''])]);
   const attributes: ElementSpec[] = [];
   if (fields.attemptNbr !== undefined) {
     if (fields.version !== 4) throw new AppError('INTERNAL', 'attemptNbr exists in commons v4 only.');
@@ -48,7 +57,7 @@ export function commonInput(fields: CommonInputFields): ElementSpec {
           el('Name', [fields.softwarePackage.name]),
           el('License', [el('Username', [fields.softwarePackage.licenceUsername]), el('Password', [fields.softwarePackage.licencePassword])]),
         ]),
-        el('CareProvider', [nihii(), el('PhysicalPerson', [nihii(), el('Ssin', [fields.provider.ssin])])]),
+        el('CareProvider', [nihii(), holder]),
       ]),
       el('InputReference', [fields.inputReference]),
       ...attributes,

@@ -26,13 +26,20 @@ export function msCore(name: string, attrs: Record<string, string> = {}, childre
   return { ns: MCN_NS.msCore, name: `core:${name}`, attrs, children };
 }
 
-/** The clinician as a kmehr hcparty: NIHII, SSIN, profession and, when the platform gave them, names. */
+/**
+ * The clinician as a kmehr hcparty: NIHII, SSIN, profession and, when the platform gave them, names;
+ * a guard post by its NIHII, its CD-HCPARTY and its `name` (no SSIN: FHC EattestV3ServiceImpl).
+ */
 export function providerHcparty(provider: CareProvider): ElementSpec {
   const names =
-    provider.givenName !== undefined && provider.surname !== undefined ? [kmehr('firstname', {}, [provider.givenName]), kmehr('familyname', {}, [provider.surname])] : [];
+    provider.givenName !== undefined && provider.surname !== undefined
+      ? [kmehr('firstname', {}, [provider.givenName]), kmehr('familyname', {}, [provider.surname])]
+      : provider.name !== undefined
+        ? [kmehr('name', {}, [provider.name])]
+        : [];
   return kmehr('hcparty', {}, [
     kmehr('id', { S: 'ID-HCPARTY', SV: KMEHR_VERSIONS.idKmehr }, [provider.nihii11]),
-    kmehr('id', { S: 'INSS', SV: KMEHR_VERSIONS.idKmehr }, [provider.ssin]),
+    ...(provider.ssin !== undefined ? [kmehr('id', { S: 'INSS', SV: KMEHR_VERSIONS.idKmehr }, [provider.ssin])] : []),
     kmehr('cd', { S: 'CD-HCPARTY', SV: KMEHR_VERSIONS.cdHcparty }, [HCPARTY_CODES[provider.profession]]),
     ...names,
   ]);

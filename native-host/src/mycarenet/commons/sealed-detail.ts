@@ -9,7 +9,7 @@ import { signXadesBes } from '../../ehealth/xades/xades-bes.js';
 import type { ElementSpec } from '../../ehealth/xml/dom.js';
 import { issuedByAnchor } from '../../ehealth/xml/verify.js';
 import { detailBlob, ENCRYPTED_FOR_KNOWN_BED, newBlobId, type ReadBlob } from './blob.js';
-import type { CareProvider } from './care-provider.js';
+import { ownEtkOf, type CareProvider } from './care-provider.js';
 import { encryptedKnownContent, readEncryptedKnownContent, type KnownContent } from './encrypted-known-content.js';
 import type { CommonsVersion } from './namespaces.js';
 
@@ -37,13 +37,13 @@ export interface SealedDetail {
 export async function sealedDetail(ehealth: EhealthServices, input: SealedDetailInput): Promise<SealedDetail> {
   const [mycarenet, own, credential, keys] = await Promise.all([
     ehealth.etkDepot.get(MYCARENET_ETK),
-    ehealth.etkDepot.get({ type: 'SSIN', value: input.provider.ssin }),
+    ehealth.etkDepot.get(ownEtkOf(input.provider)),
     ehealth.signingCredential(),
     ehealth.decryptionKeys(),
   ]);
   // An answer sealed for an ETK whose key we do not hold could never be read: refuse to ask.
   if (!keys.has(certificateDecimalSerial(own.encryptionCertificate))) {
-    throw new AppError('ETK_UNAVAILABLE', 'the published encryption token (ETK) does not match a key of the imported keystore', { identifier: `SSIN ${input.provider.ssin}` });
+    throw new AppError('ETK_UNAVAILABLE', 'the published encryption token (ETK) does not match a key of the imported keystore', { identifier: `${ownEtkOf(input.provider).type} ${ownEtkOf(input.provider).value}` });
   }
   const id = newBlobId();
   const xades = input.withXades

@@ -5,7 +5,7 @@ import { currentExecutor, isEntryOfKind, type Disturbance, type JournalEntry, ty
 import { sendHistories } from '../../journal/history.js';
 import { MAX_SEND_ATTEMPTS, newInputReference } from '../../journal/idempotency.js';
 import { Journal } from '../../journal/journal.js';
-import { careProviderOf } from '../commons/care-provider.js';
+import { careProviderOf, ownEtkOf, providerDisplayName } from '../commons/care-provider.js';
 import type { EattestDependencies } from './journaled-send.js';
 import { cancelAttestationRequest, readCancelAnswer } from './cancel-attestation.js';
 import { noteSignatureCheck, outcomeFields, refusedResult, unansweredResult, unreadableAnswer } from './journaled-outcome.js';
@@ -59,8 +59,8 @@ export async function cancelWithJournal(deps: EattestDependencies, request: Canc
       reason: request.reason,
       ...go,
       environment: deps.config.environment,
-      responsible: { nihii11: provider.nihii11, ssin: provider.ssin, name: [provider.givenName, provider.surname].filter((part) => part !== undefined).join(' ') },
-      executor: currentExecutor(deps.certificateSsin ?? provider.ssin, deps.via),
+      responsible: { nihii11: provider.nihii11, ...(provider.ssin !== undefined ? { ssin: provider.ssin } : {}), name: providerDisplayName(provider).slice(0, 200) },
+      executor: currentExecutor(deps.certificateSsin !== undefined ? { type: 'SSIN', value: deps.certificateSsin } : ownEtkOf(provider), deps.via),
       patientSsin: request.patientSsin,
       // The signed kmehr cancellation (the request itself also carries the vendor licence, kept out of the journal).
       request: Buffer.from(prepared.kmehr).toString('base64'),

@@ -11,7 +11,7 @@ import { decideSend } from '../../journal/idempotency.js';
 import { Journal } from '../../journal/journal.js';
 import { refusalError, reserveSend, type SendGo } from '../../journal/send-reservation.js';
 import type { Logger } from '../../log.js';
-import { careProviderOf, type CareProvider } from '../commons/care-provider.js';
+import { careProviderOf, ownEtkOf, providerDisplayName, type CareProvider } from '../commons/care-provider.js';
 import { noteSignatureCheck, outcomeFields, refusedResult, unansweredResult, unreadableAnswer } from './journaled-outcome.js';
 import { disturbance, observedCall } from './observed-call.js';
 import { ATTEST_SOAP_ACTIONS } from './protocol.js';
@@ -36,10 +36,6 @@ export interface EattestDependencies {
   certificateSsin: string | undefined;
   via: Executor['via'];
   clock?: () => Date;
-}
-
-function providerName(provider: CareProvider): string {
-  return [provider.givenName, provider.surname].filter((part) => part !== undefined).join(' ').slice(0, 200);
 }
 
 /**
@@ -87,7 +83,7 @@ export async function attestWithJournal(deps: EattestDependencies, proposed: Att
   const provider = careProviderOf(token);
   const key = await consultationKey(provider.nihii11, attestation);
   // Warm the ETK cache so that sealing under the journal lock needs no network (a sign-in has asked for them already).
-  await deps.ehealth.etkDepot.getAll(exchangeEtks(provider.ssin));
+  await deps.ehealth.etkDepot.getAll(exchangeEtks(ownEtkOf(provider)));
 
   let sent: { sealed: SealedAttestation; attestation: Attestation; jsis: boolean } | undefined;
   const reservation = await reserveSend(journal, { consultationKey: key, careDate: attestation.careDate }, async (go): Promise<RecordOfKind<'send-intent'>> => {
@@ -100,8 +96,8 @@ export async function attestWithJournal(deps: EattestDependencies, proposed: Att
       inputReference: go.inputReference,
       attemptNbr: go.attemptNbr,
       environment: deps.config.environment,
-      responsible: { nihii11: provider.nihii11, ssin: provider.ssin, name: providerName(provider) },
-      executor: currentExecutor(deps.certificateSsin ?? provider.ssin, deps.via),
+      responsible: { nihii11: provider.nihii11, ...(provider.ssin !== undefined ? { ssin: provider.ssin } : {}), name: providerDisplayName(provider).slice(0, 200) },
+      executor: currentExecutor(deps.certificateSsin !== undefined ? { type: 'SSIN', value: deps.certificateSsin } : ownEtkOf(provider), deps.via),
       patientSsin: sent.attestation.patient.ssin,
       request: Buffer.from(sent.sealed.sealed).toString('base64'),
     };
@@ -171,7 +167,7 @@ async function transmit(deps: EattestDependencies, journal: Journal, intent: Ent
     inputReference,
     attemptNbr,
     consultationKey: transmission.key,
-    provider: { nihii11: provider.nihii11, ssin: provider.ssin, ...(provider.givenName !== undefined ? { givenName: provider.givenName } : {}), ...(provider.surname !== undefined ? { surname: provider.surname } : {}) },
+    provider: { nihii11: provider.nihii11, ...(provider.ssin !== undefined ? { ssin: provider.ssin } : {}), ...(provider.name !== undefined ? { name: provider.name } : {}), ...(provider.givenName !== undefined ? { givenName: provider.givenName } : {}), ...(provider.surname !== undefined ? { surname: provider.surname } : {}) },
     attestation,
     signatureCheck: signed.signature.check,
   };

@@ -52,27 +52,34 @@ function numbered(items: readonly ElementSpec[][]): ElementSpec[] {
   return items.map((children, index) => kmehr('item', {}, [id(String(index + 1)), ...children]));
 }
 
-/** The attesting author of the cga, cgd and cgacancellation: the supervisor of a trainee, else the signed-in provider. */
-function attestingAuthor(fields: KmehrEnvelopeFields): ElementSpec {
-  const { supervisor } = fields;
-  if (supervisor === undefined) return providerHcparty(fields.provider);
+/** A physician as a kmehr hcparty: a trainee's supervisor, a guard post's physician on duty. */
+function physicianHcparty(physician: { nihii11: string; ssin: string; firstName: string; lastName: string }): ElementSpec {
   return kmehr('hcparty', {}, [
-    hcpartyId(supervisor.nihii11),
-    kmehr('id', { S: 'INSS', SV: KMEHR_VERSIONS.idKmehr }, [supervisor.ssin]),
+    hcpartyId(physician.nihii11),
+    kmehr('id', { S: 'INSS', SV: KMEHR_VERSIONS.idKmehr }, [physician.ssin]),
     cdHcparty('persphysician'),
-    kmehr('firstname', {}, [supervisor.firstName]),
-    kmehr('familyname', {}, [supervisor.lastName]),
+    kmehr('firstname', {}, [physician.firstName]),
+    kmehr('familyname', {}, [physician.lastName]),
   ]);
 }
 
-function transaction(number: number, type: string, fields: KmehrEnvelopeFields, items: readonly ElementSpec[][]): ElementSpec {
+/**
+ * The attesting author of the cga, cgd and cgacancellation: the supervisor of a trainee, else the
+ * signed-in provider. (A guard post's attestation is authored by its physician on duty: `author`.)
+ */
+function attestingAuthor(fields: KmehrEnvelopeFields): ElementSpec {
+  const { supervisor } = fields;
+  return supervisor === undefined ? providerHcparty(fields.provider) : physicianHcparty(supervisor);
+}
+
+function transaction(number: number, type: string, fields: KmehrEnvelopeFields, items: readonly ElementSpec[][], author: ElementSpec = attestingAuthor(fields)): ElementSpec {
   const { date, time } = brusselsDateTime(fields.now);
   return kmehr('transaction', {}, [
     id(String(number)),
     kmehr('cd', { S: 'CD-TRANSACTION-MYCARENET', SV: KMEHR_VERSIONS.cdTransactionMyCareNet }, [type]),
     kmehr('date', {}, [date]),
     kmehr('time', {}, [time]),
-    kmehr('author', {}, [attestingAuthor(fields)]),
+    kmehr('author', {}, [author]),
     kmehr('iscomplete', {}, ['true']),
     kmehr('isvalidated', {}, ['true']),
     ...numbered(items),
@@ -95,7 +102,18 @@ function cga(attestation: Attestation, fields: KmehrEnvelopeFields): ElementSpec
   if (attestation.collectingEntityCbe !== undefined) {
     items.push([mycarenetItemCd('paymentreceivingparty'), kmehr('content', {}, [kmehr('id', { S: 'ID-CBE', SV: KMEHR_VERSIONS.idKmehr }, [attestation.collectingEntityCbe])])]);
   }
-  return transaction(1, 'cga', fields, items);
+  return transaction(1, 'cga', fields, items, careAuthor(attestation, fields));
+}
+
+/**
+ * Who attests the care (cga, every cgd): a guard post's physician on duty, who gave it (FHC
+ * EattestV3ServiceImpl: the request and the header are the guard post's, the cga and cgd authors the
+ * physician's); else the attesting author.
+ */
+function careAuthor(attestation: Attestation, fields: KmehrEnvelopeFields): ElementSpec {
+  const guardPost = fields.provider.profession === 'guardPost';
+  if (guardPost !== (attestation.performer !== undefined)) throw new AppError('INTERNAL', 'a guard post, and only a guard post, names the physician on duty');
+  return attestation.performer === undefined ? attestingAuthor(fields) : physicianHcparty(attestation.performer);
 }
 
 const cdHcparty = (value: string): ElementSpec => kmehr('cd', { S: 'CD-HCPARTY', SV: KMEHR_VERSIONS.cdHcparty }, [value]);
@@ -179,7 +197,7 @@ function cgd(attestation: Attestation, act: AttestationAct, number: number, fiel
   if (act.dmgHolderNihii !== undefined) items.push(gmdManager(act.dmgHolderNihii));
   if (fields.supervisor !== undefined) items.push(internship(fields.provider));
   if (attestation.identityReading !== undefined) items.push(documentIdentity(attestation.identityReading));
-  return transaction(number, 'cgd', fields, items);
+  return transaction(number, 'cgd', fields, items, careAuthor(attestation, fields));
 }
 
 function patient(ssin: string, firstName?: string, lastName?: string): ElementSpec {

@@ -8,7 +8,7 @@ import { assertionElement } from '../../ehealth/sts/token.js';
 import { holderOfKeySignedEnvelope } from '../../ehealth/wss/envelope.js';
 import { signXadesBes } from '../../ehealth/xades/xades-bes.js';
 import { verifyXades } from '../../ehealth/xades/xades-verify.js';
-import { careProviderOf } from '../commons/care-provider.js';
+import { careProviderOf, ownEtkOf } from '../commons/care-provider.js';
 import { sealAttestation, sendAttestationRequest } from './send-attestation.js';
 
 /**
@@ -44,7 +44,7 @@ export async function rehearseSend(ehealth: EhealthServices, config: HostConfig,
   // The answer's half: opened and its XAdES verified the way an insurer's answer is (a cold
   // process spent ~60 ms on its first answer). Not done during a cold send's own wait for
   // MyCareNet instead: tried, the bench's cold send got slower, as the simulator shares the two cores.
-  const [own, credential, keys] = await Promise.all([ehealth.etkDepot.get({ type: 'SSIN', value: provider.ssin }), ehealth.signingCredential(), ehealth.decryptionKeys()]);
+  const [own, credential, keys] = await Promise.all([ehealth.etkDepot.get(ownEtkOf(provider)), ehealth.signingCredential(), ehealth.decryptionKeys()]);
   const opened = await unseal(await seal(sealed.kmehr, credential, [own.encryptionCertificate]), keys);
   const signatureXml = signXadesBes({ content: opened.content, contentId: inputReference, contentIsXml: true, signer: { key: credential.privateKey, certificate: credential.certificate }, now });
   verifyXades({ signatureXml, content: opened.content, contentId: inputReference, contentIsXml: true });
