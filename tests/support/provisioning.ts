@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ClinicianMaterial, TestPki } from '../../simulator/pki/test-pki.js';
+import type { ClinicianMaterial, GuardPostMaterial, TestPki } from '../../simulator/pki/test-pki.js';
 import { builtHostScript } from './paths.js';
 
 /**
@@ -11,7 +11,8 @@ import { builtHostScript } from './paths.js';
  */
 export function provisionHostState(options: {
   pki: TestPki;
-  clinician: ClinicianMaterial;
+  /** A clinician, or a guard post (its organisation certificate). */
+  clinician: ClinicianMaterial | GuardPostMaterial;
   simulatorUrl: string;
   keystore?: 'legacy' | 'modern';
   config?: Record<string, unknown>;
