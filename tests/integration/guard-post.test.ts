@@ -74,6 +74,12 @@ describe('a guard post', () => {
     expect(cancelled).toMatchObject({ outcome: 'cancelled', acknowledgementNumber: sent.acknowledgementNumber });
   });
 
+  it('consults tariffs as a guard post (CareProvider Organization, author guardpost)', async () => {
+    const reply = await host.request('tariffs', { ssin: IN_ORDER, date: brusselsDate(new Date()), codes: ['101076'] });
+    if (!reply.ok) throw new Error(`tariffs failed: ${JSON.stringify(reply.error)}`);
+    expect(reply.result).toMatchObject({ errors: [] });
+  });
+
   it('is refused before sending an eAttest that names no physician on duty', async () => {
     const answer = await host.request('attest', { attestation: consultation(false) });
     expect(answer).toMatchObject({ error: { code: 'ATTESTATION_CHECK_FAILED' } });

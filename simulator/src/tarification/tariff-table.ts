@@ -46,8 +46,13 @@ export function tariffOf(code: string): TariffEntry | undefined {
   return TARIFF_TABLE.find((entry) => entry.code === code);
 }
 
-/** GPs carry a qualification code 000–099 in their NIHII (the last three digits); other physicians are specialists. */
+/**
+ * GPs carry a qualification code 000–099 in their NIHII (the last three digits); other physicians are
+ * specialists. A guard post's physicians on duty are GPs: it asks the GPs' tariffs (the simulator's
+ * own reading: no reference says which codes an insurer prices for a guard post).
+ */
 export function providerKindOf(profession: Profession, nihii11: string): ProviderKind {
+  if (profession === 'guardPost') return 'gp';
   if (profession !== 'doctor') return profession;
   return Number(nihii11.slice(8)) < 100 ? 'gp' : 'specialist';
 }
