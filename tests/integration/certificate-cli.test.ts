@@ -64,6 +64,22 @@ describe('certificate import and doctor', () => {
     expect(result.out + result.err).not.toContain('hunter2-not-it');
   });
 
+  it('imports a guard post’s organisation certificate as a guard post only, and a personal one never as a guard post', () => {
+    const { guardPost } = pki;
+    const asDoctor = importKeystore(guardPost.modernKeystore, guardPost.passwordFile);
+    expect(asDoctor.code).toBe(1);
+    expect(asDoctor.err).toContain('--profession guardPost');
+    const personal = importKeystore(pki.clinicians.doctorRsa.modernKeystore, pki.clinicians.doctorRsa.passwordFile, '--profession', 'guardPost');
+    expect(personal.code).toBe(1);
+    expect(personal.err).toContain('a personal certificate cannot sign in as a guard post');
+
+    const result = importKeystore(guardPost.legacyKeystore, guardPost.passwordFile, '--profession', 'guardPost');
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(`organisation    NIHII-GUARDPOST ${guardPost.identity.nihii}`);
+    expect(JSON.parse(readFileSync(join(stateDir, 'config.json'), 'utf8'))).toMatchObject({ profession: 'guardPost' });
+    expect(run(['doctor']).out).toMatch(new RegExp(`ok +certificate of .*NIHII-GUARDPOST ${guardPost.identity.nihii}.*days left`));
+  });
+
   it('refuses an expired certificate', () => {
     const result = importKeystore(pki.expiredDoctor.modernKeystore, pki.expiredDoctor.passwordFile);
     expect(result.code).toBe(1);
