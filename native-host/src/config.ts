@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { professionSchema } from '../../src/shared/domain/profession.js';
 import englishMessages from 'zod/v4/locales/en.js';
-import { cbeSchema, nihii11Schema, ssinSchema } from '../../src/shared/domain/identifiers.js';
+import { cbeSchema, namedPhysicianSchema, type NamedPhysician } from '../../src/shared/domain/identifiers.js';
 import { environmentSchema, type Environment } from '../../src/shared/host-protocol.js';
 import { AppError } from '../../src/shared/errors.js';
 
@@ -15,21 +15,14 @@ const MAX_IDLE_TIMEOUT_MS = 24 * 3600 * 1000;
 
 const endpointUrl = z.url({ protocol: /^https$/ });
 const nonEmpty = z.string().check(z.minLength(1));
-const personName = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
 
 /**
  * A physician in training's supervisor (maître de stage / praktijkopleider): the trainee signs in
  * with their own certificate, and their eAttests are attested in the supervisor's name, the trainee
  * named in each act (PROTOCOL §8.2, "internship"). A property of the practice, not of an attestation.
  */
-export const supervisorSchema = z.strictObject({
-  /** A physician's NIHII: its first digit is 1. */
-  nihii11: nihii11Schema.check(z.regex(/^1/, 'a supervisor is a physician: the NIHII begins with 1')),
-  ssin: ssinSchema,
-  firstName: personName,
-  lastName: personName,
-});
-export type Supervisor = z.infer<typeof supervisorSchema>;
+export const supervisorSchema = namedPhysicianSchema;
+export type Supervisor = NamedPhysician;
 
 const hostConfigObjectSchema = z.strictObject({
   environment: z._default(environmentSchema, 'simulator'),

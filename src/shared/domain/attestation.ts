@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { cbeSchema, isoDateSchema, nihii11Schema, ssinSchema } from './identifiers.js';
+import { cbeSchema, isoDateSchema, namedPhysicianSchema, nihii11Schema, ssinSchema, type NamedPhysician } from './identifiers.js';
 import { centsSchema } from './money.js';
 import { ATTESTATION_RULES, coherenceProblems } from './attestation-checks.js';
 import {
@@ -71,17 +71,9 @@ export type IdentityReading = z.infer<typeof identityReadingSchema>;
 
 const personNameSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
 
-/**
- * The physician on duty who gave the care a guard post attests (the cga's and every cgd's author,
- * FHC EattestV3ServiceImpl): a physician, so a NIHII beginning with 1.
- */
-export const performerSchema = z.strictObject({
-  nihii11: nihii11Schema.check(z.regex(/^1/, 'the physician on duty is a physician: the NIHII begins with 1')),
-  ssin: ssinSchema,
-  firstName: personNameSchema,
-  lastName: personNameSchema,
-});
-export type Performer = z.infer<typeof performerSchema>;
+/** The physician on duty who gave the care a guard post attests (the cga's and every cgd's author, FHC EattestV3ServiceImpl). */
+export const performerSchema = namedPhysicianSchema;
+export type Performer = NamedPhysician;
 
 const attestationObjectSchema = z.strictObject({
     patient: z.strictObject({

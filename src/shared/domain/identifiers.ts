@@ -17,3 +17,16 @@ export const isoDateSchema = z.iso.date();
 export const mutualitySchema = z.string().check(z.regex(/^(750|999|[1-69]\d{2})$/, 'a mutuality code has 3 digits'));
 
 export const cbeSchema = z.string().check(z.refine(isValidCbe, 'not a valid CBE number (10 digits with a valid check number)'));
+
+/**
+ * A physician an attestation names as its author beside the signed-in provider: a trainee's
+ * supervisor, or the physician on duty whose care a guard post attests. A physician's NIHII begins with 1.
+ */
+const physicianNameSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
+export const namedPhysicianSchema = z.strictObject({
+  nihii11: nihii11Schema.check(z.regex(/^1/, 'a physician: the NIHII begins with 1')),
+  ssin: ssinSchema,
+  firstName: physicianNameSchema,
+  lastName: physicianNameSchema,
+});
+export type NamedPhysician = z.infer<typeof namedPhysicianSchema>;
