@@ -224,7 +224,7 @@ describe('`certificate import` with a supervisor', () => {
 
   it('takes the four flags together, a physician’s NIHII and a valid SSIN, for a doctor only, before reading the keystore', async () => {
     expect(await refusal(flags.slice(0, 4))).toMatch(/together/);
-    expect(await refusal(flags.map((flag) => (flag === gp.nihii11 ? '59900617000' : flag)))).toMatch(/supervisor is invalid: nihii11: a supervisor is a physician/);
+    expect(await refusal(flags.map((flag) => (flag === gp.nihii11 ? '59900617000' : flag)))).toMatch(/supervisor is invalid: nihii11: a physician: the NIHII begins with 1/);
     expect(await refusal(flags.map((flag) => (flag === gp.ssin ? '78031412449' : flag)))).toMatch(/ssin: not a valid SSIN/);
     expect(await refusal([...flags, '--profession', 'dentist'])).toMatch(/only a physician in training/);
   });
