@@ -87,6 +87,10 @@ export function readConsultation(adapter: Adapter, document: Document): Consulta
       eidInputType: readField(document, adapter.consultation.eidInputType),
       eidMediaType: readField(document, adapter.consultation.eidMediaType),
       eidCardNumber: readField(document, adapter.consultation.eidCardNumber),
+      performerNihii: readField(document, adapter.consultation.performerNihii),
+      performerSsin: readField(document, adapter.consultation.performerSsin),
+      performerFirstName: readField(document, adapter.consultation.performerFirstName),
+      performerLastName: readField(document, adapter.consultation.performerLastName),
     },
     acts: queryAll(document, adapter.acts.row).flatMap((row) => readAct(row, adapter) ?? []),
   };

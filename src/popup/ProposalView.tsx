@@ -5,6 +5,7 @@ import { ID_DOC_MEDIA_TYPES, PLACE_TYPES } from '../shared/domain/attestation-ru
 import type { AttestationProblem } from '../shared/domain/attestation-checks.js';
 import { ErrorNotice } from '../ui/ErrorNotice.js';
 import { t, type MessageKey } from '../ui/i18n.js';
+import type { Profession } from '../shared/domain/profession.js';
 import { useCurrentProposal } from './current-proposal.js';
 
 /** Act columns shown: the ones any act of this proposal has a value or a problem for (its own or the insurers' rules'), and the required ones. */
@@ -95,16 +96,22 @@ export interface ProposalViewProps {
   onCorrect: (proposal: ConsultationProposal) => void;
   newerAvailable: boolean;
   onShowNewer: () => void;
+  /** The signed-in provider's profession: a guard post is asked for the physician on duty. */
+  profession?: Profession | undefined;
 }
 
+const PERFORMER_FIELDS = ['performerNihii', 'performerSsin', 'performerFirstName', 'performerLastName'] as const;
+
 /** The consultation as read from the EHR, each field with its problem, every field correctable. */
-export function ProposalView({ proposal, fieldChecks = NO_CHECKS, onCorrect, newerAvailable, onShowNewer }: ProposalViewProps) {
+export function ProposalView({ proposal, fieldChecks = NO_CHECKS, onCorrect, newerAvailable, onShowNewer, profession }: ProposalViewProps) {
   const correct = (path: FieldPath, text: string) => onCorrect(correctField(proposal, path, text));
   const problems = proposalProblems(proposal);
   const columns = actColumns(proposal, fieldChecks);
   const patientFields = ['ssin', 'familyName', 'firstName', 'birthDate'] as const;
   // The eID reading fields are always offered: the clinician may type what the EHR does not show.
-  const consultationFields = ['date', 'providerHint', 'eidReadAt', 'eidInputType', 'eidMediaType', 'eidCardNumber'] as const;
+  // The physician on duty only where it means something: at a guard post, or when the page gave one (to be removed).
+  const performerShown = profession === 'guardPost' || PERFORMER_FIELDS.some((field) => (proposal.consultation[field].raw?.trim() ?? '') !== '');
+  const consultationFields = ['date', 'providerHint', 'eidReadAt', 'eidInputType', 'eidMediaType', 'eidCardNumber', ...(performerShown ? PERFORMER_FIELDS : [])] as const;
   return (
     <section data-testid="proposal" data-proposal-id={proposal.id}>
       <h2>{t('proposalTitle')}</h2>
@@ -160,7 +167,7 @@ export function ProposalView({ proposal, fieldChecks = NO_CHECKS, onCorrect, new
  * The popup's proposal block: loads the tab's proposal, keeps the clinician's corrections, and hands
  * every version up (`onProposal`) for the attestation form.
  */
-export function ProposalPanel({ onProposal, fieldChecks }: { onProposal?: (proposal: ConsultationProposal) => void; fieldChecks?: ReadonlyMap<string, AttestationProblem> }) {
+export function ProposalPanel({ onProposal, fieldChecks, profession }: { onProposal?: (proposal: ConsultationProposal) => void; fieldChecks?: ReadonlyMap<string, AttestationProblem>; profession?: Profession | undefined }) {
   const { state, reload } = useCurrentProposal();
   const [shown, setShown] = useState<ConsultationProposal | null>(null);
   useEffect(() => {
@@ -178,6 +185,7 @@ export function ProposalPanel({ onProposal, fieldChecks }: { onProposal?: (propo
       {...(fieldChecks !== undefined ? { fieldChecks } : {})}
       newerAvailable={state.newerAvailable}
       onShowNewer={reload}
+      profession={profession}
       onCorrect={(corrected) => {
         setShown(corrected);
         onProposal?.(corrected);

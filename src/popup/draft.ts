@@ -1,5 +1,5 @@
 import type { AttestationProblem } from '../shared/domain/attestation-checks.js';
-import type { Attestation, AttestationAct, IdentityReading } from '../shared/domain/attestation.js';
+import type { Attestation, AttestationAct, IdentityReading, Performer } from '../shared/domain/attestation.js';
 import { ID_DOC_MEDIA_WITH_SERIAL } from '../shared/domain/attestation-rules.js';
 import type { ActFieldKey, ConsultationProposal } from '../shared/domain/consultation.js';
 import { normaliseSsin } from '../shared/domain/identifier-rules.js';
@@ -29,6 +29,8 @@ export interface Draft {
   supplement: string;
   /** How the patient's eID was read (from the page or typed in the proposal); `incomplete` when partly given. */
   identityReading?: IdentityReading | 'incomplete';
+  /** At a guard post, the physician on duty (from the page or typed in the proposal); `incomplete` when partly given. */
+  performer?: Performer | 'incomplete';
 }
 
 export const emptyDraft = (): Draft => ({ ssin: '', firstName: '', lastName: '', acts: [{ code: '', quantity: '1', amountPaid: '' }], supplement: '' });
@@ -53,13 +55,24 @@ function identityReadingOf(proposal: ConsultationProposal): IdentityReading | 'i
   };
 }
 
+/** The physician on duty of the proposal: whole, absent (nothing given), or incomplete. */
+function performerOf(proposal: ConsultationProposal): Performer | 'incomplete' | undefined {
+  const { performerNihii, performerSsin, performerFirstName, performerLastName } = proposal.consultation;
+  const fields = [performerNihii, performerSsin, performerFirstName, performerLastName];
+  if (fields.every((field) => (field.raw?.trim() ?? '') === '')) return undefined;
+  if (performerNihii.value === null || performerSsin.value === null || performerFirstName.value === null || performerLastName.value === null) return 'incomplete';
+  return { nihii11: performerNihii.value, ssin: performerSsin.value, firstName: performerFirstName.value, lastName: performerLastName.value };
+}
+
 /** The proposal's values where they were read cleanly; a field with a problem starts empty, for the clinician to fill. */
 export function draftFromProposal(proposal: ConsultationProposal): Draft {
   const text = (value: string | null) => value ?? '';
   const supplement = proposal.acts.reduce((sum, act) => sum + (act.supplement.value ?? 0), 0);
   const identityReading = identityReadingOf(proposal);
+  const performer = performerOf(proposal);
   return {
     ...(identityReading !== undefined ? { identityReading } : {}),
+    ...(performer !== undefined ? { performer } : {}),
     ssin: text(proposal.patient.ssin.value),
     firstName: text(proposal.patient.firstName.value),
     lastName: text(proposal.patient.familyName.value),
@@ -114,6 +127,9 @@ export function proposalFieldChecks(checks: readonly AttestationProblem[], propo
       const proposalIndex = proposalIndexes[index];
       const proposalField = PROPOSAL_ACT_FIELD[field];
       if (proposalIndex !== undefined && proposalField !== undefined) name = `act.${proposalIndex}.${proposalField}`;
+    } else if (part === 'performer') {
+      // The physician on duty is missing or not to be named: shown at the first of their fields.
+      name = 'consultation.performerNihii';
     } else if (part === 'identityReading' && typeof index === 'string') {
       const proposalField = PROPOSAL_READING_FIELD[index];
       if (proposalField !== undefined) name = `consultation.${proposalField}`;
@@ -153,7 +169,7 @@ export async function attestationFromDraft(draft: Draft, today: string, professi
   });
   const supplement = draft.supplement.trim() === '' ? 0 : parseEuroToCents(draft.supplement);
   if (supplement === undefined || supplement < 0) problems.add('draftSupplement');
-  if (draft.identityReading === 'incomplete') problems.add('draftActDetails');
+  if (draft.identityReading === 'incomplete' || draft.performer === 'incomplete') problems.add('draftActDetails');
   if (problems.size > 0 || ssin === undefined) return { problems: [...problems] };
   // The acts' own supplements stand while they add up to the total; a total the clinician changed wins.
   const perAct = parsedActs.reduce((sum, act) => sum + (act.supplementCents ?? 0), 0);
@@ -164,6 +180,7 @@ export async function attestationFromDraft(draft: Draft, today: string, professi
     patientPaidCents: parsedActs.reduce((sum, act) => sum + act.amountPaidCents, 0),
     ...(supplement !== undefined && supplement > 0 ? { supplementCents: supplement } : {}),
     ...(draft.identityReading !== undefined && draft.identityReading !== 'incomplete' ? { identityReading: { ...draft.identityReading, date: today } } : {}),
+    ...(draft.performer !== undefined && draft.performer !== 'incomplete' ? { performer: draft.performer } : {}),
     acts: withSupplements,
   };
   // The insurers' rules first: they say what to fix in the clinician's words, where the schema would only say "no".
@@ -182,4 +199,4 @@ function withoutSupplement<T extends object>(act: T): T {
   return Object.fromEntries(Object.entries(act).filter(([key]) => key !== 'supplementCents')) as T;
 }
 
-const DETAIL_KEYS: ReadonlySet<string> = new Set(['prescriberNihii', 'prescriptionDate', 'prescriberNorm', 'placeNihii', 'placeType', 'placeServiceCode', 'identityReading', 'supplementCents']);
+const DETAIL_KEYS: ReadonlySet<string> = new Set(['performer', 'prescriberNihii', 'prescriptionDate', 'prescriberNorm', 'placeNihii', 'placeType', 'placeServiceCode', 'identityReading', 'supplementCents']);

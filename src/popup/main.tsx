@@ -26,6 +26,7 @@ function Popup() {
       {/* EHR proposal (ehr adapters): what the page read, correctable; it seeds the attestation draft. */}
       <ProposalPanel
         fieldChecks={fieldChecks}
+        profession={profession}
         onProposal={(read) => {
           setProposal(read);
           setDraft(draftFromProposal(read));

@@ -111,3 +111,34 @@ describe('draftFromProposal → attestationFromDraft: what the page read reaches
     expect(await attestationFromDraft(draftFromProposal(partReading), TODAY)).toEqual({ problems: ['draftActDetails'] });
   });
 });
+
+describe('a guard post’s physician on duty, from the page or typed in the proposal', () => {
+  const context = { id: '2f1d3c4b-5a69-4788-9a0b-1c2d3e4f5a6c', tabId: 1, frameId: 0, origin: 'https://ehr.example.be', readAt: '2026-11-30T09:00:00.000Z', today: TODAY };
+  const reading = {
+    adapterId: 'demo',
+    patient: { ssin: '85073003328', familyName: 'Peeters', firstName: 'Jan', birthDate: null },
+    consultation: { date: TODAY, providerHint: null, performerNihii: '1-99102-39-004', performerSsin: '78031412448', performerFirstName: 'Pieter', performerLastName: 'Maes' },
+    acts: [{ code: '101010', quantity: '1', amountPaid: '30,00', supplement: null, tooth: null, side: null, place: null, prescriber: null, placeType: null, placeService: null, prescriptionDate: null }],
+  };
+
+  it('reaches the eAttest as its performer', async () => {
+    const result = await attestationFromDraft(draftFromProposal(assessReading(reading, context)), TODAY, 'guardPost');
+    if (!('attestation' in result)) throw new Error(`refused: ${JSON.stringify(result)}`);
+    expect(result.attestation.performer).toEqual({ nihii11: '19910239004', ssin: '78031412448', firstName: 'Pieter', lastName: 'Maes' });
+  });
+
+  it('is asked for, next to its field, when a guard post has none; a partial one must be completed', async () => {
+    const none = assessReading({ ...reading, consultation: { date: TODAY, providerHint: null } }, context);
+    const result = await attestationFromDraft(draftFromProposal(none), TODAY, 'guardPost');
+    if (!('checks' in result)) throw new Error(`not checked: ${JSON.stringify(result)}`);
+    expect(result.checks.map((check) => check.rule)).toEqual(['performerRequired']);
+    expect([...proposalFieldChecks(result.checks, result.proposalIndexes)].map(([field]) => field)).toEqual(['consultation.performerNihii']);
+    const partial = assessReading({ ...reading, consultation: { ...reading.consultation, performerSsin: null } }, context);
+    expect(await attestationFromDraft(draftFromProposal(partial), TODAY, 'guardPost')).toEqual({ problems: ['draftActDetails'] });
+  });
+
+  it('is refused from anyone else than a guard post', async () => {
+    const result = await attestationFromDraft(draftFromProposal(assessReading(reading, context)), TODAY, 'doctor');
+    expect('checks' in result && result.checks.map((check) => check.rule)).toEqual(['performerNotGuardPost']);
+  });
+});

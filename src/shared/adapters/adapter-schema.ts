@@ -99,6 +99,11 @@ export const adapterSchema = z.strictObject({
     eidInputType: z.optional(fieldRuleSchema),
     eidMediaType: z.optional(fieldRuleSchema),
     eidCardNumber: z.optional(fieldRuleSchema),
+    /** At a guard post: where the EHR shows the physician on duty (NIHII, SSIN, names). */
+    performerNihii: z.optional(fieldRuleSchema),
+    performerSsin: z.optional(fieldRuleSchema),
+    performerFirstName: z.optional(fieldRuleSchema),
+    performerLastName: z.optional(fieldRuleSchema),
   }),
   acts: z.strictObject({
     /** Each element matched is one act (a table row, a list item…). */

@@ -106,6 +106,10 @@ export const CONSULTATION_FIELDS = {
   eidInputType: { kind: 'idInputType', required: false },
   eidMediaType: { kind: 'idMediaType', required: false },
   eidCardNumber: { kind: 'cardNumber', required: false },
+  performerNihii: { kind: 'nihii', required: false },
+  performerSsin: { kind: 'ssin', required: false },
+  performerFirstName: { kind: 'name', required: false },
+  performerLastName: { kind: 'name', required: false },
 } as const satisfies Record<keyof ConsultationReading['consultation'], { kind: FieldKind; required: boolean }>;
 export const ACT_FIELDS = {
   code: { kind: 'code', required: true },
@@ -184,6 +188,10 @@ export function assessReading(reading: ConsultationReading, context: ProposalCon
       eidInputType: assessField('idInputType', reading.consultation.eidInputType ?? null, false, today),
       eidMediaType: assessField('idMediaType', reading.consultation.eidMediaType ?? null, false, today),
       eidCardNumber: assessField('cardNumber', reading.consultation.eidCardNumber ?? null, false, today),
+      performerNihii: assessField('nihii', reading.consultation.performerNihii ?? null, false, today),
+      performerSsin: assessField('ssin', reading.consultation.performerSsin ?? null, false, today),
+      performerFirstName: assessField('name', reading.consultation.performerFirstName ?? null, false, today),
+      performerLastName: assessField('name', reading.consultation.performerLastName ?? null, false, today),
     },
     acts: reading.acts.map((act) => assessAct(act, today)),
   };

@@ -68,6 +68,11 @@ export const consultationReadingSchema = z.strictObject({
     eidInputType: z.optional(readingTextSchema),
     eidMediaType: z.optional(readingTextSchema),
     eidCardNumber: z.optional(readingTextSchema),
+    /** At a guard post, the physician on duty who gave the care (the attestation's author). */
+    performerNihii: z.optional(readingTextSchema),
+    performerSsin: z.optional(readingTextSchema),
+    performerFirstName: z.optional(readingTextSchema),
+    performerLastName: z.optional(readingTextSchema),
   }),
   acts: z.array(actReadingSchema).check(z.maxLength(MAX_ACTS)),
 });
@@ -132,6 +137,10 @@ export const consultationProposalSchema = z.strictObject({
     eidInputType: fieldSchema(z.string().check(z.regex(ID_DOC_INPUT_TYPE))),
     eidMediaType: fieldSchema(z.enum(ID_DOC_MEDIA_TYPES)),
     eidCardNumber: fieldSchema(z.string().check(z.regex(ID_DOC_SERIAL))),
+    performerNihii: fieldSchema(nihii11Schema),
+    performerSsin: fieldSchema(ssinSchema),
+    performerFirstName: fieldSchema(textValueSchema),
+    performerLastName: fieldSchema(textValueSchema),
   }),
   acts: z.array(actProposalSchema).check(z.maxLength(MAX_ACTS)),
 });
