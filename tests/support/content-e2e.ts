@@ -1,7 +1,7 @@
 import { TargetType, type Page, type Target, type WebWorker } from 'puppeteer-core';
 import { rmSync } from 'node:fs';
 import { startEhrServer, type EhrServer } from '../../demo/ehr-server.js';
-import { ensureTestPki, type ClinicianMaterial, type TestPki } from '../../simulator/pki/test-pki.js';
+import { ensureTestPki, type ClinicianMaterial, type GuardPostMaterial, type TestPki } from '../../simulator/pki/test-pki.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator/src/server.js';
 import { extensionId, launchWithExtension, type ExtensionBrowser } from './chromium.js';
 import { extensionWithGrantedOrigins } from './granted-extension.js';
@@ -47,7 +47,7 @@ export interface FlowBench {
   close(): Promise<void>;
 }
 
-export async function startFlowBench(options: { clinician: (pki: TestPki) => ClinicianMaterial; simulator?: Omit<SimulatorOptions, 'pki'> }): Promise<FlowBench> {
+export async function startFlowBench(options: { clinician: (pki: TestPki) => ClinicianMaterial | GuardPostMaterial; simulator?: Omit<SimulatorOptions, 'pki'> }): Promise<FlowBench> {
   const pki = await ensureTestPki();
   const simulator = await startSimulator({ pki, ...options.simulator });
   const ehr = await startEhrServer();
