@@ -5,7 +5,7 @@ import type { EhrServer } from '../../demo/ehr-server.js';
 import type { TestPki } from '../../simulator/pki/test-pki.js';
 import type { Simulator } from '../../simulator/src/server.js';
 import { launchWithExtension, type ExtensionBrowser } from '../support/chromium.js';
-import { clickInPageButton, contentScriptRegistered, startFlowBench, waitForPopup, type FlowBench } from '../support/content-e2e.js';
+import { clickInPageButton, contentScriptRegistered, correctField, openPopupFromEhr, startFlowBench, waitForPopup, type FlowBench } from '../support/content-e2e.js';
 import { provisionHostState } from '../support/provisioning.js';
 import { simulatorAttestations } from '../support/simulator-control.js';
 
@@ -35,20 +35,11 @@ function attestationsAtSimulator(): Promise<unknown[]> {
   return simulatorAttestations(simulator.url, pki.caCert);
 }
 
-/** `ready`: what shows the page has finished rendering the consultation (MediSPA loads its acts late). */
-async function openPopupFromEhr(page: Page, ready = '.act[data-code]'): Promise<Page> {
-  await page.waitForSelector(ready, { timeout: 20_000 });
-  await clickInPageButton(page);
-  const popup = await waitForPopup(session);
-  await popup.waitForSelector('[data-testid="insurability-card"]', { timeout: 20_000 });
-  return popup;
-}
-
 describe('from the EHR page to the acknowledgement number (Chromium, real host, simulator)', () => {
   it('sends once, shows the number, prints the receipt, writes it back, and refuses the same consultation again', async () => {
     const page = await session.browser.newPage();
     await page.goto(`${ehr.origin}/medispa/patients/p1`);
-    const popup = await openPopupFromEhr(page);
+    const popup = await openPopupFromEhr(session, page);
     expect(await popup.$eval('[data-testid="route-banner"]', (element) => element.getAttribute('data-route'))).toBe('eattest');
 
     await popup.click('[data-testid="review-attestation"]');
@@ -79,7 +70,7 @@ describe('from the EHR page to the acknowledgement number (Chromium, real host, 
     if (!popup.isClosed()) await popup.close().catch(() => undefined);
 
     // The same consultation again: refused before anything is sent; still one attestation.
-    const again = await openPopupFromEhr(page);
+    const again = await openPopupFromEhr(session, page);
     await again.click('[data-testid="review-attestation"]');
     await again.waitForSelector('[data-testid="send-attestation"]');
     await again.click('[data-testid="send-attestation"]');
@@ -93,7 +84,7 @@ describe('from the EHR page to the acknowledgement number (Chromium, real host, 
   it('shows the insurer’s refusal for a patient of a medical house, in the clinician’s words', async () => {
     const page = await session.browser.newPage();
     await page.goto(`${ehr.origin}/medispa/patients/p2`);
-    const popup = await openPopupFromEhr(page);
+    const popup = await openPopupFromEhr(session, page);
     expect(await popup.$eval('[data-testid="route-banner"]', (element) => element.getAttribute('data-reason'))).toBe('medicalHouse');
     await popup.click('[data-testid="review-attestation"]');
     await popup.waitForSelector('[data-testid="send-attestation"]');
@@ -107,7 +98,7 @@ describe('from the EHR page to the acknowledgement number (Chromium, real host, 
   it('TableMed in the hospital: a hospital without its service code is shown to fix (243) and cannot be sent until it is given', async () => {
     const page = await session.browser.newPage();
     await page.goto(`${ehr.origin}/tablemed/consultation-3.html`);
-    const popup = await openPopupFromEhr(page, 'table#pat');
+    const popup = await openPopupFromEhr(session, page, 'table#pat');
     // Next to the field in the consultation read from the page…
     expect(await popup.$eval('[data-field="act.0.placeService"]', (element) => element.getAttribute('data-problem'))).toBe('missing');
     // …and above Send, in the clinician's words, with Send disabled.
@@ -143,7 +134,7 @@ describe('from the EHR page to the acknowledgement number (Chromium, real host, 
   it('TableMed: a JSIS patient is routed to JSIS and acknowledged, the number written into the page', async () => {
     const page = await session.browser.newPage();
     await page.goto(`${ehr.origin}/tablemed/consultation-2.html`);
-    const popup = await openPopupFromEhr(page, 'table#pat');
+    const popup = await openPopupFromEhr(session, page, 'table#pat');
     expect(await popup.$eval('[data-testid="route-banner"]', (element) => element.getAttribute('data-reason'))).toBe('jsis');
     const ack = await reviewAndSend(popup);
     expect(ack).toMatch(/^rcam-1-\d{6}-\d{7}-\d{2}$/);
@@ -154,17 +145,6 @@ describe('from the EHR page to the acknowledgement number (Chromium, real host, 
 });
 
 /** The clinician's correction of a field of the consultation read from the page (an input or a list). */
-async function correctField(popup: Page, name: string, value: string): Promise<void> {
-  await popup.$eval(
-    `[data-field="${name}"]`,
-    (element, text) => {
-      (element as HTMLInputElement | HTMLSelectElement).value = text;
-      element.dispatchEvent(new Event('change', { bubbles: true }));
-    },
-    value,
-  );
-}
-
 async function reviewAndSend(popup: Page): Promise<string> {
   await popup.click('[data-testid="review-attestation"]');
   await popup.waitForSelector('[data-testid="send-attestation"]');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EhrServer } from '../../demo/ehr-server.js';
 import type { TestPki } from '../../simulator/pki/test-pki.js';
 import type { ExtensionBrowser } from '../support/chromium.js';
-import { clickInPageButton, startFlowBench, waitForPopup, type FlowBench } from '../support/content-e2e.js';
+import { openPopupFromEhr, startFlowBench, type FlowBench } from '../support/content-e2e.js';
 
 /**
  * An acknowledgement whose insurer signature is intact but by a CA outside the host's trust store
@@ -26,10 +26,7 @@ describe('an acknowledgement with an insurer signature the host could not fully 
   it('shows the number with a quiet note, not an error, and marks it in today’s history', async () => {
     const page = await session.browser.newPage();
     await page.goto(`${ehr.origin}/medispa/patients/p1`);
-    await page.waitForSelector('.act[data-code]', { timeout: 20_000 });
-    await clickInPageButton(page);
-    const popup = await waitForPopup(session);
-    await popup.waitForSelector('[data-testid="insurability-card"]', { timeout: 20_000 });
+    const popup = await openPopupFromEhr(session, page);
     await popup.click('[data-testid="review-attestation"]');
     await popup.waitForSelector('[data-testid="send-attestation"]');
     await popup.click('[data-testid="send-attestation"]');

@@ -1,8 +1,7 @@
-import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredAttestation } from '../../simulator/src/eattest/store.js';
 import type { ExtensionBrowser } from '../support/chromium.js';
-import { clickInPageButton, startFlowBench, waitForPopup, type FlowBench } from '../support/content-e2e.js';
+import { correctField, openPopupFromEhr, startFlowBench, type FlowBench } from '../support/content-e2e.js';
 import { simulatorAttestations } from '../support/simulator-control.js';
 
 /**
@@ -22,27 +21,12 @@ afterAll(async () => {
   await bench.close();
 });
 
-async function correctField(popup: Page, name: string, value: string): Promise<void> {
-  await popup.waitForSelector(`[data-field="${name}"]`);
-  await popup.$eval(
-    `[data-field="${name}"]`,
-    (element, text) => {
-      (element as HTMLInputElement).value = text;
-      element.dispatchEvent(new Event('change', { bubbles: true }));
-    },
-    value,
-  );
-}
-
 describe('a guard post (Chromium, real host, simulator)', () => {
   it('names the physician on duty before it can send, and the insurer records them as the author', async () => {
     const onDuty = bench.pki.clinicians.doctorRsa.identity;
     const page = await session.browser.newPage();
     await page.goto(`${bench.ehr.origin}/medispa/patients/p1`);
-    await page.waitForSelector('.act[data-code]', { timeout: 20_000 });
-    await clickInPageButton(page);
-    const popup = await waitForPopup(session);
-    await popup.waitForSelector('[data-testid="insurability-card"]', { timeout: 20_000 });
+    const popup = await openPopupFromEhr(session, page);
 
     // No physician on duty yet: the insurers' rule (100) above Send, shown at the field, Send disabled.
     await popup.waitForSelector('[data-field="consultation.performerNihii"]');

@@ -164,3 +164,28 @@ export async function storedProposalSsins(worker: WebWorker): Promise<(string | 
       .map(([, value]) => (value as { proposal: { patient: { ssin: { value: string | null } } } }).proposal.patient.ssin.value);
   });
 }
+
+/**
+ * Opens the popup from an EHR page's in-page button, once the page shows `ready` (MediSPA loads its
+ * acts late), and waits for the patient's insurability.
+ */
+export async function openPopupFromEhr(session: ExtensionBrowser, page: Page, ready = '.act[data-code]'): Promise<Page> {
+  await page.waitForSelector(ready, { timeout: 20_000 });
+  await clickInPageButton(page);
+  const popup = await waitForPopup(session);
+  await popup.waitForSelector('[data-testid="insurability-card"]', { timeout: 20_000 });
+  return popup;
+}
+
+/** Corrects a field of the consultation read from the page, as the clinician types it. */
+export async function correctField(popup: Page, name: string, value: string): Promise<void> {
+  await popup.waitForSelector(`[data-field="${name}"]`);
+  await popup.$eval(
+    `[data-field="${name}"]`,
+    (element, text) => {
+      (element as HTMLInputElement | HTMLSelectElement).value = text;
+      element.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    value,
+  );
+}
