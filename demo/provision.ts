@@ -28,6 +28,8 @@ export function provisionDemoHost(options: { stateDir: string; pki: TestPki; cli
       null,
       2,
     ),
+    // As the host writes it: only its owner may read the configuration.
+    { mode: 0o600 },
   );
   if (existing['keystore'] !== undefined) return;
   execFileSync(

@@ -91,13 +91,29 @@ export class ConfigError extends Error {
 }
 
 /** Reads `<stateDir>/config.json`; a missing file means the defaults (the embedded simulator). */
+/**
+ * JSON.parse whose refusal says where, never what: V8's message quotes the text around the fault,
+ * which in config.json may be the licence password, and the message reaches host.log and `doctor`.
+ */
+function parseJsonNamingNoValue(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    const position = Number(/at position (\d+)/.exec(error.message)?.[1] ?? Number.NaN);
+    if (Number.isNaN(position)) throw new ConfigError(`${file} is not valid JSON`);
+    const before = text.slice(0, position).split('\n');
+    throw new ConfigError(`${file} is not valid JSON (line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1})`);
+  }
+}
+
 export function loadConfig(stateDir: string, env: NodeJS.ProcessEnv = process.env): HostConfig {
   let raw: unknown = {};
   const file = join(stateDir, 'config.json');
   try {
     const text = readFileSync(file, 'utf8');
     if (text.length > MAX_CONFIG_BYTES) throw new ConfigError(`${file} is larger than ${MAX_CONFIG_BYTES} bytes`);
-    raw = JSON.parse(text) as unknown;
+    raw = parseJsonNamingNoValue(text, file);
   } catch (error) {
     if (!(error instanceof Error && 'code' in error && error.code === 'ENOENT')) {
       throw error instanceof ConfigError ? error : new ConfigError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
@@ -122,7 +138,7 @@ export function updateConfig(stateDir: string, change: (raw: Record<string, unkn
   const file = join(stateDir, 'config.json');
   let raw: Record<string, unknown> = {};
   if (existsSync(file)) {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    const parsed = parseJsonNamingNoValue(readFileSync(file, 'utf8'), file);
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) raw = parsed as Record<string, unknown>;
   }
   change(raw);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -60,6 +60,23 @@ describe('eattest-host command line', () => {
     expect(report.code).toBe(1);
     expect(report.out).toContain('chrome: the launcher');
     expect(report.out).toContain('eattest-host install --browser chrome');
+  });
+
+  it('doctor flags a config.json others may read (it may hold the licence password) and never quotes a malformed one', () => {
+    const configFile = join(home, 'state', 'config.json');
+    mkdirSync(join(home, 'state'), { recursive: true, mode: 0o700 });
+    writeFileSync(configFile, '{"environment": "simulator"}', { mode: 0o644 });
+    chmodSync(configFile, 0o644);
+    const open = run('doctor');
+    expect(open.out).toContain(`${configFile} can be read or changed by other users (mode 644)`);
+    expect(open.out).toContain(`chmod 600 ${configFile}`);
+    chmodSync(configFile, 0o600);
+    expect(run('doctor').out).not.toContain('can be read or changed by other users');
+    writeFileSync(configFile, '{"mycarenet": {"licencePassword": s3cr3t-pass}}');
+    const malformed = run('doctor');
+    expect(malformed.code).toBe(1);
+    expect(malformed.out).toContain(`${configFile} is not valid JSON`);
+    expect(`${malformed.out}${malformed.err}`).not.toContain('s3cr3t');
   });
 
   it('shows the macOS locations and the Windows registry keys with --dry-run', () => {

@@ -31,6 +31,8 @@ export function provisionHostState(options: {
       practice: { collectingEntityCbe: '0812345603' },
       ...options.config,
     }),
+    // As the host writes it: only its owner may read the configuration.
+    { mode: 0o600 },
   );
   const keystore = options.keystore === 'modern' ? options.clinician.modernKeystore : options.clinician.legacyKeystore;
   execFileSync(

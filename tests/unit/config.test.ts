@@ -81,6 +81,15 @@ describe('loadConfig', () => {
     expect(error.message).toContain(join(dir, 'config.json'));
   });
 
+  it('says where invalid JSON is wrong, never what it holds (a licence password must not reach the log)', () => {
+    for (const text of ['{"mycarenet": {"licencePassword": s3cr3t-pass}}', '{"mycarenet": {"licencePassword": "s3cr3t-pass" "x"}}', '{"mycarenet": {"licencePassword": "s3cr3t-pass\u0001"}}']) {
+      const error = configError(() => loadConfig(stateDir(text), {}));
+      expect(error.message).toMatch(/is not valid JSON/);
+      expect(error.message).not.toMatch(/s3cr3t|pass/);
+    }
+    expect(configError(() => loadConfig(stateDir('{\n  "environment": "simulator" "x"\n}'), {})).message).toMatch(/not valid JSON \(line 2, column 30\)$/);
+  });
+
   it('refuses an unknown key', () => {
     const error = configError(() => loadConfig(stateDir('{"environment":"simulator","debug":true}'), {}));
     expect(error.message).toContain('is invalid');

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { CHROMIUM_EXTENSION_IDS, FIREFOX_EXTENSION_IDS, chromiumOrigin } from '../../../src/shared/identity.js';
 import { passwordStoreFor } from '../certificate/custody.js';
 import { readStoredCertificate } from '../certificate/stored.js';
@@ -113,6 +114,15 @@ function checkTrustStore(config: HostConfig, now: Date): Finding[] {
   return [expired > 0 ? { level: 'warning', text: `${text}, ${expired} of them expired`, fix: `remove or replace the expired ones in ${where}` } : { level: 'ok', text }];
 }
 
+/** config.json may hold MyCareNet's licence password: only its owner may read or change it (POSIX modes). */
+function checkConfigPermissions(stateDir: string): Finding[] {
+  const file = join(stateDir, 'config.json');
+  const mode = statSync(file, { throwIfNoEntry: false })?.mode;
+  if (mode === undefined || process.platform === 'win32') return [];
+  if ((mode & 0o077) === 0) return [];
+  return [{ level: 'problem', text: `${file} can be read or changed by other users (mode ${(mode & 0o777).toString(8)}); it may hold the software licence password`, fix: `chmod 600 ${file}` }];
+}
+
 export async function runDoctor(options: {
   target: Omit<InstallTarget, 'browser'>;
   browsers?: readonly Browser[];
@@ -143,6 +153,7 @@ export async function runDoctor(options: {
   } catch {
     findings.push({ level: 'problem', text: `the state directory ${options.stateDir} is not writable`, fix: 'fix its permissions, or set EATTEST_STATE_DIR to a writable folder' });
   }
+  findings.push(...checkConfigPermissions(options.stateDir));
   try {
     const config = loadConfig(options.stateDir);
     findings.push({ level: 'ok', text: `environment: ${config.environment}` });
