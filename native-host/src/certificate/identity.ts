@@ -6,10 +6,29 @@ import type { CertificateSummary } from '../../../src/shared/host-protocol.js';
 const DAY_MS = 24 * 3600_000;
 export const EXPIRY_WARNING_DAYS = 90;
 
+/** The subject's attributes as Node prints them (one `TYPE=value` a line, a comma in a value escaped), values unescaped. */
+function subjectAttributes(certificate: X509Certificate): { type: string; value: string }[] {
+  return certificate.subject.split('\n').flatMap((line) => {
+    const at = line.indexOf('=');
+    return at < 0 ? [] : [{ type: line.slice(0, at), value: line.slice(at + 1).replace(/\\(.)/g, '$1') }];
+  });
+}
+
+/** The values of the subject's attributes of these types, in order. */
+function subjectValues(certificate: X509Certificate, ...types: string[]): string[] {
+  return subjectAttributes(certificate)
+    .filter((attribute) => types.includes(attribute.type))
+    .map((attribute) => attribute.value);
+}
+
 export function ssinOf(certificate: X509Certificate): string | undefined {
-  const parts = certificate.subject.split('\n');
-  const fromCn = parts.map((part) => /^CN=SSIN=(\d{11})$/.exec(part)?.[1]).find((value) => value !== undefined);
-  return fromCn ?? parts.map((part) => /^OU=SSIN=(\d{11})$/.exec(part)?.[1]).find((value) => value !== undefined);
+  const ssin = (type: string) => subjectValues(certificate, type).map((value) => /^SSIN=(\d{11})$/.exec(value)?.[1]).find((found) => found !== undefined);
+  return ssin('CN') ?? ssin('OU');
+}
+
+/** The OU and CN values of the subject: where eHealth certificates name their holder. */
+export function holderValues(certificate: X509Certificate): string[] {
+  return subjectValues(certificate, 'OU', 'CN');
 }
 
 /**
@@ -25,9 +44,8 @@ export const GUARD_POST_IDENTIFIER = 'NIHII-GUARDPOST';
 export function holderOf(certificate: X509Certificate): CertificateHolder | undefined {
   const ssin = ssinOf(certificate);
   if (ssin !== undefined) return { kind: 'person', ssin };
-  const match = certificate.subject
-    .split('\n')
-    .map((part) => /^OU=([A-Z_-]+)=(\d{8,11})$/.exec(part))
+  const match = subjectValues(certificate, 'OU')
+    .map((value) => /^([A-Z_-]+)=(\d{8,11})$/.exec(value))
     .find((found) => found !== null && found[1] !== 'CBE');
   return match?.[1] === undefined || match[2] === undefined ? undefined : { kind: 'organisation', type: match[1], id: match[2] };
 }
@@ -39,11 +57,7 @@ export function holderIdentifier(holder: CertificateHolder): { type: string; val
 
 /** The holder's name as the certificate's free OU carries it (not the SSIN, the platform or the government OUs). */
 export function holderNameOf(certificate: X509Certificate): string | undefined {
-  return certificate.subject
-    .split('\n')
-    .filter((part) => part.startsWith('OU='))
-    .map((part) => part.slice(3))
-    .find((value) => !/^[A-Z_-]+=\d+$/.test(value) && value !== 'eHealth-platform Belgium' && value !== 'Federal Government');
+  return subjectValues(certificate, 'OU').find((value) => !/^[A-Z_-]+=\d+$/.test(value) && value !== 'eHealth-platform Belgium' && value !== 'Federal Government');
 }
 
 export function summarize(certificate: X509Certificate, now: Date): CertificateSummary {

@@ -3,6 +3,7 @@ import * as pkijs from 'pkijs';
 import { cbeSchema } from '../../../../src/shared/domain/identifiers.js';
 import type { SignatureCheck, UnverifiedReason } from '../../../../src/shared/domain/receipt.js';
 import { AppError } from '../../../../src/shared/errors.js';
+import { holderValues } from '../../certificate/identity.js';
 import { parseAsn1 } from '../../ehealth/seal/der.js';
 import { OID } from '../../ehealth/seal/oids.js';
 import { verifySignedData } from '../../ehealth/seal/signed-data-verifier.js';
@@ -108,19 +109,12 @@ function checkSignerKind(signer: X509Certificate): void {
   if (signer.ca) reject('the insurer signature is by a CA certificate');
   const purposes = extendedKeyUsages(signer);
   if (purposes.length > 0 && purposes.every((purpose) => purpose === TIME_STAMPING_PURPOSE)) reject('the insurer signature is by a time-stamping certificate');
-  const values = subjectValues(signer);
+  const values = holderValues(signer);
   if (values.some((value) => /(^|[\s,"])SSIN=/.test(value))) reject('the insurer signature is by a personal certificate, not the insurer’s');
   const cbe = values.map((value) => /^"?CBE=(\d{10})\b/.exec(value)?.[1]).find((number) => number !== undefined);
   if (cbe === undefined || !cbeSchema.safeParse(cbe).success) reject('the insurer signature is not by an organisation certificate named by its CBE number');
 }
 
-/** The OU and CN values of the subject (Node prints one attribute a line and escapes commas). */
-function subjectValues(certificate: X509Certificate): string[] {
-  return certificate.subject
-    .split('\n')
-    .map((line) => /^(?:OU|CN)=(.*)$/.exec(line)?.[1]?.replace(/\\(.)/g, '$1'))
-    .filter((value): value is string => value !== undefined);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Trust: the time-stamp
