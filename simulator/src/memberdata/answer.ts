@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { brusselsClockReading } from '../../../src/shared/domain/calendar.js';
 import { addDays, inOrderOn, periodsAround, scenarioPatient, type ScenarioPatient } from '../scenarios.js';
 import { newDocument, tag, writeXml } from '../xml.js';
-import { EXT_NS, FACET_GMF, FACET_INSURABILITY, FACET_PALLIATIVE, SAML2_NS, SAML2P_NS, type MemberDataQuery } from './query.js';
+import { EXT_NS, FACET_GMF, FACET_INSURABILITY, FACET_PALLIATIVE, SAML2_NS, SAML2P_NS, UNSUPPORTED_FACETS, type MemberDataQuery } from './query.js';
 import { SamlRefusal } from './refusal.js';
 
 /**
@@ -228,13 +228,6 @@ export function refusalAnswer(inResponseTo: string, refusal: SamlRefusal, now = 
 function midnight(day: string): string {
   return `${day}T00:00:00`;
 }
-
-/** Facets the platform knows but no simulated insurer supports: answered as the FBIO back office does, with a PartialAnswer. */
-const UNSUPPORTED_FACETS: ReadonlyMap<string, string> = new Map([
-  [`${NIPPIN}:chronicCondition`, 'CHRONICCONDITION'],
-  [`${NIPPIN}:carePath`, 'CAREPATH'],
-  [`${NIPPIN}:referencePharmacy`, 'REFERENCEPHARMACY'],
-]);
 
 export function memberDataAnswer(query: MemberDataQuery, now = new Date()): Buffer {
   const patient = scenarioPatient(query.ssin);

@@ -19,8 +19,14 @@ export const FACET_GMF = 'urn:be:cin:nippin:globalMedicalFile';
 export const FACET_PALLIATIVE = 'urn:be:cin:nippin:palliativeStatus';
 const SSIN_FORMAT = 'urn:be:fgov:person:ssin';
 const REGISTRATION_FORMAT = 'urn:be:cin:nippin:careReceiver:registrationNumber@mut';
-/** Facets the platform knows; chronicCondition, carePath and referencePharmacy are not simulated (PartialAnswer). */
-const KNOWN_FACETS = new Set([FACET_INSURABILITY, FACET_GMF, FACET_PALLIATIVE, 'urn:be:cin:nippin:chronicCondition', 'urn:be:cin:nippin:carePath', 'urn:be:cin:nippin:referencePharmacy']);
+/** Facets the platform knows but no simulated insurer supports, with the name FBIO gives them in its PartialAnswer. */
+export const UNSUPPORTED_FACETS: ReadonlyMap<string, string> = new Map([
+  ['urn:be:cin:nippin:chronicCondition', 'CHRONICCONDITION'],
+  ['urn:be:cin:nippin:carePath', 'CAREPATH'],
+  ['urn:be:cin:nippin:referencePharmacy', 'REFERENCEPHARMACY'],
+]);
+/** Facets the platform knows. */
+const KNOWN_FACETS = new Set([FACET_INSURABILITY, FACET_GMF, FACET_PALLIATIVE, ...UNSUPPORTED_FACETS.keys()]);
 
 
 export interface MemberDataQuery {
