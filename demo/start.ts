@@ -109,6 +109,9 @@ if (headless) {
     step(`popup on the proposal: ${(await summary?.evaluate((element) => element.textContent)) ?? ''}`);
     // A toolbar popup is at most 600 px high; the screenshots show what the clinician sees.
     await popup.setViewport({ width: 460, height: 600 });
+    // Opened by the in-page button, the popup shows the patient it read and asks the insurer on the clinician's click.
+    await popup.waitForSelector('[data-testid="proposed-patient"][data-cache-checked="true"], [data-testid="insurability-card"]', { timeout: 30_000 });
+    if ((await popup.$('[data-testid="consult-insurability"]')) !== null) await popup.click('[data-testid="consult-insurability"]');
     await popup.waitForSelector('[data-testid="insurability-card"], [data-testid="insurability-error"]', { timeout: 30_000 });
     const proposalFile = join(screenshots, 'popup-proposal.png');
     await popup.screenshot({ path: proposalFile });
