@@ -98,6 +98,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         }
         applyPlan(plan);
         io.out(`Installed the eAttest host for ${browser} (${kind} install):\n  manifest ${plan.manifestPath}\n  launcher ${plan.launcherPath}\nRestart the browser if it was running.\n`);
+        if (kind === 'development') {
+          io.out('Only the development build of the extension can use it, and its key is public: never install it so on a clinician\'s machine.\n');
+        }
         return 0;
       }
       case 'uninstall': {
