@@ -33,12 +33,24 @@ function keepContentScriptPrivate(): Plugin {
   };
 }
 
+/**
+ * The store build (`vite build --mode store`, into dist/store-extension) carries no `key`: the store
+ * gives the published extension its id (src/shared/identity.ts). The default build keeps the public
+ * development key, hence the development id the tests and the demo install the host for.
+ */
+export function extensionManifest(mode: string): Omit<typeof manifest, 'key'> & { key?: string } {
+  if (mode !== 'store') return manifest;
+  const storeManifest: Omit<typeof manifest, 'key'> & { key?: string } = { ...manifest };
+  delete storeManifest.key;
+  return storeManifest;
+}
+
 /** The MV3 extension: service worker, content script, popup and options page, into dist/extension. */
-export default defineConfig({
-  plugins: [crx({ manifest }), keepContentScriptPrivate()],
+export default defineConfig(({ mode }) => ({
+  plugins: [crx({ manifest: extensionManifest(mode) }), keepContentScriptPrivate()],
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
-    outDir: 'dist/extension',
+    outDir: mode === 'store' ? 'dist/store-extension' : 'dist/extension',
     emptyOutDir: true,
     target: 'chrome120',
     minify: true,
@@ -48,4 +60,4 @@ export default defineConfig({
     rolldownOptions: { input: { receipt: 'src/receipt/index.html' } },
   },
   server: { strictPort: true },
-});
+}));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { TargetType } from 'puppeteer-core';
 import { startEhrServer } from '../demo/ehr-server.js';
 import { extensionId, launchWithExtension } from '../tests/support/chromium.js';
-import { clickInPageButton, waitForPopup } from '../tests/support/content-e2e.js';
+import { clickInPageButton, consultProposedPatient, waitForPopup } from '../tests/support/content-e2e.js';
 import { extensionWithGrantedOrigins } from '../tests/support/granted-extension.js';
 import { startSimulator } from '../simulator/src/server.js';
 import { provisionHostState } from '../tests/support/provisioning.js';
@@ -72,7 +72,7 @@ async function sampleFirstClick(env: BenchEnvironment, ehrOrigin: string, extens
     await clickInPageButton(page);
     const popup = await waitForPopup(session, 20_000);
     await popup.waitForFunction(() => (document.querySelector<HTMLInputElement>('[data-testid="draft-last-name"]')?.value ?? '') !== '', { timeout: 10_000 });
-    await popup.waitForSelector('[data-testid="insurability-card"]', { timeout: 20_000 });
+    await consultProposedPatient(popup);
     await reviewDraft(popup);
     const { elapsedMs } = await clickSendAndTime(popup);
     return { firstClickMs: elapsedMs, hostWarmed, requestsBeforeClick };

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import puppeteer, { TargetType } from 'puppeteer-core';
-import { CHROMIUM_EXTENSION_IDS } from '../src/shared/identity.js';
+import { DEVELOPMENT_CHROMIUM_EXTENSION_ID } from '../src/shared/identity.js';
 import { builtHostScript, repoRoot } from '../tests/support/paths.js';
 import { writeGrantedExtension } from '../tests/support/granted-extension.js';
 import { defaultPkiDir, ensureTestPki } from '../simulator/pki/test-pki.js';
@@ -26,7 +26,7 @@ const headless = values.headless || !hasDisplay;
 const demoDir = join(repoRoot, '.demo-profile');
 const profileDir = join(demoDir, 'chromium');
 const stateDir = join(demoDir, 'host-state');
-const extensionId = CHROMIUM_EXTENSION_IDS[0];
+const extensionId = DEVELOPMENT_CHROMIUM_EXTENSION_ID;
 
 function step(text: string): void {
   process.stdout.write(`▸ ${text}\n`);
@@ -41,8 +41,9 @@ if (!values['skip-build']) {
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
 }
 mkdirSync(demoDir, { recursive: true });
-step(`installing the native host into the demo profile (${profileDir})`);
-execFileSync(process.execPath, [builtHostScript, 'install', '--browser', 'chromium', '--profile', profileDir, '--state-dir', stateDir], { stdio: 'inherit' });
+// A development install: the demo runs the development build, whose id comes from the public key.
+step(`installing the native host into the demo profile (${profileDir}), for the development build`);
+execFileSync(process.execPath, [builtHostScript, 'install', '--browser', 'chromium', '--profile', profileDir, '--state-dir', stateDir, '--development'], { stdio: 'inherit' });
 
 step('making the test PKI (first run only) and starting the MyCareNet simulator');
 const pki = await ensureTestPki(defaultPkiDir);
@@ -108,6 +109,9 @@ if (headless) {
     step(`popup on the proposal: ${(await summary?.evaluate((element) => element.textContent)) ?? ''}`);
     // A toolbar popup is at most 600 px high; the screenshots show what the clinician sees.
     await popup.setViewport({ width: 460, height: 600 });
+    // Opened by the in-page button, the popup shows the patient it read and asks the insurer on the clinician's click.
+    await popup.waitForSelector('[data-testid="proposed-patient"][data-cache-checked="true"], [data-testid="insurability-card"]', { timeout: 30_000 });
+    if ((await popup.$('[data-testid="consult-insurability"]')) !== null) await popup.click('[data-testid="consult-insurability"]');
     await popup.waitForSelector('[data-testid="insurability-card"], [data-testid="insurability-error"]', { timeout: 30_000 });
     const proposalFile = join(screenshots, 'popup-proposal.png');
     await popup.screenshot({ path: proposalFile });

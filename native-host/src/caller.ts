@@ -1,25 +1,26 @@
 import { AppError } from '../../src/shared/errors.js';
-import { CHROMIUM_EXTENSION_IDS, FIREFOX_EXTENSION_IDS, chromiumOrigin } from '../../src/shared/identity.js';
+import { allowedExtensions, chromiumOrigin, installKindFrom, type AllowedExtensions } from '../../src/shared/identity.js';
 
 export interface Caller {
   browserFamily: 'chromium' | 'firefox';
   extensionId: string;
 }
 
-export interface AllowedCallers {
-  chromium: readonly string[];
-  firefox: readonly string[];
-}
+export type AllowedCallers = AllowedExtensions;
 
-export const DEFAULT_ALLOWED_CALLERS: AllowedCallers = { chromium: CHROMIUM_EXTENSION_IDS, firefox: FIREFOX_EXTENSION_IDS };
+/** The extensions this host's install allows: its launcher names the kind (production unless it says development). */
+export function installedAllowedCallers(env: Readonly<Record<string, string | undefined>> = process.env): AllowedCallers {
+  return allowedExtensions(installKindFrom(env));
+}
 
 /**
  * Identifies the extension that started the host from the arguments the browser passes:
  * Chromium browsers pass the caller's origin (`chrome-extension://<id>/`, plus `--parent-window=`
  * on Windows); Firefox passes the path of the host manifest and then the add-on id.
- * Anything else, or an id not in the allowed list, is refused.
+ * Anything else, or an id not in the allowed list, is refused. The browser already refuses an
+ * extension its host manifest does not list; this is the same rule, checked again by the host.
  */
-export function identifyCaller(args: readonly string[], allowed: AllowedCallers = DEFAULT_ALLOWED_CALLERS): Caller {
+export function identifyCaller(args: readonly string[], allowed: AllowedCallers = installedAllowedCallers()): Caller {
   const positional = args.filter((arg) => !arg.startsWith('--parent-window='));
   const chromiumArg = positional.find((arg) => arg.startsWith('chrome-extension://'));
   if (chromiumArg !== undefined) {

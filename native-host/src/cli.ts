@@ -16,8 +16,9 @@ import { BROWSERS, InstallError, planInstall, type Browser, type InstallTarget, 
 const USAGE = `eattest-host ${PRODUCT_VERSION}: the eAttest companion's native host
 
 Usage:
-  eattest-host install --browser chromium|chrome|edge|firefox [--profile DIR] [--state-dir DIR] [--dry-run [--platform linux|darwin|win32]]
+  eattest-host install --browser chromium|chrome|edge|firefox [--profile DIR] [--state-dir DIR] [--development] [--dry-run [--platform linux|darwin|win32]]
       Register the host with a browser for the current user, or for one Chromium profile (DIR/NativeMessagingHosts).
+      Only the published extension may use it; --development lets the development build (whose key is public) use it instead.
   eattest-host uninstall --browser chromium|chrome|edge|firefox [--profile DIR] [--dry-run]
   eattest-host doctor [--browser B] [--profile DIR]
       What is installed where, what is wrong and what to do.
@@ -77,6 +78,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         'state-dir': { type: 'string' },
         platform: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
+        development: { type: 'boolean', default: false },
       },
       strict: true,
       allowPositionals: false,
@@ -88,13 +90,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     switch (command) {
       case 'install': {
         const browser = parseBrowser(values.browser, true) as Browser;
-        const plan = planInstall({ ...base, browser }, { nodePath: process.execPath, hostScript: io.hostScript, stateDir: values['state-dir'] });
+        const kind = values.development ? 'development' : 'production';
+        const plan = planInstall({ ...base, browser }, { nodePath: process.execPath, hostScript: io.hostScript, stateDir: values['state-dir'], kind });
         if (dryRun) {
           io.out(describePlan(plan));
           return 0;
         }
         applyPlan(plan);
-        io.out(`Installed the eAttest host for ${browser}:\n  manifest ${plan.manifestPath}\n  launcher ${plan.launcherPath}\nRestart the browser if it was running.\n`);
+        io.out(`Installed the eAttest host for ${browser} (${kind} install):\n  manifest ${plan.manifestPath}\n  launcher ${plan.launcherPath}\nRestart the browser if it was running.\n`);
+        if (kind === 'development') {
+          io.out('Only the development build of the extension can use it, and its key is public: never install it so on a clinician\'s machine.\n');
+        }
         return 0;
       }
       case 'uninstall': {

@@ -1,5 +1,6 @@
 import type { Adapter } from '../shared/adapters/adapter-schema.js';
 import { patternMayMatchOrigin } from '../shared/adapters/url-match.js';
+import type { PopupOpenings } from './popup-opener.js';
 import type { ProposalStore } from './proposals.js';
 import type { SendToTab } from './write-back.js';
 import type { HandlerTable, Sender } from './router.js';
@@ -8,11 +9,13 @@ export interface ConsultationDeps {
   proposals: ProposalStore;
   customAdapters(): Promise<Adapter[]>;
   openPopup(tabId: number): Promise<'popup' | 'window'>;
+  /** Which popups the in-page button opened (they consult nothing before the clinician confirms). */
+  popupOpenings: PopupOpenings;
   /** Sends the write-back command to a tab's content script. */
   sendToTab: SendToTab;
 }
 
-type ConsultationHandlers = Pick<HandlerTable, 'consultation.proposed' | 'popup.open' | 'consultation.current'>;
+type ConsultationHandlers = Pick<HandlerTable, 'consultation.proposed' | 'popup.open' | 'popup.opened' | 'consultation.current'>;
 
 function contentSender(sender: Sender): Extract<Sender, { kind: 'content-script' }> {
   // The router's policy already allows these messages from content scripts only.
@@ -44,7 +47,13 @@ export function createConsultationHandlers(deps: ConsultationDeps): Consultation
       const proposal = await deps.proposals.propose(message.reading, { tabId: from.tabId, frameId: from.frameId, origin: from.origin });
       return { proposalId: proposal?.id ?? null };
     },
-    'popup.open': async (_message, sender) => ({ opened: await deps.openPopup(contentSender(sender).tabId) }),
+    'popup.open': async (_message, sender) => {
+      const { tabId } = contentSender(sender);
+      // Noted before the popup opens, so that the popup finds the note whenever it asks.
+      await deps.popupOpenings.openedByButton(tabId);
+      return { opened: await deps.openPopup(tabId) };
+    },
+    'popup.opened': async (message) => ({ byInPageButton: await deps.popupOpenings.takeOpenedByButton(message.tabId) }),
     'consultation.current': async (message) => ({ proposal: await deps.proposals.current(message.tabId) }),
   };
 }

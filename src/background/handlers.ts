@@ -29,6 +29,7 @@ export function createHandlers(host: NativeHostClient, patientData: PatientData,
         return { connected: false, error: toErrorPayload(error) };
       }
     },
+    'insurability.cached': async (message, sender) => ({ answer: (await patientData.cachedInsurability(message.ssin, pageOf(sender))) ?? null }),
     'insurability.get': (message, sender) => patientData.insurability(message.ssin, message.contactType, pageOf(sender)),
     'insurability.refresh': (message, sender) => patientData.refreshInsurability(message.ssin, message.contactType, pageOf(sender)),
     'tariffs.get': (message, sender) => patientData.tariffs(message.ssin, message.codes, pageOf(sender), message.teeth),

@@ -57,15 +57,22 @@ export class PatientData {
 
   /** Today's insurability: from the cache for a known contact, else asked once. */
   async insurability(ssin: string, contactType: ContactType, page: string): Promise<InsurabilityAnswer> {
+    const cached = await this.cachedInsurability(ssin, page);
+    if (cached !== undefined) return cached;
     const { nihii11 } = await this.providerIdentity();
     const date = brusselsDate(this.now());
     const key = contactKey(nihii11, ssin, date);
-    const cached = await this.store.insurabilityFor(key);
-    if (cached !== undefined) {
-      await this.audit({ action: 'insurability.reused', providerNihii11: nihii11, patientSsin: ssin, date, page, outcome: 'ok' });
-      return { insurability: cached, fromCache: true };
-    }
     return { insurability: await this.consult(key, { ssin, date, contactType }, 'insurability.consulted', nihii11, page), fromCache: false };
+  }
+
+  /** Today's answer for this patient if this contact already has one; never a consultation. */
+  async cachedInsurability(ssin: string, page: string): Promise<InsurabilityAnswer | undefined> {
+    const { nihii11 } = await this.providerIdentity();
+    const date = brusselsDate(this.now());
+    const cached = await this.store.insurabilityFor(contactKey(nihii11, ssin, date));
+    if (cached === undefined) return undefined;
+    await this.audit({ action: 'insurability.reused', providerNihii11: nihii11, patientSsin: ssin, date, page, outcome: 'ok' });
+    return { insurability: cached, fromCache: true };
   }
 
   /**

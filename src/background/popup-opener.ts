@@ -1,3 +1,5 @@
+import type { SessionArea } from './proposals.js';
+
 /** The popup page, as built (the manifest's action.default_popup). */
 export const POPUP_PATH = 'src/popup/index.html';
 
@@ -36,4 +38,30 @@ export function chromePopupApis(): PopupApis {
     },
     popupUrl: (tabId) => chrome.runtime.getURL(`${POPUP_PATH}?tab=${tabId}`),
   };
+}
+
+const BY_BUTTON = 'popup-by-button:';
+
+/**
+ * Which popups the in-page button opened. The page can make a person click that button (an
+ * invisible overlay, clickjacking), so a popup it opened consults nothing on its own: the clinician
+ * confirms the patient in the popup first. The background notes the tab before it opens the popup,
+ * and the popup that opens for that tab takes the note once. A note no popup took (the popup did not
+ * open) makes the next popup of that tab ask for the confirmation too: the safe side. Kept in session
+ * storage, so that a service-worker restart in between forgets nothing.
+ */
+export class PopupOpenings {
+  constructor(private readonly session: SessionArea) {}
+
+  async openedByButton(tabId: number): Promise<void> {
+    await this.session.set({ [`${BY_BUTTON}${tabId}`]: true });
+  }
+
+  /** Whether the in-page button opened the popup now opening for this tab; the note is used up. */
+  async takeOpenedByButton(tabId: number): Promise<boolean> {
+    const key = `${BY_BUTTON}${tabId}`;
+    const noted = (await this.session.get(key))[key] === true;
+    if (noted) await this.session.remove(key);
+    return noted;
+  }
 }

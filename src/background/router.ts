@@ -33,8 +33,11 @@ export const messagePolicy: { readonly [T in BackgroundMessageType]: readonly Se
   'consultation.proposed': ['content-script'],
   'popup.open': ['content-script'],
   'consultation.current': ['extension-page'],
+  // How the popup was opened: asked by the popup itself, never by the page.
+  'popup.opened': ['extension-page'],
   // Patient data: only where a clinician acts. Tariffs and the DMG holder are never asked by a
   // content script or automatically (PROTOCOL rules 3 and 4).
+  'insurability.cached': ['extension-page'],
   'insurability.get': ['extension-page'],
   'insurability.refresh': ['extension-page'],
   'tariffs.get': ['extension-page'],

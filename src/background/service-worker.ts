@@ -6,7 +6,7 @@ import { Attestations } from './attestations.js';
 import { PatientData, type HostRequest } from './patient-data.js';
 import { createRouter } from './router.js';
 import { listCustomAdapters } from './custom-adapters.js';
-import { chromePopupApis, openPopupFor } from './popup-opener.js';
+import { chromePopupApis, openPopupFor, PopupOpenings } from './popup-opener.js';
 import { chromeBadge, ProposalStore } from './proposals.js';
 import { chromeSendToTab } from './write-back.js';
 import { CompanionStore } from './store.js';
@@ -40,6 +40,7 @@ const consultation = {
   proposals,
   customAdapters: listCustomAdapters,
   openPopup: async (tabId: number) => openPopupFor(chromePopupApis(), tabId, (await chrome.tabs.get(tabId)).windowId),
+  popupOpenings: new PopupOpenings(chrome.storage.session),
   sendToTab: chromeSendToTab,
 };
 

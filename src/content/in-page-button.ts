@@ -4,7 +4,10 @@ import type { Adapter } from '../shared/adapters/adapter-schema.js';
  * The in-page eAttest button. It lives in a closed shadow root (the page can neither read nor
  * restyle it from inside) and acts only on trusted clicks: a click the page synthesises
  * (`element.click()`, `dispatchEvent`) has `isTrusted === false` and is ignored. The page can still
- * hide or cover it; all it can ever do is open the popup, where the clinician confirms.
+ * hide or cover it and lure a real click (clickjacking); all that does is open the popup, which then
+ * asks nothing until the clinician confirms the patient there (PatientPanel, popup.opened). Its
+ * visibility is not checked: IntersectionObserver v2 calls a button under any transformed or
+ * translucent ancestor hidden, which would break it on ordinary EHR layouts.
  */
 
 const HOST_TAG = 'eattest-companion-button';

@@ -56,3 +56,23 @@ export function useCurrentProposal(): { state: CurrentProposal; reload: () => vo
 
   return { state, reload: () => setGeneration((value) => value + 1) };
 }
+
+/** Who opened this popup: the clinician (the toolbar button, browser UI no page can click), or the in-page button. */
+export type PopupOpener = 'asking' | 'clinician' | 'inPageButton';
+
+/**
+ * How this popup was opened, asked once (the background's note is used up by the asking). A window
+ * on `?tab=` is opened only by the in-page button; the toolbar popup asks the background whether the
+ * in-page button just opened it. When the answer cannot be had, the popup takes the safe side.
+ */
+export function usePopupOpener(): PopupOpener {
+  const [opener, setOpener] = useState<PopupOpener>('asking');
+  useEffect(() => {
+    const openedAsWindow = new URLSearchParams(location.search).has('tab');
+    popupTabId(location.search)
+      .then(async (tabId) => (tabId === undefined ? false : (await askBackground({ type: 'popup.opened', tabId })).byInPageButton))
+      .then((byInPageButton) => setOpener(byInPageButton || openedAsWindow ? 'inPageButton' : 'clinician'))
+      .catch(() => setOpener('inPageButton'));
+  }, []);
+  return opener;
+}

@@ -6,13 +6,24 @@ import type { Profession } from '../shared/domain/profession.js';
 import { HostStatusView } from '../ui/HostStatusView.js';
 import { t } from '../ui/i18n.js';
 import { AttestationView } from './AttestationView.js';
+import { usePopupOpener } from './current-proposal.js';
 import { draftFromProposal, emptyDraft, type Draft } from './draft.js';
-import { PatientPanel } from './PatientPanel.js';
+import { PatientPanel, type ProposedPatient } from './PatientPanel.js';
 import { ProposalPanel } from './ProposalView.js';
 import { TodayHistory } from './TodayHistory.js';
 import '../ui/style.css';
 
+/** The patient as the page shows them, for the clinician to recognise before anything is asked. */
+function proposedPatientOf(proposal: ConsultationProposal | undefined): ProposedPatient | undefined {
+  const ssin = proposal?.patient.ssin.value;
+  if (proposal === undefined || ssin === null || ssin === undefined) return undefined;
+  const { familyName, firstName, birthDate } = proposal.patient;
+  const name = [familyName.value, firstName.value].filter((part) => part !== null).join(', ');
+  return { ssin, name: name === '' ? undefined : name, birthDate: birthDate.value ?? undefined };
+}
+
 function Popup() {
+  const opener = usePopupOpener();
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [sent, setSent] = useState(0);
   const [proposal, setProposal] = useState<ConsultationProposal | undefined>();
@@ -34,7 +45,8 @@ function Popup() {
         }}
       />
       <PatientPanel
-        proposedSsin={proposal?.patient.ssin.value ?? undefined}
+        proposedPatient={proposedPatientOf(proposal)}
+        consultProposedOnOpen={opener === 'asking' ? undefined : opener === 'clinician'}
         proposedCodes={draft.acts.map((act) => act.code).filter((code) => /^\d{6}$/.test(code))}
         proposedTeeth={Object.fromEntries(draft.acts.flatMap((act) => (act.details?.tooth !== undefined ? [[act.code, act.details.tooth]] : [])))}
         onPatient={(patient) =>

@@ -46,6 +46,13 @@ export const consultationProposedResultSchema = z.strictObject({ proposalId: z.n
 export const popupOpenSchema = z.strictObject({ type: z.literal('popup.open') });
 export const popupOpenResultSchema = z.strictObject({ opened: z.enum(['popup', 'window']) });
 
+/**
+ * extension page → background, once as the popup opens: whether the in-page button opened it (a
+ * click the page may have forged), in which case it consults nothing before the clinician confirms.
+ */
+export const popupOpenedSchema = z.strictObject({ type: z.literal('popup.opened'), tabId: z.int().check(z.nonnegative()) });
+export const popupOpenedResultSchema = z.strictObject({ byInPageButton: z.boolean() });
+
 /** extension page → background: the latest proposal of a tab (the popup passes the tab it is about). */
 export const consultationCurrentSchema = z.strictObject({ type: z.literal('consultation.current'), tabId: z.int().check(z.nonnegative()) });
 export const consultationCurrentResultSchema = z.strictObject({ proposal: z.nullable(consultationProposalSchema) });
@@ -93,6 +100,9 @@ export const insurabilityAnswerSchema = z.strictObject({
   fromCache: z.boolean(),
 });
 export type InsurabilityAnswer = z.infer<typeof insurabilityAnswerSchema>;
+/** extension page → background: this contact's answer if it was already obtained today; never asks MyCareNet. */
+export const insurabilityCachedSchema = z.strictObject({ type: z.literal('insurability.cached'), ssin: ssinSchema });
+export const insurabilityCachedResultSchema = z.strictObject({ answer: z.nullable(insurabilityAnswerSchema) });
 
 /** extension page → background, on the clinician's click only: tariffs of today for these codes. */
 export const tariffsRequestSchema = z.strictObject({
@@ -133,6 +143,8 @@ export const backgroundMessages = {
   'consultation.proposed': { message: consultationProposedSchema, result: consultationProposedResultSchema },
   'popup.open': { message: popupOpenSchema, result: popupOpenResultSchema },
   'consultation.current': { message: consultationCurrentSchema, result: consultationCurrentResultSchema },
+  'popup.opened': { message: popupOpenedSchema, result: popupOpenedResultSchema },
+  'insurability.cached': { message: insurabilityCachedSchema, result: insurabilityCachedResultSchema },
   'insurability.get': { message: insurabilityRequestSchema, result: insurabilityAnswerSchema },
   'insurability.refresh': { message: insurabilityRefreshSchema, result: insurabilityAnswerSchema },
   'tariffs.get': { message: tariffsRequestSchema, result: tariffsSchema },
@@ -150,6 +162,8 @@ export const backgroundMessageSchema = z.discriminatedUnion('type', [
   consultationProposedSchema,
   popupOpenSchema,
   consultationCurrentSchema,
+  popupOpenedSchema,
+  insurabilityCachedSchema,
   insurabilityRequestSchema,
   insurabilityRefreshSchema,
   tariffsRequestSchema,

@@ -5,7 +5,7 @@ import type { EhrServer } from '../../demo/ehr-server.js';
 import type { TestPki } from '../../simulator/pki/test-pki.js';
 import type { Simulator } from '../../simulator/src/server.js';
 import { launchWithExtension, type ExtensionBrowser } from '../support/chromium.js';
-import { clickInPageButton, contentScriptRegistered, correctField, openPopupFromEhr, startFlowBench, waitForPopup, type FlowBench } from '../support/content-e2e.js';
+import { clickInPageButton, consultProposedPatient, contentScriptRegistered, correctField, openPopupFromEhr, startFlowBench, waitForPopup, type FlowBench } from '../support/content-e2e.js';
 import { provisionHostState } from '../support/provisioning.js';
 import { simulatorAttestations } from '../support/simulator-control.js';
 
@@ -171,7 +171,7 @@ describe('a dentist, from the dental chart to the acknowledgement number', () =>
     await page.goto(`${ehr.origin}/dentachart/patient-1.html`);
     await clickInPageButton(page);
     const popup = await waitForPopup(dentist);
-    await popup.waitForSelector('[data-testid="insurability-card"]', { timeout: 20_000 });
+    await consultProposedPatient(popup);
     await popup.click('[data-testid="review-attestation"]');
     await popup.waitForSelector('[data-testid="confirm-summary"]');
     expect(await popup.$eval('[data-testid="confirm-summary"]', (element) => element.textContent)).toMatch(/tooth 36/);

@@ -6,7 +6,7 @@ import type { TestPki } from '../../simulator/pki/test-pki.js';
 import type { StoredAttestation } from '../../simulator/src/eattest/store.js';
 import type { Simulator } from '../../simulator/src/server.js';
 import type { ExtensionBrowser } from '../support/chromium.js';
-import { clickInPageButton, startFlowBench, waitForPopup, type FlowBench } from '../support/content-e2e.js';
+import { clickInPageButton, consultProposedPatient, startFlowBench, waitForPopup, type FlowBench } from '../support/content-e2e.js';
 import { simulatorAttestations } from '../support/simulator-control.js';
 
 /**
@@ -48,8 +48,8 @@ describe('a doctor with an EC P-384 certificate (Chromium, real host, simulator)
     await clickInPageButton(page);
     const popup = await waitForPopup(session);
 
-    // Insurability: MemberData's answer was sealed for the doctor's EC ETK.
-    await popup.waitForSelector('[data-testid="insurability-card"]', { timeout: 20_000 });
+    // Insurability, once the clinician confirms the patient: MemberData's answer was sealed for the doctor's EC ETK.
+    await consultProposedPatient(popup);
     expect(await popup.$eval('[data-testid="route-banner"]', (element) => element.getAttribute('data-route'))).toBe('eattest');
 
     // eAttest.

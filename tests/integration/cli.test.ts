@@ -26,7 +26,7 @@ describe('eattest-host command line', () => {
     expect(run('--version')).toMatchObject({ code: 0, out: `${PRODUCT_VERSION}\n` });
   });
 
-  it('installs for the user, is seen by doctor, and uninstalls', () => {
+  it('installs for the user (a production install: the published extension only), is seen by doctor, and uninstalls', () => {
     const before = run('doctor');
     expect(before.code).toBe(1);
     expect(before.out).toContain('the host is not installed for any browser');
@@ -38,17 +38,52 @@ describe('eattest-host command line', () => {
     const launcherPath = join(home, '.local', 'share', 'eattest', 'eattest-host');
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { path: string; allowed_origins: string[] };
     expect(manifest.path).toBe(launcherPath);
-    expect(manifest.allowed_origins).toEqual(['chrome-extension://kpghmhnplncbdjmflbikfegpgigphlfp/']);
+    expect(manifest.allowed_origins).toEqual(['chrome-extension://gjakjkbfamedobjcjnlokhgljinedeko/', 'chrome-extension://chchjlgpbenjjdfcaniehhbihdibppgk/']);
     expect(statSync(launcherPath).mode & 0o777).toBe(0o755);
     const launcher = readFileSync(launcherPath, 'utf8');
     expect(launcher).toContain(`exec '${process.execPath}' '${builtHostScript}' host "$@"`);
+    expect(launcher).toContain('EATTEST_INSTALL_KIND=production\n');
 
     const after = run('doctor');
     expect(after.out).toContain(`ok       chromium: manifest at ${manifestPath}`);
+    expect(after.out).toContain('ok       chromium: production install: only the published extension may start the host');
     expect(after.code).toBe(0);
 
     expect(run('uninstall', '--browser', 'chromium').code).toBe(0);
     expect(existsSync(manifestPath)).toBe(false);
+    expect(existsSync(launcherPath)).toBe(false);
+  });
+
+  it('installs for the development build with --development, and doctor warns about it, more loudly where the published extension is installed', () => {
+    expect(run('install', '--browser', 'chrome', '--development').out).toContain('(development install)');
+    const manifestPath = join(home, '.config', 'google-chrome', 'NativeMessagingHosts', 'be.eattest.companion.json');
+    const launcherPath = join(home, '.local', 'share', 'eattest', 'eattest-host-development');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { path: string; allowed_origins: string[] };
+    expect(manifest).toMatchObject({ path: launcherPath, allowed_origins: ['chrome-extension://kpghmhnplncbdjmflbikfegpgigphlfp/'] });
+    expect(readFileSync(launcherPath, 'utf8')).toContain('EATTEST_INSTALL_KIND=development\n');
+
+    const development = run('doctor', '--browser', 'chrome');
+    expect(development.out).toContain('WARNING  chrome: DEVELOPMENT install');
+    expect(development.out).toContain('run `eattest-host install --browser chrome` (without --development)');
+    expect(development.code).toBe(0);
+
+    // The published extension, as Chrome keeps a store-installed one: it cannot reach a development install.
+    mkdirSync(join(home, '.config', 'google-chrome', 'Default', 'Extensions', 'gjakjkbfamedobjcjnlokhgljinedeko', '1.0.0_0'), { recursive: true });
+    const mixed = run('doctor', '--browser', 'chrome');
+    expect(mixed.out).toContain('PROBLEM  chrome: the published extension is installed in this browser, but the host is a development install');
+    expect(mixed.code).toBe(1);
+
+    // A manifest edited to let another extension in, or a launcher of the other kind, is a problem.
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, allowed_origins: [...manifest.allowed_origins, 'chrome-extension://abcdefghijklmnopabcdefghijklmnop/'] }));
+    expect(run('doctor', '--browser', 'chrome').out).toContain('chrome: the manifest also allows other extensions: chrome-extension://abcdefghijklmnopabcdefghijklmnop/');
+    writeFileSync(launcherPath, readFileSync(launcherPath, 'utf8').replace('=development', '=production'));
+    expect(run('doctor', '--browser', 'chrome').out).toContain(`chrome: the launcher ${launcherPath} is not written for a development install`);
+
+    expect(run('install', '--browser', 'chrome').code).toBe(0);
+    const production = run('doctor', '--browser', 'chrome');
+    expect(production.out).toContain('ok       chrome: production install');
+    expect(production.code).toBe(0);
+    expect(run('uninstall', '--browser', 'chrome').out).toContain(`remove ${launcherPath}`);
     expect(existsSync(launcherPath)).toBe(false);
   });
 

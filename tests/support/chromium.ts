@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { TargetType, type Browser, type Page } from 'puppeteer-core';
-import { CHROMIUM_EXTENSION_IDS } from '../../src/shared/identity.js';
+import { DEVELOPMENT_CHROMIUM_EXTENSION_ID, type InstallKind } from '../../src/shared/identity.js';
 import { builtExtensionDir, builtHostScript } from './paths.js';
 
 /**
@@ -12,7 +12,7 @@ import { builtExtensionDir, builtHostScript } from './paths.js';
  * that profile through `eattest-host install --profile`.
  */
 
-export const extensionId = CHROMIUM_EXTENSION_IDS[0];
+export const extensionId = DEVELOPMENT_CHROMIUM_EXTENSION_ID;
 export const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 export interface ExtensionBrowser {
@@ -25,6 +25,8 @@ export interface ExtensionBrowser {
 
 export interface LaunchOptions {
   installHost: boolean;
+  /** The kind of host install: development (the default), since the built extension is the development build. */
+  installKind?: InstallKind;
   /** A host state directory provisioned beforehand (certificate imported, simulator configured). */
   stateDir?: string;
   /** Extra environment for the browser, inherited by the host it starts. */
@@ -41,7 +43,8 @@ export async function launchWithExtension(options: LaunchOptions): Promise<Exten
   const profileDir = join(workDir, 'profile');
   const stateDir = options.stateDir ?? join(workDir, 'host-state');
   if (options.installHost) {
-    execFileSync(process.execPath, [builtHostScript, 'install', '--browser', 'chromium', '--profile', profileDir, '--state-dir', stateDir], { stdio: 'pipe' });
+    const kindOption = (options.installKind ?? 'development') === 'development' ? ['--development'] : [];
+    execFileSync(process.execPath, [builtHostScript, 'install', '--browser', 'chromium', '--profile', profileDir, '--state-dir', stateDir, ...kindOption], { stdio: 'pipe' });
   }
   const browser = await puppeteer.launch({
     executablePath: chromiumPath,

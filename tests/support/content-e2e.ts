@@ -166,14 +166,25 @@ export async function storedProposalSsins(worker: WebWorker): Promise<(string | 
 }
 
 /**
+ * In a popup the in-page button opened: the clinician confirms the patient the page proposed with
+ * the popup's "Consult insurability" (unless this contact's answer is already shown), and the
+ * patient's insurability is then on screen.
+ */
+export async function consultProposedPatient(popup: Page): Promise<void> {
+  const shown = await popup.waitForSelector('[data-testid="proposed-patient"][data-cache-checked="true"], [data-testid="insurability-card"]', { timeout: 20_000 });
+  if ((await shown?.evaluate((element) => element.getAttribute('data-testid'))) === 'proposed-patient') await popup.click('[data-testid="consult-insurability"]');
+  await popup.waitForSelector('[data-testid="insurability-card"]', { timeout: 20_000 });
+}
+
+/**
  * Opens the popup from an EHR page's in-page button, once the page shows `ready` (MediSPA loads its
- * acts late), and waits for the patient's insurability.
+ * acts late), confirms the patient there and waits for the patient's insurability.
  */
 export async function openPopupFromEhr(session: ExtensionBrowser, page: Page, ready = '.act[data-code]'): Promise<Page> {
   await page.waitForSelector(ready, { timeout: 20_000 });
   await clickInPageButton(page);
   const popup = await waitForPopup(session);
-  await popup.waitForSelector('[data-testid="insurability-card"]', { timeout: 20_000 });
+  await consultProposedPatient(popup);
   return popup;
 }
 

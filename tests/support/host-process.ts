@@ -4,7 +4,7 @@ import { endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FrameDecoder, encodeFrame } from '../../native-host/src/framing.js';
 import { hostReplySchema, type HostReply } from '../../src/shared/host-protocol.js';
-import { CHROMIUM_EXTENSION_IDS, chromiumOrigin } from '../../src/shared/identity.js';
+import { DEVELOPMENT_CHROMIUM_EXTENSION_ID, INSTALL_KIND_VARIABLE, chromiumOrigin } from '../../src/shared/identity.js';
 import { HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../../src/shared/version.js';
 import { builtHostScript } from './paths.js';
 
@@ -27,12 +27,13 @@ export interface HostProcess {
   stop(): Promise<void>;
 }
 
-export const allowedOrigin = chromiumOrigin(CHROMIUM_EXTENSION_IDS[0]);
+/** The development build's origin: the host is started as a development install's launcher starts it. */
+export const allowedOrigin = chromiumOrigin(DEVELOPMENT_CHROMIUM_EXTENSION_ID);
 
 export function startHost(options: { args?: string[]; env?: Record<string, string>; stateDir?: string } = {}): HostProcess {
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'eattest-host-'));
   const child = spawn(process.execPath, [builtHostScript, 'host', ...(options.args ?? [allowedOrigin])], {
-    env: { ...process.env, EATTEST_STATE_DIR: stateDir, ...options.env },
+    env: { ...process.env, EATTEST_STATE_DIR: stateDir, [INSTALL_KIND_VARIABLE]: 'development', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const decoder = new FrameDecoder(16 * 1024 * 1024);

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { identifyCaller, type AllowedCallers } from '../../native-host/src/caller.js';
+import { identifyCaller, installedAllowedCallers, type AllowedCallers } from '../../native-host/src/caller.js';
 import { AppError } from '../../src/shared/errors.js';
 
-const ID = 'kpghmhnplncbdjmflbikfegpgigphlfp';
+/** The Chrome Web Store's (reserved) id: what a production install allows. */
+const ID = 'gjakjkbfamedobjcjnlokhgljinedeko';
+const EDGE_ID = 'chchjlgpbenjjdfcaniehhbihdibppgk';
+/** The development build's id (its key is public in manifest.json). */
+const DEVELOPMENT_ID = 'kpghmhnplncbdjmflbikfegpgigphlfp';
 const FIREFOX_ID = 'eattest-companion@eattest.be';
 
 function refusal(args: readonly string[], allowed?: AllowedCallers): AppError {
@@ -71,6 +75,19 @@ describe('identifyCaller', () => {
     expect(error.code).toBe('CALLER_NOT_ALLOWED');
     expect(error.details).toEqual({ caller: '' });
     expect(refusal(['--parent-window=5']).code).toBe('CALLER_NOT_ALLOWED');
+  });
+
+  it('accepts the published extensions, and refuses the development id, unless the launcher says development', () => {
+    const production = installedAllowedCallers({});
+    expect(identifyCaller([`chrome-extension://${EDGE_ID}/`], production).extensionId).toBe(EDGE_ID);
+    expect(refusal([`chrome-extension://${DEVELOPMENT_ID}/`], production).code).toBe('CALLER_NOT_ALLOWED');
+    expect(refusal([`chrome-extension://${DEVELOPMENT_ID}/`], installedAllowedCallers({ EATTEST_INSTALL_KIND: 'production' })).code).toBe('CALLER_NOT_ALLOWED');
+    expect(refusal([`chrome-extension://${DEVELOPMENT_ID}/`], installedAllowedCallers({ EATTEST_INSTALL_KIND: 'Development' })).code).toBe('CALLER_NOT_ALLOWED');
+
+    const development = installedAllowedCallers({ EATTEST_INSTALL_KIND: 'development' });
+    expect(identifyCaller([`chrome-extension://${DEVELOPMENT_ID}/`], development).extensionId).toBe(DEVELOPMENT_ID);
+    expect(refusal([`chrome-extension://${ID}/`], development).code).toBe('CALLER_NOT_ALLOWED');
+    expect(identifyCaller(['/m.json', FIREFOX_ID], development).extensionId).toBe(FIREFOX_ID);
   });
 
   it('uses the allow-list it is given', () => {

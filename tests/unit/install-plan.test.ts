@@ -8,9 +8,11 @@ import {
   BROWSERS,
   HOST_DESCRIPTION,
   InstallError,
+  browserUserDataDirectory,
   hostDataDirectory,
   hostManifest,
   installLocations,
+  launcherKind,
   launcherScript,
   planInstall,
   windowsRegistryKey,
@@ -22,11 +24,14 @@ import {
 const HOME = '/home/dr';
 const WIN_HOME = 'C:\\Users\\dr';
 const HOST = 'be.eattest.companion';
-const ORIGIN = 'chrome-extension://kpghmhnplncbdjmflbikfegpgigphlfp/';
+/** A production install allows the published extensions only: the Chrome Web Store's and Edge Add-ons' (reserved ids). */
+const STORE_ORIGINS = ['chrome-extension://gjakjkbfamedobjcjnlokhgljinedeko/', 'chrome-extension://chchjlgpbenjjdfcaniehhbihdibppgk/'];
+/** The development build's id, from the public key in manifest.json: development installs only. */
+const DEVELOPMENT_ORIGIN = 'chrome-extension://kpghmhnplncbdjmflbikfegpgigphlfp/';
 const FIREFOX_ID = 'eattest-companion@eattest.be';
 
-const launcher: LauncherSpec = { nodePath: '/usr/bin/node', hostScript: '/opt/eattest/eattest-host.mjs' };
-const winLauncher: LauncherSpec = { nodePath: 'C:\\Program Files\\nodejs\\node.exe', hostScript: 'C:\\eattest\\eattest-host.mjs' };
+const launcher: LauncherSpec = { nodePath: '/usr/bin/node', hostScript: '/opt/eattest/eattest-host.mjs', kind: 'production' };
+const winLauncher: LauncherSpec = { nodePath: 'C:\\Program Files\\nodejs\\node.exe', hostScript: 'C:\\eattest\\eattest-host.mjs', kind: 'production' };
 
 function linux(browser: Browser, env: InstallTarget['env'] = {}): InstallTarget {
   return { platform: 'linux', browser, home: HOME, env };
@@ -134,6 +139,15 @@ describe('--profile installs', () => {
     );
   });
 
+  it('gives a development install its own launcher', () => {
+    const target: InstallTarget = { ...linux('chromium'), profileDir: '/tmp/profile' };
+    expect(installLocations(target, 'development').launcherPath).toBe(`/tmp/profile/NativeMessagingHosts/${HOST}-eattest-host-development`);
+    expect(installLocations(linux('chrome'), 'development').launcherPath).toBe('/home/dr/.local/share/eattest/eattest-host-development');
+    expect(installLocations({ platform: 'win32', browser: 'edge', home: WIN_HOME, env: {} }, 'development').launcherPath).toBe(
+      'C:\\Users\\dr\\AppData\\Local\\eAttest\\eattest-host-development.bat',
+    );
+  });
+
   it('refuses a profile with Firefox', () => {
     expect(() => installLocations({ ...linux('firefox'), profileDir: '/tmp/profile' })).toThrow(InstallError);
     expect(() => planInstall({ ...linux('firefox'), profileDir: '/tmp/profile' }, launcher)).toThrow(/Firefox/);
@@ -146,9 +160,19 @@ describe('--profile installs', () => {
   });
 });
 
+describe('browserUserDataDirectory', () => {
+  it('is where the browser keeps its profiles: the profile folder given, else the browser folder', () => {
+    expect(browserUserDataDirectory({ ...linux('chromium'), profileDir: '/tmp/profile' })).toBe('/tmp/profile');
+    expect(browserUserDataDirectory(linux('chrome'))).toBe('/home/dr/.config/google-chrome');
+    expect(browserUserDataDirectory({ platform: 'darwin', browser: 'edge', home: HOME, env: {} })).toBe('/home/dr/Library/Application Support/Microsoft Edge');
+    expect(browserUserDataDirectory({ platform: 'win32', browser: 'chrome', home: WIN_HOME, env: { LOCALAPPDATA: 'D:\\Local' } })).toBe('D:\\Local\\Google\\Chrome\\User Data');
+    expect(browserUserDataDirectory(linux('firefox'))).toBeUndefined();
+  });
+});
+
 describe('hostManifest', () => {
   it('gives Firefox allowed_extensions', () => {
-    expect(hostManifest('firefox', '/l')).toEqual({
+    expect(hostManifest('firefox', '/l', 'production')).toEqual({
       name: HOST,
       description: HOST_DESCRIPTION,
       path: '/l',
@@ -157,10 +181,16 @@ describe('hostManifest', () => {
     });
   });
 
-  it.each(['chromium', 'chrome', 'edge'] as const)('gives %s allowed_origins with a trailing slash', (browser) => {
-    const manifest = hostManifest(browser, '/l');
-    expect(manifest).toEqual({ name: HOST, description: HOST_DESCRIPTION, path: '/l', type: 'stdio', allowed_origins: [ORIGIN] });
+  it.each(['chromium', 'chrome', 'edge'] as const)('gives %s allowed_origins with a trailing slash: the store ids only in a production install', (browser) => {
+    const manifest = hostManifest(browser, '/l', 'production');
+    expect(manifest).toEqual({ name: HOST, description: HOST_DESCRIPTION, path: '/l', type: 'stdio', allowed_origins: STORE_ORIGINS });
     expect(manifest).not.toHaveProperty('allowed_extensions');
+    expect(JSON.stringify(manifest)).not.toContain('kpghmhnplncbdjmflbikfegpgigphlfp');
+  });
+
+  it('gives a development install the development id only', () => {
+    expect(hostManifest('chromium', '/l', 'development')).toMatchObject({ allowed_origins: [DEVELOPMENT_ORIGIN] });
+    expect(hostManifest('firefox', '/l', 'development')).toMatchObject({ allowed_extensions: [FIREFOX_ID] });
   });
 });
 
@@ -170,10 +200,20 @@ describe('launcherScript', () => {
       [
         '#!/bin/sh',
         '# Written by `eattest-host install`: starts the eAttest native host with the node that installed it.',
+        'EATTEST_INSTALL_KIND=production',
+        'export EATTEST_INSTALL_KIND',
         `exec '/usr/bin/node' '/opt/eattest/eattest-host.mjs' host "$@"`,
         '',
       ].join('\n'),
     );
+  });
+
+  it('bakes the install kind, which launcherKind reads back', () => {
+    expect(launcherKind(launcherScript('linux', launcher))).toBe('production');
+    expect(launcherKind(launcherScript('linux', { ...launcher, kind: 'development' }))).toBe('development');
+    expect(launcherKind(launcherScript('win32', winLauncher))).toBe('production');
+    expect(launcherKind(launcherScript('win32', { ...winLauncher, kind: 'development' }))).toBe('development');
+    expect(launcherKind("#!/bin/sh\nexec '/usr/bin/node' '/h.mjs' host \"$@\"\n")).toBeUndefined();
   });
 
   it('bakes EATTEST_STATE_DIR only when a state directory is given', () => {
@@ -185,7 +225,7 @@ describe('launcherScript', () => {
   });
 
   it('quotes paths with a single quote and a space', () => {
-    const script = launcherScript('linux', { nodePath: "/opt/it's node/node", hostScript: '/opt/a b/host.mjs', stateDir: "/st'ate dir" });
+    const script = launcherScript('linux', { nodePath: "/opt/it's node/node", hostScript: '/opt/a b/host.mjs', stateDir: "/st'ate dir", kind: 'production' });
     expect(script).toContain(`EATTEST_STATE_DIR='/st'\\''ate dir'\n`);
     expect(script).toContain(`exec '/opt/it'\\''s node/node' '/opt/a b/host.mjs' host "$@"\n`);
   });
@@ -195,20 +235,21 @@ describe('launcherScript', () => {
     const odd = join(dir, "it's a dir $HOME `x`");
     mkdirSync(odd);
     const fakeNode = join(odd, 'node');
-    writeFileSync(fakeNode, '#!/bin/sh\nprintf "%s\\n" "$@"\nprintf "STATE=%s\\n" "$EATTEST_STATE_DIR"\n');
+    writeFileSync(fakeNode, '#!/bin/sh\nprintf "%s\\n" "$@"\nprintf "STATE=%s\\n" "$EATTEST_STATE_DIR"\nprintf "KIND=%s\\n" "$EATTEST_INSTALL_KIND"\n');
     chmodSync(fakeNode, 0o755);
     const stateDir = join(odd, 'state');
     const file = join(dir, 'launcher');
-    writeFileSync(file, launcherScript('linux', { nodePath: fakeNode, hostScript: join(odd, 'host.mjs'), stateDir }));
+    writeFileSync(file, launcherScript('linux', { nodePath: fakeNode, hostScript: join(odd, 'host.mjs'), stateDir, kind: 'production' }));
     chmodSync(file, 0o755);
 
     const syntax = spawnSync('sh', ['-n', file], { encoding: 'utf8' });
     expect(syntax.status).toBe(0);
     expect(syntax.stderr).toBe('');
 
-    const run = spawnSync(file, ['chrome-extension://abc/', '--parent-window=0'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+    // The kind is the launcher's, whatever the browser's environment said.
+    const run = spawnSync(file, ['chrome-extension://abc/', '--parent-window=0'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', EATTEST_INSTALL_KIND: 'development' } });
     expect(run.status).toBe(0);
-    expect(run.stdout.split('\n')).toEqual([join(odd, 'host.mjs'), 'host', 'chrome-extension://abc/', '--parent-window=0', `STATE=${stateDir}`, '']);
+    expect(run.stdout.split('\n')).toEqual([join(odd, 'host.mjs'), 'host', 'chrome-extension://abc/', '--parent-window=0', `STATE=${stateDir}`, 'KIND=production', '']);
   });
 
   it('writes a Windows batch launcher with CRLF line endings', () => {
@@ -217,6 +258,7 @@ describe('launcherScript', () => {
       [
         '@echo off',
         'rem Written by `eattest-host install`: starts the eAttest native host with the node that installed it.',
+        'set "EATTEST_INSTALL_KIND=production"',
         '"C:\\Program Files\\nodejs\\node.exe" "C:\\eattest\\eattest-host.mjs" host %*',
         '',
       ].join('\r\n'),
@@ -239,15 +281,16 @@ describe('planInstall', () => {
     expect(plan).toEqual({
       browser: 'chrome',
       platform: 'linux',
+      kind: 'production',
       manifestPath,
       launcherPath,
       steps: [
         { kind: 'file', path: launcherPath, content: launcherScript('linux', launcher), mode: 0o755 },
-        { kind: 'file', path: manifestPath, content: `${JSON.stringify(hostManifest('chrome', launcherPath), null, 2)}\n`, mode: 0o644 },
+        { kind: 'file', path: manifestPath, content: `${JSON.stringify(hostManifest('chrome', launcherPath, 'production'), null, 2)}\n`, mode: 0o644 },
       ],
     });
     const manifestStep = plan.steps[1];
-    expect(manifestStep?.kind === 'file' ? JSON.parse(manifestStep.content) : null).toMatchObject({ path: launcherPath, allowed_origins: [ORIGIN] });
+    expect(manifestStep?.kind === 'file' ? JSON.parse(manifestStep.content) : null).toMatchObject({ path: launcherPath, allowed_origins: STORE_ORIGINS });
   });
 
   it('adds the registry step on Windows', () => {
@@ -305,7 +348,7 @@ describe('applyPlan and uninstall', () => {
     expect(statSync(plan.launcherPath).mode & 0o777).toBe(0o755);
     expect(statSync(plan.manifestPath).mode & 0o777).toBe(0o644);
     expect(readFileSync(plan.launcherPath, 'utf8')).toBe(launcherScript('linux', launcher));
-    expect(readOurManifest(plan.manifestPath)).toEqual({ name: HOST, path: plan.launcherPath, allowed_origins: [ORIGIN] });
+    expect(readOurManifest(plan.manifestPath)).toEqual({ name: HOST, path: plan.launcherPath, allowed_origins: STORE_ORIGINS });
 
     const dry = uninstall(target, true);
     expect(dry).toEqual([
@@ -346,6 +389,29 @@ describe('applyPlan and uninstall', () => {
     ]);
     expect(existsSync(firefoxPlan.manifestPath)).toBe(false);
     expect(existsSync(firefoxPlan.launcherPath)).toBe(false);
+  });
+
+  it('uninstalls a development install with its own launcher, and a production install beside it keeps its own', () => {
+    const home = temporaryDirectory();
+    const chrome: InstallTarget = { platform: 'linux', browser: 'chrome', home, env: {} };
+    const edge: InstallTarget = { ...chrome, browser: 'edge' };
+    const development = planInstall(chrome, { ...launcher, kind: 'development' });
+    const production = planInstall(edge, launcher);
+    applyPlan(development);
+    applyPlan(production);
+    expect(development.launcherPath).not.toBe(production.launcherPath);
+    expect(readOurManifest(development.manifestPath)).toMatchObject({ path: development.launcherPath, allowed_origins: [DEVELOPMENT_ORIGIN] });
+    expect(readOurManifest(production.manifestPath)).toMatchObject({ path: production.launcherPath, allowed_origins: STORE_ORIGINS });
+
+    expect(uninstall(chrome, false)).toEqual([
+      { kind: 'remove', path: development.manifestPath },
+      { kind: 'remove', path: development.launcherPath },
+    ]);
+    expect(existsSync(production.launcherPath)).toBe(true);
+    expect(uninstall(edge, false)).toEqual([
+      { kind: 'remove', path: production.manifestPath },
+      { kind: 'remove', path: production.launcherPath },
+    ]);
   });
 
   it('leaves a manifest that is not ours in place', () => {

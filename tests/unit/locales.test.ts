@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, errorMessageKeys } from '../../src/shared/errors.js';
-import { CHROMIUM_EXTENSION_IDS } from '../../src/shared/identity.js';
+import { DEVELOPMENT_CHROMIUM_EXTENSION_ID, STORE_EXTENSION_IDS, allowedExtensions } from '../../src/shared/identity.js';
+import { extensionManifest } from '../../vite.config.js';
 import { PRODUCT_VERSION } from '../../src/shared/version.js';
 
 const root = new URL('../../', import.meta.url);
@@ -112,6 +113,15 @@ describe('versions and identity', () => {
     const hex = createHash('sha256').update(der).digest('hex').slice(0, 32);
     const id = hex.replace(/[0-9a-f]/g, (digit) => String.fromCharCode('a'.charCodeAt(0) + parseInt(digit, 16)));
     expect(id).toMatch(/^[a-p]{32}$/);
-    expect(CHROMIUM_EXTENSION_IDS[0]).toBe(id);
+    expect(DEVELOPMENT_CHROMIUM_EXTENSION_ID).toBe(id);
+  });
+
+  it('keep the development key out of the store build and the development id out of production installs', () => {
+    expect(extensionManifest('store')).not.toHaveProperty('key');
+    expect(extensionManifest('store')).toMatchObject({ version: PRODUCT_VERSION, manifest_version: 3 });
+    expect(extensionManifest('production').key).toBe(manifest.key);
+    expect(allowedExtensions('production').chromium).not.toContain(DEVELOPMENT_CHROMIUM_EXTENSION_ID);
+    expect(allowedExtensions('development').chromium).toEqual([DEVELOPMENT_CHROMIUM_EXTENSION_ID]);
+    for (const id of [STORE_EXTENSION_IDS.chromeWebStore, STORE_EXTENSION_IDS.edgeAddons]) expect(id).toMatch(/^[a-p]{32}$/);
   });
 });

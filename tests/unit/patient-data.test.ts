@@ -73,6 +73,19 @@ function fakeHost(options: { failInsurability?: AppError } = {}) {
 }
 
 describe('insurability: at most once per contact (provider + patient + Belgian day)', () => {
+  it('answers a cache-only question from this contact’s answer, and never asks MyCareNet for it', async () => {
+    const { host, count } = fakeHost();
+    const store = new MemoryStore();
+    const data = new PatientData(host, store, () => new Date('2026-11-30T09:00:00Z'));
+    expect(await data.cachedInsurability(SSIN, PAGE)).toBeUndefined();
+    expect(count('insurability')).toBe(0);
+    await data.insurability(SSIN, 'other', PAGE);
+    expect(await data.cachedInsurability(SSIN, PAGE)).toMatchObject({ fromCache: true, insurability: { patient: { ssin: SSIN } } });
+    expect(await data.cachedInsurability(OTHER_SSIN, PAGE)).toBeUndefined();
+    expect(count('insurability')).toBe(1);
+    expect(store.audit.map((entry) => entry.action)).toEqual(['insurability.consulted', 'insurability.reused']);
+  });
+
   it('asks MyCareNet once, then answers from the cache, and logs both', async () => {
     const { host, count } = fakeHost();
     const store = new MemoryStore();

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createConsultationHandlers, customAdaptersFor } from '../../src/background/consultation-handlers.js';
-import { openPopupFor, type PopupApis } from '../../src/background/popup-opener.js';
+import { openPopupFor, PopupOpenings, type PopupApis } from '../../src/background/popup-opener.js';
 import { ProposalStore, type Badge, type SessionArea } from '../../src/background/proposals.js';
 import { createRouter, messagePolicy, type HandlerTable, type SenderFacts } from '../../src/background/router.js';
 import { writeAcknowledgementBack, writeAcknowledgementToTab } from '../../src/background/write-back.js';
@@ -168,14 +168,17 @@ describe('consultation messages through the router', () => {
   function route() {
     const { proposals } = store();
     const openPopup = vi.fn(() => Promise.resolve('window' as const));
-    const handlers = createConsultationHandlers({ proposals, customAdapters: () => Promise.resolve([]), openPopup, sendToTab: () => Promise.resolve(undefined) });
+    const session = fakeSession();
+    const handlers = createConsultationHandlers({ proposals, customAdapters: () => Promise.resolve([]), openPopup, popupOpenings: new PopupOpenings(session), sendToTab: () => Promise.resolve(undefined) });
     // Only the consultation handlers are exercised here.
-    return { openPopup, route: createRouter(handlers as unknown as HandlerTable, context) };
+    return { openPopup, session, route: createRouter(handlers as unknown as HandlerTable, context) };
   }
 
   it('lets a content script propose, open the popup and announce itself, and nothing else', () => {
     const allowed = Object.entries(messagePolicy).filter(([, kinds]) => kinds.includes('content-script')).map(([type]) => type);
     expect(allowed.sort()).toEqual(['consultation.proposed', 'content.ready', 'popup.open']);
+    expect(messagePolicy['popup.opened']).toEqual(['extension-page']);
+    expect(messagePolicy['insurability.cached']).toEqual(['extension-page']);
     expect(messagePolicy['consultation.current']).toEqual(['extension-page']);
   });
 
@@ -207,6 +210,26 @@ describe('consultation messages through the router', () => {
     expect(await routed({ type: 'popup.open' }, contentFacts)).toEqual({ ok: true, result: { opened: 'window' } });
     expect(openPopup).toHaveBeenCalledWith(4);
     expect(await routed({ type: 'popup.open' }, popupFacts)).toMatchObject({ ok: false, error: { code: 'SENDER_NOT_ALLOWED' } });
+  });
+
+  it('tells the popup the in-page button opened it, once; any other popup of the tab was opened by the clinician', async () => {
+    const { route: routed, openPopup, session } = route();
+    const opened = (tabId: number) => routed({ type: 'popup.opened', tabId }, popupFacts);
+    expect(await opened(4)).toEqual({ ok: true, result: { byInPageButton: false } });
+    let notedBeforeOpening = false;
+    openPopup.mockImplementationOnce(() => {
+      notedBeforeOpening = session.data.has('popup-by-button:4');
+      return Promise.resolve('window' as const);
+    });
+    await routed({ type: 'popup.open' }, contentFacts);
+    expect(notedBeforeOpening).toBe(true);
+    expect(await opened(5)).toEqual({ ok: true, result: { byInPageButton: false } });
+    expect(await opened(4)).toEqual({ ok: true, result: { byInPageButton: true } });
+    expect(await opened(4)).toEqual({ ok: true, result: { byInPageButton: false } });
+    // The page cannot ask, nor clear the note.
+    await routed({ type: 'popup.open' }, contentFacts);
+    expect(await routed({ type: 'popup.opened', tabId: 4 }, contentFacts)).toMatchObject({ ok: false, error: { code: 'SENDER_NOT_ALLOWED' } });
+    expect(await opened(4)).toEqual({ ok: true, result: { byInPageButton: true } });
   });
 
   it('gives a content script only the custom adapters for its own origin', async () => {

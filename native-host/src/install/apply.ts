@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as z from 'zod/mini';
-import { NATIVE_HOST_NAME } from '../../../src/shared/identity.js';
+import { INSTALL_KINDS, NATIVE_HOST_NAME } from '../../../src/shared/identity.js';
 import { BROWSERS, installLocations, type InstallPlan, type InstallStep, type InstallTarget } from './plan.js';
 
 /** Renders a plan as the text `--dry-run` prints: every file with its content, every registry write as a command. */
@@ -58,21 +58,24 @@ export function describeUninstallStep(step: UninstallStep): string {
 }
 
 /**
- * Removes what install wrote for one browser. The per-user launcher is shared by the browsers of
- * one user, so it goes only when no other browser's manifest still points to it.
+ * Removes what install wrote for one browser. The per-user launchers (one per install kind) are
+ * shared by the browsers of one user, so one goes only when no other browser's manifest still points to it.
  */
 export function uninstall(target: InstallTarget, dryRun: boolean): UninstallStep[] {
-  const { manifestPath, launcherPath, registryKey } = installLocations(target);
+  const { manifestPath, registryKey } = installLocations(target);
   const steps: UninstallStep[] = [];
   if (readOurManifest(manifestPath) !== null) steps.push({ kind: 'remove', path: manifestPath });
   if (registryKey !== undefined) steps.push({ kind: 'registry-delete', key: registryKey });
-  const launcherStillUsed =
-    target.profileDir === undefined &&
-    BROWSERS.filter((browser) => browser !== target.browser).some((browser) => {
-      const other = readOurManifest(installLocations({ ...target, browser }).manifestPath);
-      return other?.path === launcherPath;
-    });
-  if (existsSync(launcherPath) && !launcherStillUsed) steps.push({ kind: 'remove', path: launcherPath });
+  for (const kind of INSTALL_KINDS) {
+    const { launcherPath } = installLocations(target, kind);
+    const launcherStillUsed =
+      target.profileDir === undefined &&
+      BROWSERS.filter((browser) => browser !== target.browser).some((browser) => {
+        const other = readOurManifest(installLocations({ ...target, browser }).manifestPath);
+        return other?.path === launcherPath;
+      });
+    if (existsSync(launcherPath) && !launcherStillUsed) steps.push({ kind: 'remove', path: launcherPath });
+  }
   if (!dryRun) {
     for (const step of steps) {
       if (step.kind === 'remove') rmSync(step.path, { force: true });

@@ -1,14 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHROMIUM_EXTENSION_IDS, FIREFOX_EXTENSION_IDS, chromiumOrigin } from '../../../src/shared/identity.js';
+import { DEVELOPMENT_CHROMIUM_EXTENSION_ID, INSTALL_KINDS, allowedExtensions, chromiumOrigin, type InstallKind } from '../../../src/shared/identity.js';
 import { passwordStoreFor } from '../certificate/custody.js';
 import { readStoredCertificate } from '../certificate/stored.js';
 import { EXPIRY_WARNING_DAYS, withDaysToExpiry } from '../certificate/identity.js';
 import { loadConfig, type HostConfig } from '../config.js';
 import { loadPlatformAnchors, platformTrustSources } from '../ehealth/trust/trust-store.js';
-import { readOurManifest } from './apply.js';
-import { BROWSERS, installLocations, type Browser, type InstallTarget } from './plan.js';
+import { readOurManifest, type InstalledManifest } from './apply.js';
+import { BROWSERS, allowedEntries, browserUserDataDirectory, installLocations, launcherKind, type Browser, type InstallTarget } from './plan.js';
 
 export interface Finding {
   level: 'ok' | 'info' | 'warning' | 'problem';
@@ -27,26 +27,83 @@ function launcherTargets(content: string): string[] {
   return [];
 }
 
-function checkBrowser(target: InstallTarget, installHint: string): Finding[] {
-  const { manifestPath, launcherPath, registryKey } = installLocations(target);
-  const manifest = readOurManifest(manifestPath);
-  if (manifest === null) return [{ level: 'info', text: `${target.browser}: not installed (no manifest at ${manifestPath})` }];
-  const findings: Finding[] = [{ level: 'ok', text: `${target.browser}: manifest at ${manifestPath}` }];
-  const reinstall = `run \`${installHint} --browser ${target.browser}${target.profileDir !== undefined ? ` --profile ${target.profileDir}` : ''}\``;
-  const expected = target.browser === 'firefox' ? FIREFOX_EXTENSION_IDS : CHROMIUM_EXTENSION_IDS.map(chromiumOrigin);
-  const allowed = target.browser === 'firefox' ? manifest.allowed_extensions : manifest.allowed_origins;
-  if (!Array.isArray(allowed) || !expected.every((entry) => allowed.includes(entry))) {
+/** Whether a store build of the extension is installed in any profile of this browser (Chromium family only). */
+function storeExtensionInstalled(target: InstallTarget): boolean {
+  const userData = browserUserDataDirectory(target);
+  if (userData === undefined) return false;
+  const storeIds = allowedExtensions('production').chromium;
+  try {
+    return readdirSync(userData, { withFileTypes: true }).some(
+      (profile) => profile.isDirectory() && storeIds.some((id) => existsSync(join(userData, profile.name, 'Extensions', id))),
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Which kind of install a manifest is: the launcher it points to says it (one per kind); else its
+ * allow-list (a manifest naming the development id is a development install).
+ */
+function manifestKind(target: InstallTarget, manifest: InstalledManifest): InstallKind {
+  const byLauncher = INSTALL_KINDS.find((kind) => installLocations(target, kind).launcherPath === manifest.path);
+  if (byLauncher !== undefined) return byLauncher;
+  return (manifest.allowed_origins ?? []).includes(chromiumOrigin(DEVELOPMENT_CHROMIUM_EXTENSION_ID)) ? 'development' : 'production';
+}
+
+/** Says which kind is installed, and whether the manifest allows exactly that kind's extensions. */
+function checkAllowedExtensions(target: InstallTarget, manifest: InstalledManifest, kind: InstallKind, reinstall: string): Finding[] {
+  const expected = allowedEntries(target.browser, kind);
+  const allowed = (target.browser === 'firefox' ? manifest.allowed_extensions : manifest.allowed_origins) ?? [];
+  const findings: Finding[] = [];
+  if (kind === 'production') {
+    findings.push({ level: 'ok', text: `${target.browser}: production install: only the published extension may start the host (${expected.join(', ')})` });
+  } else {
+    findings.push({
+      level: 'warning',
+      text: `${target.browser}: DEVELOPMENT install: only the development build may start the host (${expected.join(', ')}); its key is public, so any unpacked copy of it may too, and the published extension may not`,
+      fix: `on a clinician's machine, ${reinstall.replace(' --development', '')} (without --development)`,
+    });
+    if (storeExtensionInstalled(target)) {
+      findings.push({
+        level: 'problem',
+        text: `${target.browser}: the published extension is installed in this browser, but the host is a development install: the published extension cannot use it`,
+        fix: reinstall.replace(' --development', ''),
+      });
+    }
+  }
+  if (!expected.every((entry) => allowed.includes(entry))) {
     findings.push({ level: 'problem', text: `${target.browser}: the manifest does not allow this extension`, fix: reinstall });
   }
+  const others = allowed.filter((entry) => !expected.includes(entry));
+  if (others.length > 0) {
+    findings.push({ level: 'problem', text: `${target.browser}: the manifest also allows other extensions: ${others.join(', ').slice(0, 300)}`, fix: reinstall });
+  }
+  return findings;
+}
+
+function checkBrowser(target: InstallTarget, installHint: string): Finding[] {
+  const { manifestPath } = installLocations(target);
+  const manifest = readOurManifest(manifestPath);
+  if (manifest === null) return [{ level: 'info', text: `${target.browser}: not installed (no manifest at ${manifestPath})` }];
+  const kind = manifestKind(target, manifest);
+  const { launcherPath, registryKey } = installLocations(target, kind);
+  const findings: Finding[] = [{ level: 'ok', text: `${target.browser}: manifest at ${manifestPath}` }];
+  const reinstall = `run \`${installHint} --browser ${target.browser}${target.profileDir !== undefined ? ` --profile ${target.profileDir}` : ''}${kind === 'development' ? ' --development' : ''}\``;
+  findings.push(...checkAllowedExtensions(target, manifest, kind, reinstall));
   if (manifest.path !== launcherPath) {
     findings.push({ level: 'warning', text: `${target.browser}: the manifest points to ${manifest.path}, not ${launcherPath}`, fix: reinstall });
   }
   try {
     accessSync(launcherPath, process.platform === 'win32' ? constants.R_OK : constants.X_OK);
-    const [nodePath, hostScript] = launcherTargets(readFileSync(launcherPath, 'utf8'));
+    const launcher = readFileSync(launcherPath, 'utf8');
+    const [nodePath, hostScript] = launcherTargets(launcher);
     if (nodePath === undefined || hostScript === undefined) {
       findings.push({ level: 'problem', text: `${target.browser}: the launcher ${launcherPath} was not written by eattest-host`, fix: reinstall });
     } else {
+      if (launcherKind(launcher) !== kind) {
+        findings.push({ level: 'problem', text: `${target.browser}: the launcher ${launcherPath} is not written for a ${kind} install (the host would refuse the extension)`, fix: reinstall });
+      }
       if (!existsSync(nodePath)) findings.push({ level: 'problem', text: `${target.browser}: the launcher's node (${nodePath}) is gone`, fix: reinstall });
       if (!existsSync(hostScript)) findings.push({ level: 'problem', text: `${target.browser}: the host program (${hostScript}) is gone`, fix: `build it (npm run build), then ${reinstall}` });
     }

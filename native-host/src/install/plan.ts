@@ -1,5 +1,5 @@
 import { posix, win32 } from 'node:path';
-import { CHROMIUM_EXTENSION_IDS, FIREFOX_EXTENSION_IDS, NATIVE_HOST_NAME, chromiumOrigin } from '../../../src/shared/identity.js';
+import { INSTALL_KIND_VARIABLE, NATIVE_HOST_NAME, allowedExtensions, chromiumOrigin, type InstallKind } from '../../../src/shared/identity.js';
 
 /**
  * Where and what `eattest-host install` writes, for every browser on every platform, computed
@@ -23,6 +23,8 @@ export interface InstallTarget {
 export interface LauncherSpec {
   nodePath: string;
   hostScript: string;
+  /** Baked into the launcher (the host checks its caller against it) and chooses the manifests' allowed extensions. */
+  kind: InstallKind;
   /** Baked into the launcher so that a dedicated profile gets a dedicated host state. */
   stateDir?: string | undefined;
 }
@@ -34,6 +36,7 @@ export type InstallStep =
 export interface InstallPlan {
   browser: Browser;
   platform: TargetPlatform;
+  kind: InstallKind;
   manifestPath: string;
   launcherPath: string;
   steps: InstallStep[];
@@ -68,6 +71,21 @@ function userManifestDirectory(target: InstallTarget): string {
   return join(config, folder, 'NativeMessagingHosts');
 }
 
+/**
+ * A Chromium-family browser's user data folder: its profiles, each with the Extensions folder where
+ * the browser keeps store-installed extensions (doctor looks there). Undefined for Firefox.
+ */
+export function browserUserDataDirectory(target: InstallTarget): string | undefined {
+  if (target.browser === 'firefox') return undefined;
+  if (target.profileDir !== undefined) return target.profileDir;
+  const path = pathApi(target.platform);
+  if (target.platform === 'win32') {
+    const vendor = { chromium: 'Chromium', chrome: path.join('Google', 'Chrome'), edge: path.join('Microsoft', 'Edge') }[target.browser];
+    return path.join(nonEmpty(target.env['LOCALAPPDATA']) ?? path.join(target.home, 'AppData', 'Local'), vendor, 'User Data');
+  }
+  return path.dirname(userManifestDirectory(target));
+}
+
 /** Where the host's own files (launcher, and on Windows the manifests) live for a per-user install. */
 export function hostDataDirectory(platform: TargetPlatform, home: string, env: InstallTarget['env']): string {
   const join = pathApi(platform).join.bind(null);
@@ -82,11 +100,15 @@ export function windowsRegistryKey(browser: Browser): string {
   return `HKCU\\Software\\${vendor}\\NativeMessagingHosts\\${NATIVE_HOST_NAME}`;
 }
 
-export function hostManifest(browser: Browser, launcherPath: string): Record<string, unknown> {
+/** The manifest's allow-list: Firefox names add-on ids, the Chromium family names origins. */
+export function allowedEntries(browser: Browser, kind: InstallKind): string[] {
+  const allowed = allowedExtensions(kind);
+  return browser === 'firefox' ? [...allowed.firefox] : allowed.chromium.map(chromiumOrigin);
+}
+
+export function hostManifest(browser: Browser, launcherPath: string, kind: InstallKind): Record<string, unknown> {
   const common = { name: NATIVE_HOST_NAME, description: HOST_DESCRIPTION, path: launcherPath, type: 'stdio' };
-  return browser === 'firefox'
-    ? { ...common, allowed_extensions: [...FIREFOX_EXTENSION_IDS] }
-    : { ...common, allowed_origins: CHROMIUM_EXTENSION_IDS.map(chromiumOrigin) };
+  return browser === 'firefox' ? { ...common, allowed_extensions: allowedEntries(browser, kind) } : { ...common, allowed_origins: allowedEntries(browser, kind) };
 }
 
 function shellQuote(value: string): string {
@@ -101,20 +123,32 @@ function batchQuote(value: string): string {
 export function launcherScript(platform: TargetPlatform, spec: LauncherSpec): string {
   if (platform === 'win32') {
     const lines = ['@echo off', 'rem Written by `eattest-host install`: starts the eAttest native host with the node that installed it.'];
+    lines.push(`set "${INSTALL_KIND_VARIABLE}=${spec.kind}"`);
     if (spec.stateDir !== undefined) lines.push(`set ${batchQuote(`EATTEST_STATE_DIR=${spec.stateDir}`)}`);
     lines.push(`${batchQuote(spec.nodePath)} ${batchQuote(spec.hostScript)} host %*`, '');
     return lines.join('\r\n');
   }
   const lines = ['#!/bin/sh', '# Written by `eattest-host install`: starts the eAttest native host with the node that installed it.'];
+  lines.push(`${INSTALL_KIND_VARIABLE}=${spec.kind}`, `export ${INSTALL_KIND_VARIABLE}`);
   if (spec.stateDir !== undefined) lines.push(`EATTEST_STATE_DIR=${shellQuote(spec.stateDir)}`, 'export EATTEST_STATE_DIR');
   lines.push(`exec ${shellQuote(spec.nodePath)} ${shellQuote(spec.hostScript)} host "$@"`, '');
   return lines.join('\n');
 }
 
-/** The manifest and launcher locations, without contents (what uninstall and doctor need). */
-export function installLocations(target: InstallTarget): { manifestPath: string; launcherPath: string; registryKey?: string } {
+/** The kind a launcher was written for, read back from it (undefined when it names none). */
+export function launcherKind(content: string): InstallKind | undefined {
+  const match = new RegExp(`^(?:set "|)${INSTALL_KIND_VARIABLE}=(production|development)"?\\r?$`, 'm').exec(content);
+  return match?.[1] === 'development' || match?.[1] === 'production' ? match[1] : undefined;
+}
+
+/**
+ * The manifest and launcher locations, without contents (what uninstall and doctor need). Each kind
+ * has its own launcher, so that browsers of one user with installs of different kinds never share one.
+ */
+export function installLocations(target: InstallTarget, kind: InstallKind = 'production'): { manifestPath: string; launcherPath: string; registryKey?: string } {
   const join = pathApi(target.platform).join.bind(null);
-  const launcherName = target.platform === 'win32' ? 'eattest-host.bat' : 'eattest-host';
+  const baseName = kind === 'development' ? 'eattest-host-development' : 'eattest-host';
+  const launcherName = target.platform === 'win32' ? `${baseName}.bat` : baseName;
   if (target.profileDir !== undefined) {
     if (target.browser === 'firefox') throw new InstallError('Firefox has no per-profile native hosts; install without --profile');
     if (target.platform === 'win32') throw new InstallError('on Windows, browsers find native hosts through the registry only; install without --profile');
@@ -130,11 +164,11 @@ export function installLocations(target: InstallTarget): { manifestPath: string;
 }
 
 export function planInstall(target: InstallTarget, launcher: LauncherSpec): InstallPlan {
-  const { manifestPath, launcherPath, registryKey } = installLocations(target);
+  const { manifestPath, launcherPath, registryKey } = installLocations(target, launcher.kind);
   const steps: InstallStep[] = [
     { kind: 'file', path: launcherPath, content: launcherScript(target.platform, launcher), mode: 0o755 },
-    { kind: 'file', path: manifestPath, content: `${JSON.stringify(hostManifest(target.browser, launcherPath), null, 2)}\n`, mode: 0o644 },
+    { kind: 'file', path: manifestPath, content: `${JSON.stringify(hostManifest(target.browser, launcherPath, launcher.kind), null, 2)}\n`, mode: 0o644 },
   ];
   if (registryKey !== undefined) steps.push({ kind: 'registry', key: registryKey, value: manifestPath });
-  return { browser: target.browser, platform: target.platform, manifestPath, launcherPath, steps };
+  return { browser: target.browser, platform: target.platform, kind: launcher.kind, manifestPath, launcherPath, steps };
 }
