@@ -120,7 +120,7 @@ function stsAssertion(assertion: Element): Record<string, unknown> {
   const conditions = firstChild(standalone, NS.saml, 'Conditions');
   let signature: Record<string, unknown>;
   try {
-    const signer = verifyEnvelopedSignature(xml, standalone, 'AssertionID');
+    const signer = verifyEnvelopedSignature(standalone, 'AssertionID');
     signature = { valid: true, signer: signer.subject.split('\n').join(', '), note: 'the signer is not judged against a trust anchor here' };
   } catch (error) {
     signature = { valid: false, reason: error instanceof SignatureRejected ? error.message : 'unreadable' };
