@@ -43,6 +43,7 @@ export interface TokenCheck {
 }
 
 const SUCCESS = /:Success$/;
+const XMLNS = 'http://www.w3.org/2000/xmlns/';
 /** Tolerated difference between our clock and the platform's. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -59,6 +60,26 @@ function singleValue(attributes: ReadonlyMap<string, readonly string[]>, name: s
   if (values === undefined) return undefined;
   if (values.length !== 1) throw bad(`the attribute ${name} has ${values.length} values`, 'assertion-shape');
   return values[0];
+}
+
+/**
+ * A copy of `element` declaring every namespace in scope where it sits. The assertion leaves the
+ * answer to travel alone (in every MyCareNet call): a prefix its signature's InclusiveNamespaces
+ * list names but that only an ancestor declared (say samlp) would otherwise drop out of its
+ * canonical form, and its digest with it. Exclusive C14N renders no other declaration, so the
+ * copy's canonical form is the original's.
+ */
+function withNamespacesInScope(element: Element): Element {
+  const copy = element.cloneNode(true) as Element;
+  for (let parent = element.parentNode; parent !== null && parent.nodeType === 1; parent = parent.parentNode) {
+    const attributes = (parent as Element).attributes;
+    for (let index = 0; index < attributes.length; index++) {
+      const attribute = attributes.item(index);
+      if (attribute === null || attribute.namespaceURI !== XMLNS) continue;
+      if (!copy.hasAttributeNS(XMLNS, attribute.localName)) copy.setAttributeNS(XMLNS, attribute.name, attribute.value);
+    }
+  }
+  return copy;
 }
 
 export function readStsResponse(envelope: Document, check: TokenCheck): SamlToken {
@@ -83,7 +104,7 @@ export function readStsResponse(envelope: Document, check: TokenCheck): SamlToke
 
   // Re-read the assertion on its own, so that what is verified is byte for byte what we keep and
   // send; it is then verified and read on this one DOM, never parsed again in between.
-  const assertionXml = serialize(found);
+  const assertionXml = serialize(withNamespacesInScope(found));
   const assertion = parseXml(assertionXml).documentElement as Element;
   let stsCertificate: X509Certificate;
   try {
