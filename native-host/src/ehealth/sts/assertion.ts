@@ -27,8 +27,16 @@ export interface AssertionParts {
   notOnOrAfter: string | null;
   /** Each statement's Subject/SubjectConfirmation/ds:KeyInfo/ds:X509Data/ds:X509Certificate text, whitespace removed. */
   holderCertificates: string[];
-  /** The AttributeStatement's attributes by AttributeName, each with its values' texts. */
+  /** The AttributeStatement's attributes by attributeKey(AttributeNamespace, AttributeName), each with its values' texts. */
   attributes: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * An attribute is named by its namespace and its name: the platform may grant one name in two
+ * namespaces (a guard post's number is asked as an identification and as a certified attribute).
+ */
+export function attributeKey(namespace: string, name: string): string {
+  return `${namespace} ${name}`;
 }
 
 const HOLDER_OF_KEY = 'urn:oasis:names:tc:SAML:1.0:cm:holder-of-key';
@@ -79,12 +87,13 @@ function attributesOf(statement: Element): Map<string, string[]> {
     if (element.namespaceURI === NS.saml && element.localName === 'Subject') continue;
     if (element.namespaceURI !== NS.saml || element.localName !== 'Attribute') throw shape(`has a ${element.localName} in its AttributeStatement`);
     const name = element.getAttribute('AttributeName') ?? '';
+    const key = attributeKey(element.getAttribute('AttributeNamespace') ?? '', name);
     if (name === '') throw shape('has an attribute without a name');
-    if (attributes.has(name)) throw new AssertionShapeRejected('duplicate-attribute', `the assertion grants the attribute ${name.slice(0, 120)} twice`);
+    if (attributes.has(key)) throw new AssertionShapeRejected('duplicate-attribute', `the assertion grants the attribute ${name.slice(0, 120)} twice`);
     const values = childElements(element);
     if (values.length === 0 || values.some((value) => value.namespaceURI !== NS.saml || value.localName !== 'AttributeValue')) throw shape(`has an attribute ${name.slice(0, 120)} without plain values`);
     attributes.set(
-      name,
+      key,
       values.map((value) => plainText(value, 'an attribute value')),
     );
   }

@@ -5,8 +5,8 @@ import { NS } from '../xml/namespaces.js';
 import { parseXml } from '../xml/parse.js';
 import { issuedByAnchor, SignatureRejected, verifyEnvelopedSignature } from '../xml/verify.js';
 import { isOrganisation } from '../../../../src/shared/domain/profession.js';
-import { AssertionShapeRejected, readAssertionParts } from './assertion.js';
-import { PROFESSION_ATTRIBUTES, type Profession } from './attributes.js';
+import { AssertionShapeRejected, attributeKey, readAssertionParts } from './assertion.js';
+import { CERTIFIED_NS, IDENTIFICATION_NS, PROFESSION_ATTRIBUTES, type Profession } from './attributes.js';
 
 /** A SAML 1.1 holder-of-key token from the eHealth STS, verified and read (PROTOCOL §4.2). */
 export interface SamlToken {
@@ -55,8 +55,8 @@ function bad(message: string, reason?: Refusal): AppError {
 }
 
 /** The one value of an attribute we read; several values for it refuse the token. */
-function singleValue(attributes: ReadonlyMap<string, readonly string[]>, name: string): string | undefined {
-  const values = attributes.get(name);
+function singleValue(attributes: ReadonlyMap<string, readonly string[]>, namespace: string, name: string): string | undefined {
+  const values = attributes.get(attributeKey(namespace, name));
   if (values === undefined) return undefined;
   if (values.length !== 1) throw bad(`the attribute ${name} has ${values.length} values`, 'assertion-shape');
   return values[0];
@@ -132,7 +132,9 @@ export function readStsResponse(envelope: Document, check: TokenCheck): SamlToke
   const now = check.now.getTime();
   if (now + CLOCK_SKEW_MS < notBefore.getTime() || now >= notOnOrAfter.getTime()) throw bad('the token is not valid now', 'validity');
 
-  const value = (name: string) => singleValue(parts.attributes, name);
+  // Each attribute in the namespace it was asked in (attributes.ts: requestedAttributes).
+  const value = (name: string) => singleValue(parts.attributes, CERTIFIED_NS, name);
+  const identification = (name: string) => singleValue(parts.attributes, IDENTIFICATION_NS, name);
   const expected = PROFESSION_ATTRIBUTES[check.profession];
   const refusedQualification = expected.qualification.find((name) => value(name) !== 'true');
   if (refusedQualification !== undefined) {
@@ -142,7 +144,7 @@ export function readStsResponse(envelope: Document, check: TokenCheck): SamlToke
   if (nihii11 === undefined || !/^\d{11}$/.test(nihii11)) throw bad('no NIHII in the token', 'no-nihii');
   // The identification attributes name the holder (a person's SSIN, an organisation's NIHII
   // number): each one granted must name the holder of our certificate.
-  const identifiers = expected.identification.map(value).filter((granted) => granted !== undefined);
+  const identifiers = expected.identification.map(identification).filter((granted) => granted !== undefined);
   if (identifiers.length === 0 || identifiers.some((granted) => granted !== check.holderIdentifier)) throw bad('the token does not identify the holder of our certificate', 'not-our-holder');
   const identified = identifiers[0];
   const organisation = isOrganisation(check.profession);
