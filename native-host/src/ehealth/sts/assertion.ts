@@ -92,10 +92,7 @@ function attributesOf(statement: Element): Map<string, string[]> {
     if (attributes.has(key)) throw new AssertionShapeRejected('duplicate-attribute', `the assertion grants the attribute ${name.slice(0, 120)} twice`);
     const values = childElements(element);
     if (values.length === 0 || values.some((value) => value.namespaceURI !== NS.saml || value.localName !== 'AttributeValue')) throw shape(`has an attribute ${name.slice(0, 120)} without plain values`);
-    attributes.set(
-      key,
-      values.map((value) => plainText(value, 'an attribute value')),
-    );
+    attributes.set(key, values.map((value) => plainText(value, 'an attribute value')));
   }
   return attributes;
 }
