@@ -6,8 +6,9 @@ import { builtHostScript } from '../tests/support/paths.js';
 
 /**
  * The demo clinician's host state: config.json pointing at the simulator (trusting only the test
- * CA) and the test keystore imported through the real `eattest-host certificate import`, with its
- * password in a file only the user can read — what a clinician does once with their own keystore.
+ * CA, the simulated STS's signing certificate pinned) and the test keystore imported through the
+ * real `eattest-host certificate import`, with its password in a file only the user can read —
+ * what a clinician does once with their own keystore.
  */
 export function provisionDemoHost(options: { stateDir: string; pki: TestPki; clinician: ClinicianMaterial; simulatorUrl: string }): void {
   const { stateDir, pki, clinician } = options;
@@ -21,7 +22,7 @@ export function provisionDemoHost(options: { stateDir: string; pki: TestPki; cli
         ...existing,
         environment: 'simulator',
         simulatorUrl: options.simulatorUrl,
-        trust: { tlsCaFile: pki.caCert, platformCas: { simulator: [pki.caCert] } },
+        trust: { tlsCaFile: pki.caCert, platformCas: { simulator: [pki.caCert] }, stsSigners: { simulator: [pki.sts.cert] } },
         // The demo practice's enterprise number (fictitious, valid check digits): it collects the fees.
         practice: { collectingEntityCbe: '0812345603' },
       },

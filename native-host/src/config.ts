@@ -46,13 +46,16 @@ const hostConfigObjectSchema = z.strictObject({
   /**
    * Trust anchors: the TLS server CA (else the system's), and the platform's CAs per environment
    * (PEM/DER files or folders of them: see ehealth/trust/trust-store.ts). stsCaFile, one PEM file,
-   * counts for every environment (the configurations written before platformCas).
+   * counts for every environment (the configurations written before platformCas). stsSigners pins,
+   * per environment, the certificate(s) the STS signs its tokens with (files or folders, as
+   * platformCas): another certificate of the same CAs is not the STS.
    */
   trust: z.optional(
     z.strictObject({
       tlsCaFile: z.optional(nonEmpty),
       stsCaFile: z.optional(nonEmpty),
       platformCas: z.optional(z.partialRecord(environmentSchema, z.array(nonEmpty).check(z.maxLength(20)))),
+      stsSigners: z.optional(z.partialRecord(environmentSchema, z.array(nonEmpty).check(z.maxLength(20)))),
     }),
   ),
   /**

@@ -15,11 +15,13 @@ export const faultRuleSchema = z.strictObject({
    * faults (eattest/answer-signers.ts) sign the answer, send or cancel, with a MyCareNet-like
    * certificate of an unknown CA (answerSignerUnknownCa), time-stamp it by an unknown TSA
    * (answerTimeStampUnknownTsa), sign it with a clinician's certificate (answerSignerClinician), or
-   * alter the answer after signing it (answerAltered).
+   * alter the answer after signing it (answerAltered). STS only: stsSignerClinician signs the token
+   * with a clinician's certificate of the test CA instead of the STS's (the host pins the STS's).
    */
   kind: z.enum([
     'latency', 'timeout', 'http5xx', 'reset', 'soapFault', 'garbledSeal', 'dropAfterAccept', 'hangAfterAccept', 'clockAheadOneDay', 'cancelOutOfTime', 'cancelBusy',
     'answerSignerUnknownCa', 'answerTimeStampUnknownTsa', 'answerSignerClinician', 'answerAltered',
+    'stsSignerClinician',
   ]),
   latencyMs: z.number().int().min(0).max(120_000).optional(),
   status: z.number().int().min(500).max(599).optional(),

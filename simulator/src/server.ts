@@ -128,6 +128,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     now,
   };
 
+  // What the stsSignerClinician fault signs tokens with: a certificate of the same CA, not the STS's.
+  const clinicianSigner = { signingKey: createPrivateKey(pem(pki.clinicians.doctorRsa.authKey)), signingCert: new X509Certificate(pem(pki.clinicians.doctorRsa.authCert)) };
   const mycarenetSigner = { certFile: pki.mycarenet.auth.cert, keyFile: pki.mycarenet.auth.key };
   const attestations = new AttestationStore();
   const answerSigners = new AnswerSigners(pki);
@@ -135,7 +137,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const document = readXml(xml);
     switch (service) {
       case 'sts':
-        return issueToken(xml, document, stsConfig, now());
+        return issueToken(xml, document, fault?.kind === 'stsSignerClinician' ? { ...stsConfig, ...clinicianSigner } : stsConfig, now());
       case 'etk':
         return getEtk(onlyChild(document.documentElement, SOAP_NS, 'Body'), etks);
       case 'memberdata':

@@ -198,9 +198,18 @@ function signedResponse(
       assertion,
     );
   });
+  return signAssertion(unsigned, config.signingKey, config.signingCert);
+}
+
+/**
+ * Signs the one saml:Assertion in `xml` as the platform's STS does: an enveloped signature, one
+ * reference to the assertion by its AssertionID, exclusive C14N, RSA-SHA256, the signer's
+ * certificate in KeyInfo. Exported for the tests that forge assertions with the test PKI's keys.
+ */
+export function signAssertion(xml: string, signingKey: KeyObject, signingCert: X509Certificate): string {
   const signer = new SignedXml({
-    privateKey: config.signingKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    publicCert: config.signingCert.toString(),
+    privateKey: signingKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicCert: signingCert.toString(),
     signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
     canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
     idAttribute: 'AssertionID',
@@ -210,10 +219,9 @@ function signedResponse(
     transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
     digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
   });
-  signer.computeSignature(unsigned, {
+  signer.computeSignature(xml, {
     prefix: 'ds',
     location: { reference: `//*[local-name(.)='Assertion' and namespace-uri(.)='${SAML_NS}']`, action: 'append' },
   });
   return signer.getSignedXml();
 }
-

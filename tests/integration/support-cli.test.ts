@@ -159,9 +159,13 @@ describe('eattest-host inspect', () => {
     services.close();
     const good = await run('inspect', file('assertion.xml', token.assertionXml));
     expect(good.code).toBe(0);
-    expect(JSON.parse(good.out)).toMatchObject({ kind: 'sts-assertion', assertionId: token.assertionId, signature: { valid: true } });
+    expect(JSON.parse(good.out)).toMatchObject({ kind: 'sts-assertion', assertionId: token.assertionId, signature: { valid: true }, shape: { readable: true } });
     const tampered = await run('inspect', file('tampered.xml', token.assertionXml.replace(token.nihii11, '19999999999')));
     expect(JSON.parse(tampered.out)).toMatchObject({ kind: 'sts-assertion', signature: { valid: false } });
+    // An attribute where the signature does not reach: shown, and said not to be read by the host.
+    const injected = token.assertionXml.replace(/<\/ds:KeyInfo>(?=<\/ds:Signature>)/, '<saml:Attribute xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion" AttributeName="x"/></ds:KeyInfo>');
+    expect(injected).not.toBe(token.assertionXml);
+    expect(JSON.parse((await run('inspect', file('injected.xml', injected))).out)).toMatchObject({ attributes: { x: [] }, shape: { readable: false, reason: 'unsigned-content' } });
   });
 
   it('reads an eAttest send answer with its acknowledgement number', async () => {

@@ -25,8 +25,9 @@ export function provisionHostState(options: {
     JSON.stringify({
       environment: 'simulator',
       simulatorUrl: options.simulatorUrl,
-      // The simulator environment's trust store: the test PKI's CA (acceptance and production have their own).
-      trust: { tlsCaFile: options.pki.caCert, platformCas: { simulator: [options.pki.caCert] } },
+      // The simulator environment's trust store: the test PKI's CA (acceptance and production have their
+      // own), and the simulated STS's signing certificate pinned.
+      trust: { tlsCaFile: options.pki.caCert, platformCas: { simulator: [options.pki.caCert] }, stsSigners: { simulator: [options.pki.sts.cert] } },
       // A fictitious practice's enterprise number (valid check digits), collecting the fees.
       practice: { collectingEntityCbe: '0812345603' },
       ...options.config,

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostConfigSchema, type HostConfig } from '../../native-host/src/config.js';
-import { loadPlatformAnchors } from '../../native-host/src/ehealth/trust/trust-store.js';
+import { loadPlatformAnchors, loadStsSigners } from '../../native-host/src/ehealth/trust/trust-store.js';
 import { AppError } from '../../src/shared/errors.js';
 import { testPki, type TestPki } from '../support/openssl-keys.js';
 
@@ -61,5 +61,38 @@ describe('the platform trust store', () => {
 
   it('is refused by the configuration schema for an unknown environment', () => {
     expect(hostConfigSchema.safeParse({ trust: { platformCas: { staging: ['/x.pem'] } } }).success).toBe(false);
+    expect(hostConfigSchema.safeParse({ trust: { stsSigners: { staging: ['/x.pem'] } } }).success).toBe(false);
+  });
+});
+
+describe('the pinned STS signing certificate', () => {
+  function refusedPin(raw: Record<string, unknown>): AppError {
+    try {
+      loadStsSigners(config(raw));
+    } catch (error) {
+      if (error instanceof AppError) return error;
+      throw error;
+    }
+    throw new Error('expected HOST_MISCONFIGURED');
+  }
+
+  it('is the environment in use’s own, from files or folders', () => {
+    const trust = { stsSigners: { simulator: [pki.path('second.der')], acceptance: [pki.path('acceptance')] } };
+    expect(loadStsSigners(config({ environment: 'simulator', trust })).map((certificate) => certificate.subject)).toEqual(['CN=Second CA']);
+    expect(loadStsSigners(config({ environment: 'acceptance', trust }))).toHaveLength(2);
+  });
+
+  it('missing in any environment, the simulator’s included, is a configuration error naming the setting', () => {
+    for (const environment of ['simulator', 'acceptance', 'production']) {
+      // The platform's CAs alone do not stand in for the pin, nor does another environment's pin.
+      const error = refusedPin({ environment, trust: { platformCas: { [environment]: [pki.path('ca.pem')] }, stsSigners: { ...(environment === 'production' ? { acceptance: [pki.path('ca.pem')] } : {}) } } });
+      expect(error).toMatchObject({ code: 'HOST_MISCONFIGURED', details: { missing: `trust.stsSigners.${environment}` } });
+      expect(error.message).toContain(`trust.stsSigners.${environment}`);
+    }
+  });
+
+  it('unreadable, or not a certificate, is a configuration error', () => {
+    expect(refusedPin({ environment: 'acceptance', trust: { stsSigners: { acceptance: [pki.path('missing.pem')] } } }).code).toBe('HOST_MISCONFIGURED');
+    expect(refusedPin({ environment: 'acceptance', trust: { stsSigners: { acceptance: [pki.path('junk.pem')] } } }).code).toBe('HOST_MISCONFIGURED');
   });
 });

@@ -10,7 +10,7 @@ import { endpointsFor, type Endpoints } from './endpoints.js';
 import { EtkDepot, exchangeEtks } from './etk/etk-depot.js';
 import type { DecryptionKey, SigningCredential } from './seal/credential.js';
 import { SoapTransport } from './soap/transport.js';
-import { loadPlatformAnchors } from './trust/trust-store.js';
+import { loadPlatformAnchors, loadStsSigners } from './trust/trust-store.js';
 import { StsSession } from './sts/session.js';
 
 /**
@@ -91,10 +91,12 @@ export class EhealthServices {
       throw new AppError('HOST_MISCONFIGURED', `the certificate is ${holder.kind === 'organisation' ? "an organisation's" : "a person's"}, the configured profession ${this.config.profession} is not`, { setting: 'profession' });
     }
     const own = holderIdentifier(holder);
+    // Without the environment's trust store and pinned STS certificate, nothing is asked of anyone.
+    const anchors = this.platformAnchors();
+    const stsSigners = loadStsSigners(this.config);
     // Every sealed exchange after a sign-in needs these ETKs, and they need no token: on a cold host
     // (the browser's first request is `provider`) they arrive while the STS answers.
     void this.etkDepot.prefetch(exchangeEtks(own));
-    const anchors = this.platformAnchors();
     return new StsSession({
       transport: this.transport,
       endpoint: this.endpoints.sts,
@@ -103,6 +105,7 @@ export class EhealthServices {
       ...(holder.kind === 'organisation' ? { organisation: { type: holder.type, name: holderNameOf(credential.certificate) } } : {}),
       profession: this.config.profession,
       stsAnchors: anchors,
+      stsSigners,
       clock: this.clock,
       log: this.log,
     });

@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { AppError } from '../../../src/shared/errors.js';
 import { DEVELOPMENT_CHROMIUM_EXTENSION_ID, INSTALL_KINDS, allowedExtensions, chromiumOrigin, type InstallKind } from '../../../src/shared/identity.js';
 import { passwordStoreFor } from '../certificate/custody.js';
 import { readStoredCertificate } from '../certificate/stored.js';
 import { EXPIRY_WARNING_DAYS, withDaysToExpiry } from '../certificate/identity.js';
 import { loadConfig, type HostConfig } from '../config.js';
-import { loadPlatformAnchors, platformTrustSources } from '../ehealth/trust/trust-store.js';
+import { loadPlatformAnchors, loadStsSigners, platformTrustSources, stsSignerSetting } from '../ehealth/trust/trust-store.js';
 import { readOurManifest, type InstalledManifest } from './apply.js';
 import { BROWSERS, allowedEntries, browserUserDataDirectory, installLocations, launcherKind, type Browser, type InstallTarget } from './plan.js';
 
@@ -171,6 +172,23 @@ function checkTrustStore(config: HostConfig, now: Date): Finding[] {
   return [expired > 0 ? { level: 'warning', text: `${text}, ${expired} of them expired`, fix: `remove or replace the expired ones in ${where}` } : { level: 'ok', text }];
 }
 
+/** The environment's pinned STS signing certificate: without it the host signs in nowhere. */
+function checkStsSigners(config: HostConfig, now: Date): Finding[] {
+  const where = `${stsSignerSetting(config)} in config.json`;
+  let signers;
+  try {
+    signers = loadStsSigners(config);
+  } catch (error) {
+    return error instanceof AppError && error.details?.['missing'] !== undefined
+      ? [{ level: 'warning', text: `the STS signing certificate of the ${config.environment} environment is not pinned: signing in is refused`, fix: `put the platform's STS signing certificate (a file or a folder) in ${where} (see the README)` }]
+      : [{ level: 'problem', text: error instanceof Error ? error.message : 'the pinned STS certificate cannot be read', fix: `correct ${where}` }];
+  }
+  const time = now.getTime();
+  const valid = signers.filter((signer) => time >= Date.parse(signer.validFrom) && time <= Date.parse(signer.validTo));
+  const text = `STS signing certificate pinned (${config.environment}): ${signers.length}`;
+  return [valid.length === 0 ? { level: 'problem', text: `${text}, none valid today`, fix: `put the STS's current signing certificate in ${where}` } : { level: 'ok', text }];
+}
+
 /** config.json may hold MyCareNet's licence password: only its owner may read or change it (POSIX modes). */
 function checkConfigPermissions(stateDir: string): Finding[] {
   const file = join(stateDir, 'config.json');
@@ -215,6 +233,7 @@ export async function runDoctor(options: {
     const config = loadConfig(options.stateDir);
     findings.push({ level: 'ok', text: `environment: ${config.environment}` });
     findings.push(...checkTrustStore(config, options.now ?? new Date()));
+    findings.push(...checkStsSigners(config, options.now ?? new Date()));
     findings.push(...(await checkCertificate(config, options.stateDir, options.now ?? new Date())));
   } catch (error) {
     findings.push({ level: 'problem', text: error instanceof Error ? error.message : 'the configuration cannot be read', fix: 'correct or remove config.json in the state directory' });

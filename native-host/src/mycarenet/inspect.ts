@@ -4,6 +4,7 @@ import { AppError } from '../../../src/shared/errors.js';
 import { childElements, descendants, firstChild, pathFrom, serialize, textOf } from '../ehealth/xml/dom.js';
 import { NS } from '../ehealth/xml/namespaces.js';
 import { parseXml } from '../ehealth/xml/parse.js';
+import { AssertionShapeRejected, readAssertionParts } from '../ehealth/sts/assertion.js';
 import { SignatureRejected, verifyEnvelopedSignature } from '../ehealth/xml/verify.js';
 import { readEncryptedKnownContent } from './commons/encrypted-known-content.js';
 import { MCN_NS } from './commons/namespaces.js';
@@ -120,12 +121,20 @@ function stsAssertion(assertion: Element): Record<string, unknown> {
   const conditions = firstChild(standalone, NS.saml, 'Conditions');
   let signature: Record<string, unknown>;
   try {
-    const signer = verifyEnvelopedSignature(xml, standalone, 'AssertionID');
+    const signer = verifyEnvelopedSignature(standalone, 'AssertionID');
     signature = { valid: true, signer: signer.subject.split('\n').join(', '), note: 'the signer is not judged against a trust anchor here' };
   } catch (error) {
     signature = { valid: false, reason: error instanceof SignatureRejected ? error.message : 'unreadable' };
   }
   const holder = textOf(descendants(standalone, NS.ds, 'X509Certificate')[0]);
+  // The attributes above are every one in the file; the host reads only those of the signed places.
+  let shape: Record<string, unknown> = { readable: true };
+  try {
+    readAssertionParts(standalone);
+  } catch (error) {
+    if (!(error instanceof AssertionShapeRejected)) throw error;
+    shape = { readable: false, reason: error.reason, message: error.message };
+  }
   return {
     kind: 'sts-assertion',
     assertionId: standalone.getAttribute('AssertionID'),
@@ -136,5 +145,6 @@ function stsAssertion(assertion: Element): Record<string, unknown> {
     nameIdentifier: textOf(pathFrom(standalone, [[NS.saml, 'AttributeStatement'], [NS.saml, 'Subject'], [NS.saml, 'NameIdentifier']])) ?? null,
     attributes,
     signature,
+    shape,
   };
 }

@@ -18,6 +18,8 @@ export interface StsSessionOptions {
   organisation?: { type: string; name?: string | undefined };
   profession: Profession;
   stsAnchors: readonly X509Certificate[];
+  /** The environment's STS signing certificate(s): no other may sign the token. */
+  stsSigners: readonly X509Certificate[];
   validityHours?: number;
   clock?: () => Date;
   log?: Logger;
@@ -76,6 +78,7 @@ export class StsSession {
       ...(this.options.organisation !== undefined ? { organisation: this.options.organisation } : {}),
       profession: this.options.profession,
       stsAnchors: this.options.stsAnchors,
+      stsSigners: this.options.stsSigners,
       now: this.clock(),
     });
     this.options.log?.info('STS token obtained', { notOnOrAfter: token.notOnOrAfter.toISOString(), elapsedMs: Math.round(answer.elapsedMs) });

@@ -1,11 +1,12 @@
 import type { X509Certificate } from 'node:crypto';
 import { AppError } from '../../../../src/shared/errors.js';
-import { childElements, descendants, firstChild, pathFrom, serialize, textOf } from '../xml/dom.js';
+import { childElements, firstChild, pathFrom, serialize, textOf } from '../xml/dom.js';
 import { NS } from '../xml/namespaces.js';
 import { parseXml } from '../xml/parse.js';
 import { issuedByAnchor, SignatureRejected, verifyEnvelopedSignature } from '../xml/verify.js';
 import { isOrganisation } from '../../../../src/shared/domain/profession.js';
-import { PROFESSION_ATTRIBUTES, type Profession } from './attributes.js';
+import { AssertionShapeRejected, attributeKey, readAssertionParts } from './assertion.js';
+import { CERTIFIED_NS, IDENTIFICATION_NS, PROFESSION_ATTRIBUTES, type Profession } from './attributes.js';
 
 /** A SAML 1.1 holder-of-key token from the eHealth STS, verified and read (PROTOCOL §4.2). */
 export interface SamlToken {
@@ -36,25 +37,49 @@ export interface TokenCheck {
   profession: Profession;
   /** CAs that may issue the STS signing certificate. */
   stsAnchors: readonly X509Certificate[];
+  /** The STS signing certificate(s) of the environment, pinned: only these may sign a token. */
+  stsSigners: readonly X509Certificate[];
   now: Date;
 }
 
 const SUCCESS = /:Success$/;
+const XMLNS = 'http://www.w3.org/2000/xmlns/';
 /** Tolerated difference between our clock and the platform's. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
-function bad(message: string, details?: Record<string, string>): AppError {
-  return new AppError('MYCARENET_BAD_ANSWER', `STS answer: ${message}`, { service: 'sts', ...details });
+/** Why an answer was refused, named in its details (the tests and the log tell the cases apart by it). */
+type Refusal = 'signature' | 'signer-not-pinned' | 'signer-untrusted' | 'not-our-key' | 'not-our-holder' | 'validity' | 'no-nihii' | AssertionShapeRejected['reason'];
+
+function bad(message: string, reason?: Refusal): AppError {
+  return new AppError('MYCARENET_BAD_ANSWER', `STS answer: ${message}`, { service: 'sts', ...(reason !== undefined ? { reason } : {}) });
 }
 
-function attributeValues(assertion: Element): Map<string, string> {
-  const values = new Map<string, string>();
-  for (const attribute of descendants(assertion, NS.saml, 'Attribute')) {
-    const name = attribute.getAttribute('AttributeName');
-    const value = textOf(firstChild(attribute, NS.saml, 'AttributeValue'));
-    if (name !== null && value !== undefined) values.set(name, value);
+/** The one value of an attribute we read; several values for it refuse the token. */
+function singleValue(attributes: ReadonlyMap<string, readonly string[]>, namespace: string, name: string): string | undefined {
+  const values = attributes.get(attributeKey(namespace, name));
+  if (values === undefined) return undefined;
+  if (values.length !== 1) throw bad(`the attribute ${name} has ${values.length} values`, 'assertion-shape');
+  return values[0];
+}
+
+/**
+ * A copy of `element` declaring every namespace in scope where it sits. The assertion leaves the
+ * answer to travel alone (in every MyCareNet call): a prefix its signature's InclusiveNamespaces
+ * list names but that only an ancestor declared (say samlp) would otherwise drop out of its
+ * canonical form, and its digest with it. Exclusive C14N renders no other declaration, so the
+ * copy's canonical form is the original's.
+ */
+function withNamespacesInScope(element: Element): Element {
+  const copy = element.cloneNode(true) as Element;
+  for (let parent = element.parentNode; parent !== null && parent.nodeType === 1; parent = parent.parentNode) {
+    const attributes = (parent as Element).attributes;
+    for (let index = 0; index < attributes.length; index++) {
+      const attribute = attributes.item(index);
+      if (attribute === null || attribute.namespaceURI !== XMLNS) continue;
+      if (!copy.hasAttributeNS(XMLNS, attribute.localName)) copy.setAttributeNS(XMLNS, attribute.name, attribute.value);
+    }
   }
-  return values;
+  return copy;
 }
 
 export function readStsResponse(envelope: Document, check: TokenCheck): SamlToken {
@@ -77,46 +102,57 @@ export function readStsResponse(envelope: Document, check: TokenCheck): SamlToke
   const found = assertions[0];
   if (assertions.length !== 1 || found === undefined) throw bad('expected exactly one assertion');
 
-  // Re-read the assertion on its own, so that what is verified is byte for byte what we keep.
-  const assertionXml = serialize(found);
+  // Re-read the assertion on its own, so that what is verified is byte for byte what we keep and
+  // send; it is then verified and read on this one DOM, never parsed again in between.
+  const assertionXml = serialize(withNamespacesInScope(found));
   const assertion = parseXml(assertionXml).documentElement as Element;
   let stsCertificate: X509Certificate;
   try {
-    stsCertificate = verifyEnvelopedSignature(assertionXml, assertion, 'AssertionID');
+    stsCertificate = verifyEnvelopedSignature(assertion, 'AssertionID');
   } catch (error) {
-    throw bad(error instanceof SignatureRejected ? error.message : 'signature check failed');
+    throw bad(error instanceof SignatureRejected ? error.message : 'signature check failed', 'signature');
   }
-  if (!issuedByAnchor(stsCertificate, check.stsAnchors, check.now)) throw bad('the STS signing certificate is not trusted');
+  // The STS's own certificate, not any other the same CAs issued (a clinician's is one of them).
+  if (!check.stsSigners.some((pinned) => pinned.fingerprint256 === stsCertificate.fingerprint256)) throw bad('the token is not signed by the pinned STS certificate', 'signer-not-pinned');
+  if (!issuedByAnchor(stsCertificate, check.stsAnchors, check.now)) throw bad('the STS signing certificate is not trusted', 'signer-untrusted');
 
-  const confirmation = descendants(assertion, NS.saml, 'SubjectConfirmation')[0];
-  const holder = textOf(confirmation === undefined ? undefined : pathFrom(confirmation, [[NS.ds, 'KeyInfo'], [NS.ds, 'X509Data'], [NS.ds, 'X509Certificate']]));
-  if (holder?.replace(/\s+/g, '') !== check.holderCertificate.raw.toString('base64')) throw bad('the token is not bound to our certificate');
+  let parts;
+  try {
+    parts = readAssertionParts(assertion);
+  } catch (error) {
+    if (error instanceof AssertionShapeRejected) throw bad(error.message, error.reason);
+    throw error;
+  }
+  const ours = check.holderCertificate.raw.toString('base64');
+  if (!parts.holderCertificates.every((holder) => holder === ours)) throw bad('the token is not bound to our certificate', 'not-our-key');
 
-  const conditions = firstChild(assertion, NS.saml, 'Conditions');
-  const notBefore = new Date(conditions?.getAttribute('NotBefore') ?? '');
-  const notOnOrAfter = new Date(conditions?.getAttribute('NotOnOrAfter') ?? '');
-  if (Number.isNaN(notBefore.getTime()) || Number.isNaN(notOnOrAfter.getTime()) || notOnOrAfter <= notBefore) throw bad('invalid validity period');
+  const notBefore = new Date(parts.notBefore ?? '');
+  const notOnOrAfter = new Date(parts.notOnOrAfter ?? '');
+  if (Number.isNaN(notBefore.getTime()) || Number.isNaN(notOnOrAfter.getTime()) || notOnOrAfter <= notBefore) throw bad('invalid validity period', 'validity');
   const now = check.now.getTime();
-  if (now + CLOCK_SKEW_MS < notBefore.getTime() || now >= notOnOrAfter.getTime()) throw bad('the token is not valid now');
+  if (now + CLOCK_SKEW_MS < notBefore.getTime() || now >= notOnOrAfter.getTime()) throw bad('the token is not valid now', 'validity');
 
-  const values = attributeValues(assertion);
+  // Each attribute in the namespace it was asked in (attributes.ts: requestedAttributes).
+  const value = (name: string) => singleValue(parts.attributes, CERTIFIED_NS, name);
+  const identification = (name: string) => singleValue(parts.attributes, IDENTIFICATION_NS, name);
   const expected = PROFESSION_ATTRIBUTES[check.profession];
-  const refusedQualification = expected.qualification.find((name) => values.get(name) !== 'true');
+  const refusedQualification = expected.qualification.find((name) => value(name) !== 'true');
   if (refusedQualification !== undefined) {
     throw new AppError('STS_REFUSED', `the platform did not confirm the profession ${check.profession}`, { service: 'sts', attribute: refusedQualification });
   }
-  const nihii11 = expected.nihii11.map((name) => values.get(name)).find((value) => value !== undefined);
-  if (nihii11 === undefined || !/^\d{11}$/.test(nihii11)) throw bad('no NIHII in the token');
-  // The identification attributes name the holder: a person's SSIN, an organisation's NIHII number.
-  const identified = expected.identification.map((name) => values.get(name)).find((value) => value !== undefined);
+  const nihii11 = expected.nihii11.map(value).find((granted) => granted !== undefined);
+  if (nihii11 === undefined || !/^\d{11}$/.test(nihii11)) throw bad('no NIHII in the token', 'no-nihii');
+  // The identification attributes name the holder (a person's SSIN, an organisation's NIHII
+  // number): each one granted must name the holder of our certificate.
+  const identifiers = expected.identification.map(identification).filter((granted) => granted !== undefined);
+  if (identifiers.length === 0 || identifiers.some((granted) => granted !== check.holderIdentifier)) throw bad('the token does not identify the holder of our certificate', 'not-our-holder');
+  const identified = identifiers[0];
   const organisation = isOrganisation(check.profession);
-  if (organisation) {
-    if (identified !== check.holderIdentifier) throw bad('the token does not identify the organisation of our certificate');
-  } else if (identified === undefined || !/^\d{11}$/.test(identified)) throw bad('no SSIN in the token');
+  if (!organisation && (identified === undefined || !/^\d{11}$/.test(identified))) throw bad('no SSIN in the token', 'not-our-holder');
   const ssin = organisation ? undefined : identified;
   const organisationName = organisation ? check.organisation?.name : undefined;
-  const givenName = expected.givenName === undefined ? undefined : values.get(expected.givenName);
-  const surname = expected.surname === undefined ? undefined : values.get(expected.surname);
+  const givenName = expected.givenName === undefined ? undefined : value(expected.givenName);
+  const surname = expected.surname === undefined ? undefined : value(expected.surname);
   const assertionId = assertion.getAttribute('AssertionID') ?? '';
   return {
     assertionXml,
