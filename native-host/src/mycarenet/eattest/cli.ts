@@ -10,8 +10,8 @@ import { loadConfig } from '../../config.js';
 import { stateDirectory } from '../../state-directory.js';
 import { EhealthServices } from '../../ehealth/services.js';
 import { createFileLogger } from '../../log.js';
-import { cancelWithJournal } from './journaled-cancel.js';
-import { attestWithJournal, type EattestDependencies } from './journaled-send.js';
+import { cancelWithJournal } from '../../transmission/journaled-cancel.js';
+import { attestWithJournal, type EattestDependencies } from '../../transmission/journaled-send.js';
 
 /**
  * `eattest-host attest --file consultation.json [--jsis]` and `eattest-host cancel --ack N --ssin S

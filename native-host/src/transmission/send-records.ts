@@ -1,10 +1,10 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
-import { attestationSchema, consultationKeySchema, type Attestation } from '../../../../src/shared/domain/attestation.js';
-import { AppError } from '../../../../src/shared/errors.js';
-import { inputReferenceSchema } from '../../journal/entry.js';
-import type { SealedAttestation } from './send-attestation.js';
+import { attestationSchema, consultationKeySchema, type Attestation } from '../../../src/shared/domain/attestation.js';
+import { AppError } from '../../../src/shared/errors.js';
+import { inputReferenceSchema } from '../journal/entry.js';
+import type { SealedAttestation } from '../mycarenet/eattest/send-attestation.js';
 
 /**
  * Beside the journal, one file per send (`<stateDir>/eattest/sends/<InputReference>.json`): the
