@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { HOST_ATTEST_WORST_CASE_MS } from '../../../src/shared/host-protocol.js';
 import { AppError } from '../../../src/shared/errors.js';
+import { writeFileDurably } from './durable-file.js';
 import type { Room } from './send-rules.js';
 
 /**
@@ -96,17 +97,8 @@ export function sendInFlightError(inFlight: { retryAfterMs: number }): AppError 
 /** Called under the journal's lock, after attemptInFlight found none: the marker other processes will see. */
 export function markInFlight(stateDir: string, room: Room, nowMs: number = Date.now()): InFlightMarker {
   const file = markerFile(stateDir, room);
-  mkdirSync(join(stateDir, 'transmission', 'in-flight'), { recursive: true, mode: 0o700 });
   const marker: Marker = { pid: process.pid, host: hostname().slice(0, 255), startedAtMs: Math.floor(nowMs), nonce: randomBytes(16).toString('hex') };
-  const temporary = `${file}.${process.pid}.tmp`;
-  const fd = openSync(temporary, 'w', 0o600);
-  try {
-    writeSync(fd, JSON.stringify(marker));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, file);
+  writeFileDurably(file, JSON.stringify(marker));
   return {
     release() {
       if (readMarker(file)?.nonce !== marker.nonce) return;
