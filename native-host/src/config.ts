@@ -6,7 +6,8 @@ import * as z from 'zod/mini';
 import { professionSchema } from '../../src/shared/domain/profession.js';
 import englishMessages from 'zod/v4/locales/en.js';
 import { cbeSchema, namedPhysicianSchema, type NamedPhysician } from '../../src/shared/domain/identifiers.js';
-import { environmentSchema, HOST_CALL_TIMEOUT_MAX_MS, type Environment } from '../../src/shared/host-protocol.js';
+import { environmentSchema, type Environment } from '../../src/shared/host-protocol.js';
+import { HOST_CALL_TIMEOUT_MAX_MS } from '../../src/shared/transmission-timing.js';
 import { AppError } from '../../src/shared/errors.js';
 
 const MAX_CONFIG_BYTES = 64 * 1024;

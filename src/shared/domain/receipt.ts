@@ -137,6 +137,8 @@ export const attestationRecordSchema = z.strictObject({
   updatedAt: z.iso.datetime({ offset: true }),
   acknowledgementNumber: z.optional(acknowledgementNumberSchema),
   acknowledgedAt: z.optional(z.iso.datetime({ offset: true })),
+  /** The host's reference of the send, once known (an unknown outcome names it: the abandon path needs it). */
+  inputReference: z.optional(inputReferenceSchema),
   outcome: z.optional(attestOutcomeSchema),
   cancellation: z.optional(cancelOutcomeSchema),
   lastError: z.optional(errorCodeSchema),
