@@ -12,6 +12,7 @@ import { attestOutcomeSchema, journalSendSchema, type AttestOutcome, type Journa
 import type { HostReply } from '../../src/shared/host-protocol.js';
 import { hello, startHost, type HostProcess } from '../support/host-process.js';
 import { builtHostScript } from '../support/paths.js';
+import { CRASH_ENV, CRASH_POINTS } from '../../native-host/src/transmission/crash-points.js';
 import { provisionHostState } from '../support/provisioning.js';
 import { simulatorAttestations } from '../support/simulator-control.js';
 
@@ -201,5 +202,32 @@ describe('finding 6: a retry while an attempt is on the wire', () => {
     expect(await sameHost).toMatchObject({ ok: false, error: { code: 'ALREADY_ATTESTED' } });
     expect(eattestRequests()).toBe(before + 1);
     expect(await insurerHolds(['102771'])).toHaveLength(1);
+  });
+});
+
+describe('the host killed at each step of a send (the crash points the fault matrix uses)', () => {
+  const codes = { 'before-intent': '101075', 'after-intent': '101077', 'after-request-left': '102034', 'after-answer': '102093', 'during-outcome-write': '102550' } as const;
+
+  it.each(CRASH_POINTS.map((point) => [point]))('%s: the next host settles it under the same reference or sends it once; the insurer holds one', async (point) => {
+    const stateDir = newState();
+    const sent = attestation(PATIENT, [codes[point]], 1500);
+    const doomed = startHost({ stateDir, env: { [CRASH_ENV]: point } });
+    if (!(await hello(doomed)).ok) throw new Error('the host refused the handshake');
+    void doomed.request('attest', { attestation: sent });
+    expect(await doomed.exited).toBeNull();
+    expect(doomed.child.signalCode).toBe('SIGKILL');
+
+    const host = await hostOn(stateDir);
+    const outcome = outcomeOf(await host.request('attest', { attestation: sent }));
+    expect(outcome.outcome).toBe('acknowledged');
+    const held = await insurerHolds([codes[point]]);
+    expect(held).toHaveLength(1);
+    expect(outcome.outcome === 'acknowledged' && outcome.acknowledgementNumber).toBe(held[0]?.acknowledgementNumber);
+    // Died before the intent: nothing was journaled, the next send is the first; otherwise it is a retry.
+    expect(outcome.attemptNbr).toBe(point === 'before-intent' ? 1 : 2);
+    const { stdout } = await execFileAsync(process.execPath, [builtHostScript, 'journal', '--verify', '--state-dir', stateDir], { encoding: 'utf8' });
+    expect(stdout).toContain('chain valid');
+    // The half-written outcome line was kept aside and said so, never taken for an entry.
+    if (point === 'during-outcome-write') expect(readFileSync(`${stateDir}/journal/journal.jsonl`, 'utf8')).toContain('"disturbance":"torn-tail-quarantined"');
   });
 });
