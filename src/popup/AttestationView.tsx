@@ -234,7 +234,7 @@ export function AttestationView({
           <button type="button" data-testid="send-attestation" class="primary" disabled={state.phase === 'sending' || checks.length > 0 || (state.phase === 'failed' && state.error.code === 'ATTESTATION_CHECK_FAILED')} onClick={() => send(state.attestation)}>
             {state.phase === 'sending' ? t('sending') : state.phase === 'failed' ? t('sendAgain') : t('sendAttestation')}
           </button>
-          <button type="button" disabled={state.phase === 'sending'} onClick={() => setState({ phase: 'editing', problems: [] })}>
+          <button type="button" data-testid="edit-attestation" disabled={state.phase === 'sending'} onClick={() => setState({ phase: 'editing', problems: [] })}>
             {t('edit')}
           </button>
         </div>
