@@ -225,6 +225,8 @@ describe('the host killed at each step of a send (the crash points the fault mat
     expect(outcome.outcome === 'acknowledged' && outcome.acknowledgementNumber).toBe(held[0]?.acknowledgementNumber);
     // Died before the intent: nothing was journaled, the next send is the first; otherwise it is a retry.
     expect(outcome.attemptNbr).toBe(point === 'before-intent' ? 1 : 2);
+    // The same draft as the stored request: nothing to warn about.
+    expect(outcome.draftNotSent).toBeUndefined();
     const { stdout } = await execFileAsync(process.execPath, [builtHostScript, 'journal', '--verify', '--state-dir', stateDir], { encoding: 'utf8' });
     expect(stdout).toContain('chain valid');
     // The half-written outcome line was kept aside and said so, never taken for an entry.
