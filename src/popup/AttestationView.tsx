@@ -223,6 +223,7 @@ export function AttestationView({
       <section data-testid="attestation-confirm" ref={focus}>
         <h2>{t('confirmTitle')}</h2>
         <ConfirmSummary attestation={state.attestation} />
+        {state.phase === 'failed' && state.error.details?.['draftNotSent'] === true && <DraftNotSentNotice />}
         {state.phase === 'failed' && <ErrorNotice error={state.error} />}
         {checks.length > 0 && <CheckProblems problems={checks} attestation={state.attestation} />}
         {state.phase === 'sending' && (

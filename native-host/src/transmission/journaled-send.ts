@@ -137,7 +137,14 @@ export async function attestWithJournal(deps: EattestDependencies, proposed: Att
       if (sent === undefined) throw new AppError('INTERNAL', 'the intent was journaled without its request');
       const draftNotSent = !sameAttestation(sent.attestation, attestation);
       if (decision.action === 'retry') deps.log.info('eAttest retry of an unsettled send', { inputReference: decision.inputReference, attemptNbr: decision.attemptNbr, draftNotSent });
-      const outcome = await transmit(deps, journal, intent, { ...sent, provider, clock });
+      let outcome: AttestOutcome;
+      try {
+        outcome = await transmit(deps, journal, intent, { ...sent, provider, clock });
+      } catch (error) {
+        // Unknown again: the clinician must still learn that their edit was not what was tried.
+        if (draftNotSent && error instanceof AppError) throw new AppError(error.code, error.message, { ...error.details, draftNotSent: true });
+        throw error;
+      }
       return draftNotSent ? { ...outcome, draftNotSent: true } : outcome;
     } finally {
       inFlight.release();
