@@ -58,6 +58,9 @@ export function refusalError(decision: Extract<SendDecision, { action: 'refuse' 
     case 'not-today':
       return new AppError('DATE_NOT_ALLOWED', 'eAttest takes only today’s care', { careDate: decision.careDate, today: decision.today });
     case 'too-many-attempts':
-      return new AppError('MYCARENET_UNAVAILABLE', `the send was tried ${decision.attempts} times without an answer`, { inputReference: decision.inputReference });
+      return new AppError('MYCARENET_UNAVAILABLE', `the send was tried ${decision.attempts} times without an answer: check with the insurer, then give it up (abandon) to send anew`, {
+        inputReference: decision.inputReference,
+        outcome: 'unknown',
+      });
   }
 }
