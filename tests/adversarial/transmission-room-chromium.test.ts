@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ElementHandle } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredAttestation } from '../../simulator/src/eattest/store.js';
@@ -6,10 +8,13 @@ import { openPopupFromEhr, startFlowBench, type FlowBench } from '../support/con
 import { simulatorAttestations } from '../support/simulator-control.js';
 
 /**
- * Finding 2 in Chromium with the real host and the simulator: the first send's answer is lost
- * (dropAfterAccept: the insurer stored the 30 € attestation), the clinician edits the amount to
- * 50 € and sends again. The host re-sends the stored request; the popup says the edit was not
- * sent, and the supporting document shows what the insurer holds (30 €), never the draft.
+ * The transmission room in Chromium with the real host and the simulator.
+ * Finding 2: the first send's answer is lost (dropAfterAccept: the insurer stored the 30 €
+ * attestation), the clinician edits the amount to 50 € and sends again. The host re-sends the
+ * stored request; the popup says the edit was not sent, and the supporting document shows what
+ * the insurer holds (30 €), never the draft.
+ * The abandon path: an unknown outcome is given up from today's list, with a reason and a
+ * confirmation, journaled; only then does a new send go out.
  */
 
 let bench: FlowBench;
@@ -61,6 +66,44 @@ describe('finding 2: the receipt is what the insurer received (Chromium, real ho
     expect(total).toMatch(/30/);
     expect(total).not.toMatch(/50/);
     await receipt.close();
+    if (!popup.isClosed()) await popup.close().catch(() => undefined);
+    await page.close();
+  });
+
+  it('gives up an unknown send from today’s list only with a reason and a confirmation, journaled; then a new send goes out', async () => {
+    const { session, ehr, simulator, pki, stateDir } = bench;
+    const page = await session.browser.newPage();
+    await page.goto(`${ehr.origin}/tablemed/consultation-2.html`);
+    // The connection is reset before the insurer reads the request: it holds nothing, the host cannot know.
+    simulator.setFaults([{ service: 'eattest', kind: 'reset', count: 1 }]);
+    const popup = await openPopupFromEhr(session, page, 'table#pat');
+    await popup.click('[data-testid="review-attestation"]');
+    await popup.waitForSelector('[data-testid="send-attestation"]');
+    await popup.click('[data-testid="send-attestation"]');
+    await popup.waitForSelector('[data-testid="attestation-confirm"] [data-error-code]', { timeout: 30_000 });
+
+    await popup.waitForSelector('[data-testid="history-entry"][data-status="unknown"] [data-testid="start-abandon"]', { timeout: 10_000 });
+    await popup.click('[data-testid="history-entry"][data-status="unknown"] [data-testid="start-abandon"]');
+    const confirm = '[data-testid="confirm-abandon"]';
+    await popup.waitForSelector(confirm);
+    expect(await popup.$eval(confirm, (element) => (element as HTMLButtonElement).disabled)).toBe(true);
+    await popup.type('[data-testid="abandon-reason"]', 'JSIS helpdesk: nothing received under this reference');
+    // A reason alone is not enough: the clinician confirms they checked with the insurer.
+    expect(await popup.$eval(confirm, (element) => (element as HTMLButtonElement).disabled)).toBe(true);
+    await popup.click('[data-testid="abandon-confirm"]');
+    await popup.click(confirm);
+    await popup.waitForSelector('[data-testid="history-entry"][data-status="abandoned"]', { timeout: 10_000 });
+    const journal = readFileSync(join(stateDir, 'journal', 'journal.jsonl'), 'utf8');
+    expect(journal).toContain('"kind":"send-abandoned"');
+    expect(journal).toContain('JSIS helpdesk: nothing received under this reference');
+
+    // Now the send goes out anew, and the insurer holds exactly it.
+    await popup.click('[data-testid="send-attestation"]');
+    const ackElement = await popup.waitForSelector('[data-testid="ack-number"]', { timeout: 30_000 });
+    const ack = (await ackElement?.evaluate((element) => element.textContent)) ?? '';
+    const held = ((await simulatorAttestations(simulator.url, pki.caCert)) as StoredAttestation[]).filter((stored) => stored.acknowledgementNumber === ack);
+    expect(held).toHaveLength(1);
+    expect(held[0]?.attempts).toEqual([1]);
     if (!popup.isClosed()) await popup.close().catch(() => undefined);
     await page.close();
   });
