@@ -177,16 +177,20 @@ describe('finding 2: the receipt is what the insurer received', () => {
 });
 
 describe('finding 6: a retry while an attempt is on the wire', () => {
-  it('puts one request on the wire: the same host waits for the attempt in flight, another host is refused with SEND_IN_FLIGHT', async () => {
+  // latency: the request waits before the insurer reads it; hangAfterAccept: stored, the answer held back.
+  it.each([
+    ['hangAfterAccept', '102771'],
+    ['latency', '103132'],
+  ] as const)('%s: puts one request on the wire: the same host waits for the attempt in flight, another host is refused with SEND_IN_FLIGHT', async (kind, code) => {
     const stateDir = newState();
     const host = await hostOn(stateDir);
     const other = await hostOn(stateDir);
     // Both signed in and warm, so that the only eAttest requests are the sends.
     expect((await host.request('warm', {})).ok).toBe(true);
     expect((await other.request('warm', {})).ok).toBe(true);
-    const sent = attestation(PATIENT, ['102771'], 2000);
+    const sent = attestation(PATIENT, [code], 2000);
     const before = eattestRequests();
-    faults([{ service: 'eattest', kind: 'hangAfterAccept', latencyMs: 4000, count: 1 }]);
+    faults([{ service: 'eattest', kind, latencyMs: 4000, count: 1 }]);
 
     const firstAttempt = host.request('attest', { attestation: sent });
     await until(() => eattestRequests() === before + 1);
@@ -201,7 +205,7 @@ describe('finding 6: a retry while an attempt is on the wire', () => {
     // The waiting retry finds the send acknowledged and sends nothing.
     expect(await sameHost).toMatchObject({ ok: false, error: { code: 'ALREADY_ATTESTED' } });
     expect(eattestRequests()).toBe(before + 1);
-    expect(await insurerHolds(['102771'])).toHaveLength(1);
+    expect(await insurerHolds([code])).toHaveLength(1);
   });
 });
 
