@@ -5,6 +5,7 @@ import { PRODUCT_VERSION } from '../../src/shared/version.js';
 import { runCertificateCli } from './certificate/cli.js';
 import { stateDirectory } from './state-directory.js';
 import { runJournalCli } from './journal/cli.js';
+import { runAbandonCli } from './transmission/abandon-cli.js';
 import { runEattestCli } from './mycarenet/eattest/cli.js';
 import { runSupportCli, SUPPORT_COMMANDS, SUPPORT_USAGE, type SupportCommand } from './mycarenet/support-cli.js';
 import { applyPlan, describePlan, describeUninstallStep, uninstall } from './install/apply.js';
@@ -27,6 +28,8 @@ Usage:
   eattest-host journal [--verify] [--recheck-signatures] [--export FILE] [--state-dir DIR]
       Today's transmissions; --verify checks the journal's hash chain; --recheck-signatures verifies the
       insurers' signatures it keeps again with today's trust store; --export writes it as JSON for an auditor.
+  eattest-host journal abandon --reference INPUT_REFERENCE --reason "what the insurer said" [--state-dir DIR]
+      Give up a send whose outcome stayed unknown, after checking with the insurer; journaled with your reason.
 ${SUPPORT_USAGE}  eattest-host attest --file CONSULTATION.json [--jsis] | cancel --ack NUMBER --ssin SSIN --reason A-G
       Send (or cancel) an eAttest from the command line, through the same journal; prints the outcome as JSON.
   eattest-host --version
@@ -67,6 +70,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const [command, ...rest] = argv;
   try {
     if (command === 'certificate') return await runCertificateCli(rest, io);
+    if (command === 'journal' && rest[0] === 'abandon') return await runAbandonCli(rest.slice(1), io);
     if (command === 'journal') return runJournalCli(rest, io);
     if (command === 'attest' || command === 'cancel') return await runEattestCli(command, rest, io);
     if ((SUPPORT_COMMANDS as readonly (string | undefined)[]).includes(command)) return await runSupportCli(command as SupportCommand, rest, io);

@@ -7,6 +7,7 @@ import { professionSchema } from '../../src/shared/domain/profession.js';
 import englishMessages from 'zod/v4/locales/en.js';
 import { cbeSchema, namedPhysicianSchema, type NamedPhysician } from '../../src/shared/domain/identifiers.js';
 import { environmentSchema, type Environment } from '../../src/shared/host-protocol.js';
+import { HOST_CALL_TIMEOUT_MAX_MS } from '../../src/shared/transmission-timing.js';
 import { AppError } from '../../src/shared/errors.js';
 
 const MAX_CONFIG_BYTES = 64 * 1024;
@@ -41,8 +42,8 @@ const hostConfigObjectSchema = z.strictObject({
   endpoints: z.optional(
     z.partial(z.strictObject({ sts: endpointUrl, etkDepot: endpointUrl, memberData: endpointUrl, tarification: endpointUrl, eAttest: endpointUrl })),
   ),
-  /** How long a MyCareNet or eHealth call may take before it is a timeout. */
-  soapTimeoutMs: z._default(z.int().check(z.gte(100), z.lte(120_000)), 20_000),
+  /** How long a MyCareNet or eHealth call may take before it is a timeout; never more than the shared worst case counts on. */
+  soapTimeoutMs: z._default(z.int().check(z.gte(100), z.lte(HOST_CALL_TIMEOUT_MAX_MS)), HOST_CALL_TIMEOUT_MAX_MS),
   /**
    * Trust anchors: the TLS server CA (else the system's), and the platform's CAs per environment
    * (PEM/DER files or folders of them: see ehealth/trust/trust-store.ts). stsCaFile, one PEM file,

@@ -11,6 +11,7 @@ import { Dispatcher } from './dispatch.js';
 import { encodeFrame } from './framing.js';
 import { storedCertificateSummary } from './certificate/stored.js';
 import { runSession } from './host-session.js';
+import { armCrashPoint } from './transmission/crash-points.js';
 import { createFileLogger, type Logger } from './log.js';
 
 type HostServices = typeof import('./host-services.js');
@@ -60,6 +61,7 @@ export function runNativeHost(args: readonly string[], codeCache?: CodeCachedMod
     refuse(new AppError('HOST_MISCONFIGURED', 'the host configuration is invalid; run `eattest-host doctor`'));
     return;
   }
+  armCrashPoint(config.environment);
 
   log.info('host started', { pid: process.pid, caller: caller.extensionId, environment: config.environment });
   const { context, load } = lazyContext({ config, stateDir, log, caller, startedAt }, codeCache);

@@ -4,6 +4,7 @@ import { brusselsDate } from '../shared/domain/calendar.js';
 import type { Profession } from '../shared/domain/profession.js';
 import type { AttestationRecord, AttestOutcome, CancelOutcome, JournalSend, RecordStatus } from '../shared/domain/receipt.js';
 import { AppError, toErrorPayload } from '../shared/errors.js';
+import { BACKGROUND_ATTEST_WAIT_MS } from '../shared/transmission-timing.js';
 import type { HostRequest } from './patient-data.js';
 
 /**
@@ -26,6 +27,8 @@ export interface AttestationStore {
 export class Attestations {
   /** Sends waiting for the host's answer: reconciliation leaves them alone. */
   private readonly inFlight = new Set<string>();
+  /** When the send in flight of a provider, patient and day started: one at a time (the host's rule too). */
+  private readonly sendingRooms = new Map<string, number>();
 
   constructor(
     private readonly host: HostRequest,
@@ -54,25 +57,76 @@ export class Attestations {
     if (earlier?.status === 'acknowledged' && earlier.acknowledgementNumber !== undefined) {
       throw new AppError('ALREADY_ATTESTED', 'this consultation already has an acknowledged eAttest', { acknowledgementNumber: earlier.acknowledgementNumber });
     }
+    // One send per provider, patient and day at a time: "Send again" while one is on its way is
+    // refused here rather than queued in the host, so that the wait below stays the host's worst case.
+    const room = `${provider.nihii11}|${attestation.patient.ssin}|${attestation.careDate}`;
+    const sendingSince = this.sendingRooms.get(room);
+    if (sendingSince !== undefined) {
+      const retryAfterS = Math.max(1, Math.ceil((sendingSince + BACKGROUND_ATTEST_WAIT_MS - this.now().getTime()) / 1000));
+      throw new AppError('SEND_IN_FLIGHT', 'an eAttest for this patient and day is still on its way to the insurer', { retryAfterS });
+    }
     const startedAt = this.now().toISOString();
     const pending: AttestationRecord = { consultationKey: key, careDate: attestation.careDate, attestation, status: 'pending', startedAt, updatedAt: startedAt };
-    await this.store.putRecord(pending);
+    this.sendingRooms.set(room, this.now().getTime());
+    try {
+      await this.store.putRecord(pending);
+    } catch (error) {
+      this.sendingRooms.delete(room);
+      throw error;
+    }
     this.inFlight.add(key);
     try {
       const jsis = (await insurer) === 'rcam';
       const outcome = await this.host('attest', { attestation, ...(jsis ? { jsis } : {}) });
-      await this.store.putRecord(recordOf(pending, outcome, this.now()));
+      await this.recordOutcome(pending, outcome);
       return outcome;
     } catch (error) {
-      const code = toErrorPayload(error).code;
-      // A refusal before sending (duplicate in the journal, not today) settles nothing; anything
-      // else leaves the outcome unknown until the journal says.
-      const status: RecordStatus = code === 'ALREADY_ATTESTED' || code === 'DATE_NOT_ALLOWED' ? (earlier?.status ?? 'notSent') : 'unknown';
-      await this.store.putRecord({ ...pending, status, lastError: code, updatedAt: this.now().toISOString() });
+      const payload = toErrorPayload(error);
+      // A refusal before sending (duplicate in the journal, not today, another attempt still on the
+      // wire) settles nothing; anything else leaves the outcome unknown until the journal says.
+      const status: RecordStatus = NOTHING_SENT.has(payload.code) ? (earlier?.status ?? 'notSent') : 'unknown';
+      const inputReference = payload.details?.['inputReference'];
+      await this.store.putRecord({
+        ...pending,
+        status,
+        lastError: payload.code,
+        ...(status === 'unknown' && typeof inputReference === 'string' ? { inputReference } : {}),
+        updatedAt: this.now().toISOString(),
+      });
       throw error;
     } finally {
       this.inFlight.delete(key);
+      this.sendingRooms.delete(room);
     }
+  }
+
+  /**
+   * The record keeps what the insurer received (the host's outcome), never the draft: on a retry
+   * of an earlier send whose outcome was unknown, the host re-sent the stored request, which may be
+   * another consultation (the clinician edited the acts since) or another content (the amounts).
+   */
+  private async recordOutcome(pending: AttestationRecord, outcome: AttestOutcome): Promise<void> {
+    const now = this.now();
+    if (outcome.consultationKey === pending.consultationKey) {
+      await this.store.putRecord(recordOf(pending, outcome, now));
+      return;
+    }
+    // The draft (its own key) did not go out at all.
+    await this.store.putRecord({ ...pending, status: 'notSent', updatedAt: now.toISOString() });
+    const sent = (await this.store.record(outcome.consultationKey)) ?? { ...pending, consultationKey: outcome.consultationKey };
+    await this.store.putRecord(recordOf(sent, outcome, now));
+  }
+
+  /** Gives up a send whose outcome stayed unknown, after the clinician checked with the insurer. */
+  async abandon(consultationKeyOfSend: string, reason: string): Promise<AttestationRecord> {
+    const record = await this.store.record(consultationKeyOfSend);
+    if (record?.status !== 'unknown' || record.inputReference === undefined) {
+      throw new AppError('INVALID_MESSAGE', 'only a send whose outcome is unknown can be given up', { status: record?.status ?? 'none' });
+    }
+    await this.host('abandon', { inputReference: record.inputReference, reason });
+    const abandoned: AttestationRecord = { ...record, status: 'abandoned', updatedAt: this.now().toISOString() };
+    await this.store.putRecord(abandoned);
+    return abandoned;
   }
 
   async cancel(acknowledgementNumber: string, patientSsin: string, reason: CancelReason): Promise<CancelOutcome> {
@@ -120,10 +174,13 @@ export class Attestations {
         if (!known.has(send.consultationKey)) await this.store.putRecord(recordFromJournal(send));
         continue;
       }
-      if (record.status !== send.status || record.acknowledgementNumber !== send.acknowledgementNumber) {
+      if (record.status !== send.status || record.acknowledgementNumber !== send.acknowledgementNumber || record.inputReference !== send.inputReference) {
         await this.store.putRecord({
           ...record,
           status: send.status,
+          // What the insurer received is what the journal's send record holds.
+          attestation: send.attestation,
+          inputReference: send.inputReference,
           ...(send.acknowledgementNumber !== undefined ? { acknowledgementNumber: send.acknowledgementNumber } : {}),
           updatedAt: send.at,
         });
@@ -147,10 +204,19 @@ function refuseWithProblems(attestation: Attestation, today: string, profession:
   if (problems.length > 0) throw attestationCheckError(problems);
 }
 
+/** Errors that mean the host sent nothing for this draft. */
+const NOTHING_SENT: ReadonlySet<string> = new Set(['ALREADY_ATTESTED', 'DATE_NOT_ALLOWED', 'SEND_IN_FLIGHT']);
+
 function recordOf(pending: AttestationRecord, outcome: AttestOutcome, now: Date): AttestationRecord {
+  // A settled record keeps no error of an earlier attempt.
+  const record: AttestationRecord = { ...pending };
+  delete record.lastError;
   if (outcome.outcome === 'acknowledged') {
     return {
-      ...pending,
+      ...record,
+      // The attestation the insurer received and acknowledged: the receipt prints this one.
+      attestation: outcome.attestation,
+      inputReference: outcome.inputReference,
       status: 'acknowledged',
       acknowledgementNumber: outcome.acknowledgementNumber,
       acknowledgedAt: outcome.acknowledgedAt,
@@ -158,7 +224,7 @@ function recordOf(pending: AttestationRecord, outcome: AttestOutcome, now: Date)
       updatedAt: now.toISOString(),
     };
   }
-  return { ...pending, status: 'refused', outcome, updatedAt: now.toISOString() };
+  return { ...record, inputReference: outcome.inputReference, status: 'refused', outcome, updatedAt: now.toISOString() };
 }
 
 function recordFromJournal(send: JournalSend): AttestationRecord {
@@ -167,6 +233,7 @@ function recordFromJournal(send: JournalSend): AttestationRecord {
     careDate: send.careDate,
     attestation: send.attestation,
     status: send.status,
+    inputReference: send.inputReference,
     startedAt: send.at,
     updatedAt: send.at,
     ...(send.acknowledgementNumber !== undefined ? { acknowledgementNumber: send.acknowledgementNumber } : {}),

@@ -45,6 +45,7 @@ export function createHandlers(host: NativeHostClient, patientData: PatientData,
       return outcome;
     },
     'attestation.cancel': (message) => attestations.cancel(message.acknowledgementNumber, message.patientSsin, message.reason),
+    'attestation.abandon': async (message) => ({ record: await attestations.abandon(message.consultationKey, message.reason) }),
     'attestation.today': async () => ({ records: await attestations.today() }),
     'attestation.record': async (message) => ({ record: (await attestations.receipt(message.consultationKey)) ?? null }),
     ...createConsultationHandlers(consultation),

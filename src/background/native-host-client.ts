@@ -2,6 +2,7 @@ import { AppError, describeZodIssues, type ErrorCode, type ErrorPayload } from '
 import { MAX_BROWSER_TO_HOST_BYTES } from '../shared/limits.js';
 import { hostCommands, hostReplySchema, idleExitNoticeSchema, type HostCommandName, type HostParams, type HostResult } from '../shared/host-protocol.js';
 import { HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../shared/version.js';
+import { BACKGROUND_ATTEST_WAIT_MS } from '../shared/transmission-timing.js';
 
 /** The part of a native-messaging port the client uses (runtime.Port in both Chromium and Firefox). */
 export interface NativePort {
@@ -102,7 +103,7 @@ export class NativeHostClient {
     return ready;
   }
 
-  async request<C extends HostCommandName>(command: C, params: HostParams<C>, timeoutMs = this.requestTimeoutMs): Promise<HostResult<C>> {
+  async request<C extends HostCommandName>(command: C, params: HostParams<C>, timeoutMs = waitFor(command, this.requestTimeoutMs)): Promise<HostResult<C>> {
     try {
       return await this.requestOnce(command, params, timeoutMs);
     } catch (error) {
@@ -239,4 +240,12 @@ export class NativeHostClient {
       this.pending.delete(id);
     }
   }
+}
+
+/**
+ * A transmission (send, cancel) is waited for longer than the host can take on it (the shared
+ * worst case), so that the clinician's "Send again" never meets an attempt still on the wire.
+ */
+function waitFor(command: HostCommandName, requestTimeoutMs: number): number {
+  return command === 'attest' || command === 'cancel' ? Math.max(requestTimeoutMs, BACKGROUND_ATTEST_WAIT_MS) : requestTimeoutMs;
 }

@@ -45,6 +45,7 @@ export const messagePolicy: { readonly [T in BackgroundMessageType]: readonly Se
   // Sending and cancelling happen only where the clinician confirms.
   'attestation.send': ['extension-page'],
   'attestation.cancel': ['extension-page'],
+  'attestation.abandon': ['extension-page'],
   'attestation.today': ['extension-page'],
   'attestation.record': ['extension-page'],
 };

@@ -13,6 +13,7 @@ import type { AttestationProblem } from '../shared/domain/attestation-checks.js'
 import type { Profession } from '../shared/domain/profession.js';
 import { attestationFromDraft, proposalFieldChecks, type ActDraft, type Draft, type DraftProblem } from './draft.js';
 import { SignatureNote } from './SignatureNote.js';
+import { BACKGROUND_ATTEST_WAIT_MS } from '../shared/transmission-timing.js';
 
 type Phase =
   | { phase: 'editing'; problems: DraftProblem[] }
@@ -25,6 +26,19 @@ type Phase =
 
 /** Refusal codes we explain in our words (PROTOCOL §8.5); others show the insurer's text. */
 const EXPLAINED_REFUSALS = new Set(['120', '169', '187', '191', '196', '238']);
+
+/**
+ * The host re-sent an earlier, stored eAttest of this patient and day whose outcome was unknown,
+ * instead of the edited draft: the clinician must know their edit did not reach the insurer.
+ */
+function DraftNotSentNotice() {
+  return (
+    <div class="banner banner-stop" role="alert" data-testid="draft-not-sent">
+      <strong>{t('draftNotSentTitle')}</strong>
+      <p>{t('draftNotSent')}</p>
+    </div>
+  );
+}
 
 export function refusalText(refusal: Refusal): string {
   return EXPLAINED_REFUSALS.has(refusal.code) ? t(`refusal_${refusal.code}` as MessageKey) : `${refusal.code}: ${refusal.description ?? ''}`;
@@ -172,6 +186,7 @@ export function AttestationView({
     if (outcome.outcome === 'acknowledged') {
       return (
         <section data-testid="attestation-result" data-outcome="acknowledged" ref={focus}>
+          {outcome.draftNotSent === true && <DraftNotSentNotice />}
           <p class="ok">{t('acknowledged')}</p>
           <p class="ack-number" data-testid="ack-number">
             {outcome.acknowledgementNumber}
@@ -185,6 +200,7 @@ export function AttestationView({
     }
     return (
       <section data-testid="attestation-result" data-outcome="refused" ref={focus}>
+        {outcome.draftNotSent === true && <DraftNotSentNotice />}
         <div class="banner banner-stop">
           <strong>{t('refused')}</strong>
           <ul>
@@ -207,13 +223,19 @@ export function AttestationView({
       <section data-testid="attestation-confirm" ref={focus}>
         <h2>{t('confirmTitle')}</h2>
         <ConfirmSummary attestation={state.attestation} />
+        {state.phase === 'failed' && state.error.details?.['draftNotSent'] === true && <DraftNotSentNotice />}
         {state.phase === 'failed' && <ErrorNotice error={state.error} />}
         {checks.length > 0 && <CheckProblems problems={checks} attestation={state.attestation} />}
+        {state.phase === 'sending' && (
+          <p class="muted" data-testid="sending-wait">
+            {t('sendingMayTake', String(Math.ceil(BACKGROUND_ATTEST_WAIT_MS / 1000)))}
+          </p>
+        )}
         <div class="row">
           <button type="button" data-testid="send-attestation" class="primary" disabled={state.phase === 'sending' || checks.length > 0 || (state.phase === 'failed' && state.error.code === 'ATTESTATION_CHECK_FAILED')} onClick={() => send(state.attestation)}>
             {state.phase === 'sending' ? t('sending') : state.phase === 'failed' ? t('sendAgain') : t('sendAttestation')}
           </button>
-          <button type="button" disabled={state.phase === 'sending'} onClick={() => setState({ phase: 'editing', problems: [] })}>
+          <button type="button" data-testid="edit-attestation" disabled={state.phase === 'sending'} onClick={() => setState({ phase: 'editing', problems: [] })}>
             {t('edit')}
           </button>
         </div>

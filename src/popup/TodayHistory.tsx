@@ -47,6 +47,47 @@ function CancelForm({ record, onDone }: { record: AttestationRecord; onDone: () 
   );
 }
 
+/**
+ * Giving up a send whose outcome stayed unknown: only after checking with the insurer, with the
+ * clinician's own words for the journal and an explicit confirmation.
+ */
+function AbandonForm({ record, onDone }: { record: AttestationRecord; onDone: () => void }) {
+  const [reason, setReason] = useState('');
+  const [confirmed, setConfirmed] = useState(false);
+  const [error, setError] = useState<ErrorPayload | undefined>();
+  const [busy, setBusy] = useState(false);
+  const ready = reason.trim().length >= 10 && confirmed && !busy;
+  const abandon = () => {
+    if (!ready) return;
+    setBusy(true);
+    askBackground({ type: 'attestation.abandon', consultationKey: record.consultationKey, reason: reason.trim() })
+      .then(() => {
+        setBusy(false);
+        onDone();
+      })
+      .catch((failure: unknown) => {
+        setBusy(false);
+        setError(toErrorPayload(failure));
+      });
+  };
+  return (
+    <div class="cancel-form" data-testid="abandon-form">
+      <p>{t('abandonExplanation')}</p>
+      <label>
+        {t('abandonReason')}
+        <textarea data-testid="abandon-reason" maxLength={500} rows={3} value={reason} onInput={(event) => setReason(event.currentTarget.value)} />
+      </label>
+      <label>
+        <input type="checkbox" data-testid="abandon-confirm" checked={confirmed} onChange={(event) => setConfirmed(event.currentTarget.checked)} /> {t('abandonConfirm')}
+      </label>
+      <button type="button" data-testid="confirm-abandon" disabled={!ready} onClick={abandon}>
+        {t('abandonStart')}
+      </button>
+      {error !== undefined && <ErrorNotice error={error} />}
+    </div>
+  );
+}
+
 /** The latest answer's signature check: the cancellation's once there is one, else the acknowledgement's. */
 function signatureCheckOf(record: AttestationRecord): SignatureCheck | undefined {
   if (record.status === 'cancelled' && record.cancellation?.outcome === 'cancelled') return record.cancellation.signatureCheck;
@@ -58,6 +99,7 @@ export function TodayHistory({ refreshToken }: { refreshToken: number }) {
   const [records, setRecords] = useState<AttestationRecord[] | undefined>();
   const [error, setError] = useState<ErrorPayload | undefined>();
   const [cancelling, setCancelling] = useState<string | undefined>();
+  const [abandoning, setAbandoning] = useState<string | undefined>();
   const load = () => {
     askBackground({ type: 'attestation.today' })
       .then(({ records: today }) => {
@@ -90,6 +132,23 @@ export function TodayHistory({ refreshToken }: { refreshToken: number }) {
                   {t('cancelAttestation')}
                 </button>
               </>
+            )}
+            {record.status === 'unknown' && record.inputReference !== undefined && (
+              <>
+                {' '}
+                <button type="button" class="link" data-testid="start-abandon" onClick={() => setAbandoning(record.consultationKey)}>
+                  {t('abandonStart')}
+                </button>
+              </>
+            )}
+            {abandoning === record.consultationKey && (
+              <AbandonForm
+                record={record}
+                onDone={() => {
+                  setAbandoning(undefined);
+                  load();
+                }}
+              />
             )}
             {cancelling === record.consultationKey && (
               <CancelForm

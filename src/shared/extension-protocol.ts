@@ -6,7 +6,7 @@ import { ssinSchema } from './domain/identifiers.js';
 import { acknowledgementNumberSchema, attestationRecordSchema, attestOutcomeSchema, cancelOutcomeSchema } from './domain/receipt.js';
 import { contactTypeSchema, insurabilitySchema } from './domain/insurability.js';
 import { nomenclatureCodeSchema, tariffsSchema } from './domain/tariff.js';
-import { dmgHolderResultSchema, statusResultSchema } from './host-protocol.js';
+import { abandonParamsSchema, dmgHolderResultSchema, statusResultSchema } from './host-protocol.js';
 import { MAX_URL_LENGTH } from './limits.js';
 import { adapterSchema } from './adapters/adapter-schema.js';
 import { consultationProposalSchema, consultationReadingSchema } from './domain/consultation.js';
@@ -129,6 +129,16 @@ export const attestationCancelSchema = z.strictObject({
   patientSsin: ssinSchema,
   reason: cancelReasonSchema,
 });
+/**
+ * extension page → background: give up a send whose outcome stayed unknown, after the clinician
+ * checked with the insurer; their reason goes to the host's journal (host command `abandon`).
+ */
+export const attestationAbandonSchema = z.strictObject({
+  type: z.literal('attestation.abandon'),
+  consultationKey: consultationKeySchema,
+  reason: abandonParamsSchema.shape.reason,
+});
+export const attestationAbandonResultSchema = z.strictObject({ record: attestationRecordSchema });
 /** extension page → background: today's eAttests, settled against the host's journal. */
 export const attestationTodaySchema = z.strictObject({ type: z.literal('attestation.today') });
 export const attestationTodayResultSchema = z.strictObject({ records: z.array(attestationRecordSchema).check(z.maxLength(2000)) });
@@ -151,6 +161,7 @@ export const backgroundMessages = {
   'dmg.get': { message: dmgHolderRequestSchema, result: dmgHolderResultSchema },
   'attestation.send': { message: attestationSendSchema, result: attestOutcomeSchema },
   'attestation.cancel': { message: attestationCancelSchema, result: cancelOutcomeSchema },
+  'attestation.abandon': { message: attestationAbandonSchema, result: attestationAbandonResultSchema },
   'attestation.today': { message: attestationTodaySchema, result: attestationTodayResultSchema },
   'attestation.record': { message: attestationRecordRequestSchema, result: attestationRecordResultSchema },
 } as const;
@@ -170,6 +181,7 @@ export const backgroundMessageSchema = z.discriminatedUnion('type', [
   dmgHolderRequestSchema,
   attestationSendSchema,
   attestationCancelSchema,
+  attestationAbandonSchema,
   attestationTodaySchema,
   attestationRecordRequestSchema,
 ]);

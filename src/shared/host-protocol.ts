@@ -5,7 +5,7 @@ import { professionSchema } from './domain/profession.js';
 import { contactTypeSchema, dmgHolderSchema, insurabilitySchema } from './domain/insurability.js';
 import { nomenclatureCodeSchema, tariffsSchema } from './domain/tariff.js';
 import { attestationSchema, cancelReasonSchema, toothSchema } from './domain/attestation.js';
-import { acknowledgementNumberSchema, attestOutcomeSchema, cancelOutcomeSchema, journalSendSchema } from './domain/receipt.js';
+import { acknowledgementNumberSchema, attestOutcomeSchema, cancelOutcomeSchema, inputReferenceSchema, journalSendSchema } from './domain/receipt.js';
 import { errorPayloadSchema } from './errors.js';
 
 /**
@@ -112,6 +112,15 @@ export const cancelParamsSchema = z.strictObject({
   patientSsin: ssinSchema,
   reason: cancelReasonSchema,
 });
+/**
+ * Give up a send whose outcome stayed unknown, after checking with the insurer that it holds no
+ * attestation of it (native-host/src/transmission/abandon.ts): the clinician's reason is journaled.
+ */
+export const abandonParamsSchema = z.strictObject({
+  inputReference: inputReferenceSchema,
+  reason: z.string().check(z.trim(), z.minLength(10), z.maxLength(500)),
+});
+export const abandonResultSchema = z.strictObject({ inputReference: inputReferenceSchema, abandonedAt: z.iso.datetime() });
 /** The journal's view of the sends of one Belgian day: history and reconciliation of pending records. */
 export const journalDayParamsSchema = z.strictObject({ date: isoDateSchema });
 export const journalDayResultSchema = z.strictObject({ sends: z.array(journalSendSchema).check(z.maxLength(2000)) });
@@ -127,6 +136,7 @@ export const hostCommands = {
   tariffs: { params: tariffsParamsSchema, result: tariffsSchema },
   attest: { params: attestParamsSchema, result: attestOutcomeSchema },
   cancel: { params: cancelParamsSchema, result: cancelOutcomeSchema },
+  abandon: { params: abandonParamsSchema, result: abandonResultSchema },
   journalDay: { params: journalDayParamsSchema, result: journalDayResultSchema },
 } as const;
 
@@ -158,6 +168,7 @@ export const hostRequestSchema = z.discriminatedUnion('command', [
   requestOf('tariffs'),
   requestOf('attest'),
   requestOf('cancel'),
+  requestOf('abandon'),
   requestOf('journalDay'),
 ]);
 export type HostRequest = z.infer<typeof hostRequestSchema>;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJournal } from '../../native-host/src/journal/journal.js';
 import type { InsurerSignatureEvidence, JournalEntry } from '../../native-host/src/journal/entry.js';
 import { verifyInsurerSignature } from '../../native-host/src/mycarenet/eattest/insurer-signature.js';
-import { loadSendRecord } from '../../native-host/src/mycarenet/eattest/send-records.js';
+import { loadSendRecord } from '../../native-host/src/transmission/send-records.js';
 import { ensureTestPki, type TestPki } from '../../simulator/pki/test-pki.js';
 import type { FaultRule } from '../../simulator/src/faults.js';
 import { startSimulator, type Simulator } from '../../simulator/src/server.js';

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { brusselsDate } from '../../src/shared/domain/calendar.js';
-import { decideSend } from '../../native-host/src/journal/idempotency.js';
+import { decideSend } from '../../native-host/src/transmission/send-rules.js';
 import { Journal, readJournal } from '../../native-host/src/journal/journal.js';
-import { sendIntent, sendOutcome } from '../support/journal-records.js';
+import { PATIENT_SSIN, PROVIDER, sendIntent, sendOutcome } from '../support/journal-records.js';
 import { builtHostScript, repoRoot } from '../support/paths.js';
 
 /** The journal across processes: the built host's CLI, concurrent writers, and a writer killed mid-send. */
@@ -122,7 +122,7 @@ describe('the transmission journal across processes', () => {
 
     const reading = readJournal(stateDir);
     expect(reading.check).toMatchObject({ ok: true, entries: 1 });
-    const decision = decideSend(reading.entries, { consultationKey: key, careDate: brusselsDate(new Date()) }, new Date());
+    const decision = decideSend(reading.entries, { consultationKey: key, careDate: brusselsDate(new Date()), providerNihii11: PROVIDER.nihii11, patientSsin: PATIENT_SSIN }, new Date());
     expect(decision).toMatchObject({ action: 'retry', inputReference, attemptNbr: 2, previousIntentSeq: 1 });
     expect(host().out).toContain(`ref ${inputReference ?? ''} attempt 1  no outcome journaled`);
   });

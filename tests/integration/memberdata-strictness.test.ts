@@ -5,7 +5,7 @@ import { loadConfig } from '../../native-host/src/config.js';
 import { EhealthServices } from '../../native-host/src/ehealth/services.js';
 import type { Logger } from '../../native-host/src/log.js';
 import { readBlob } from '../../native-host/src/mycarenet/commons/blob.js';
-import { callMyCareNet } from '../../native-host/src/mycarenet/commons/call.js';
+import { callMyCareNet } from '../../native-host/src/transmission/observed-call.js';
 import { careProviderOf, type CareProvider } from '../../native-host/src/mycarenet/commons/care-provider.js';
 import { commonInput } from '../../native-host/src/mycarenet/commons/common-input.js';
 import { brusselsDateTime } from '../../native-host/src/mycarenet/commons/kmehr.js';

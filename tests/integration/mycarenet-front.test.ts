@@ -10,7 +10,7 @@ import { EhealthServices } from '../../native-host/src/ehealth/services.js';
 import { assertionElement } from '../../native-host/src/ehealth/sts/token.js';
 import { holderOfKeySignedEnvelope } from '../../native-host/src/ehealth/wss/envelope.js';
 import type { Logger } from '../../native-host/src/log.js';
-import { callMyCareNet } from '../../native-host/src/mycarenet/commons/call.js';
+import { callMyCareNet } from '../../native-host/src/transmission/observed-call.js';
 import { ensureTestPki, type ClinicianMaterial, type TestPki } from '../../simulator/pki/test-pki.js';
 import { garble, SealRejected } from '../../simulator/src/cms.js';
 import { unsealFromCaller, type Caller, type FrontConfig } from '../../simulator/src/front.js';

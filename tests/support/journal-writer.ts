@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { brusselsDate } from '../../src/shared/domain/calendar.js';
 import { Journal } from '../../native-host/src/journal/journal.js';
-import { reserveSend } from '../../native-host/src/journal/send-reservation.js';
-import { sendIntent } from './journal-records.js';
+import { reserveSend } from '../../native-host/src/transmission/send-reservation.js';
+import { PATIENT_SSIN, PROVIDER, sendIntent } from './journal-records.js';
 
 /**
  * A second process writing the real journal module, for the integration tests (run with tsx):
@@ -30,7 +30,7 @@ if (mode === 'append') {
   process.stdout.write('done\n');
 } else if (mode === 'reserve-and-hang') {
   const [key] = rest;
-  const reservation = await reserveSend(journal, { consultationKey: key ?? '', careDate: today }, (go) =>
+  const reservation = await reserveSend(journal, { consultationKey: key ?? '', careDate: today, providerNihii11: PROVIDER.nihii11, patientSsin: PATIENT_SSIN }, (go) =>
     Promise.resolve(sendIntent({ consultationKey: key ?? '', inputReference: go.inputReference, attemptNbr: go.attemptNbr, careDate: today })),
   );
   process.stdout.write(`reserved ${reservation.decision.action} ${'inputReference' in reservation.decision ? reservation.decision.inputReference : ''}\n`);

@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Attestations, type AttestationStore } from '../../src/background/attestations.js';
 import type { HostRequest } from '../../src/background/patient-data.js';
 import type { Attestation } from '../../src/shared/domain/attestation.js';
 import type { AttestationRecord, JournalSend } from '../../src/shared/domain/receipt.js';
 import { AppError } from '../../src/shared/errors.js';
 import type { HostCommandName } from '../../src/shared/host-protocol.js';
+import { BACKGROUND_ATTEST_WAIT_MS } from '../../src/shared/transmission-timing.js';
 
 const NIHII = '10012345001';
 const NOW = new Date('2026-11-30T09:00:00Z');
@@ -215,5 +216,74 @@ describe('sending from the extension', () => {
     await attestations.send(attestation);
     await attestations.cancel('100-1-261130-1234567-89', attestation.patient.ssin, 'B');
     expect([...store.records.values()][0]?.status).toBe('cancelled');
+  });
+
+  it('records what the insurer received, not the edited draft, when the host re-sent the stored request (finding 2)', async () => {
+    const store = new MemoryStore();
+    const sent: Attestation = { ...attestation, patientPaidCents: 3000 };
+    const draft: Attestation = { ...attestation, patientPaidCents: 5000 };
+    const { host } = fakeHost({ attest: () => ({ ...acknowledged([...store.records.keys()][0] ?? ''), attestation: sent, attemptNbr: 2, draftNotSent: true }) });
+    const outcome = await new Attestations(host, store, undefined, () => NOW).send(draft);
+    expect(outcome).toMatchObject({ draftNotSent: true });
+    const [record] = store.records.values();
+    expect(record?.attestation.patientPaidCents).toBe(3000);
+    expect(record?.inputReference).toBe('R1');
+  });
+
+  it('keeps an edited draft that did not go out as not sent, and the stored send the host retried as acknowledged under its own key', async () => {
+    const store = new MemoryStore();
+    const storedKey = 'c'.repeat(64);
+    const stored: Attestation = { ...attestation, acts: [{ code: '101010', quantity: 1, serviceDate: '2026-11-30' }] };
+    const startedAt = '2026-11-30T08:50:00.000Z';
+    await store.putRecord({ consultationKey: storedKey, careDate: '2026-11-30', attestation: stored, status: 'unknown', inputReference: 'R1', lastError: 'MYCARENET_TIMEOUT', startedAt, updatedAt: startedAt });
+    const edited: Attestation = { ...attestation, acts: [{ code: '101032', quantity: 1, serviceDate: '2026-11-30' }] };
+    const { host } = fakeHost({ attest: () => ({ ...acknowledged(storedKey), attestation: stored, attemptNbr: 2, draftNotSent: true }) });
+    await new Attestations(host, store, undefined, () => NOW).send(edited);
+    const records = [...store.records.values()];
+    expect(records.map((record) => [record.status, record.attestation.acts[0]?.code]).sort()).toEqual([
+      ['acknowledged', '101010'],
+      ['notSent', '101032'],
+    ]);
+    expect(store.records.get(storedKey)?.lastError).toBeUndefined();
+  });
+
+  it('refuses a second send for the same patient and day while the first is on its way, without asking the host (finding 6)', async () => {
+    const store = new MemoryStore();
+    let answer: (value: unknown) => void = () => undefined;
+    const calls: string[] = [];
+    const host: HostRequest = (command) => {
+      calls.push(command);
+      if (command === 'provider') return Promise.resolve({ ssin: '70010100153', nihii11: NIHII, profession: 'doctor', sessionValidUntil: '2026-11-30T20:00:00.000Z' } as never);
+      return new Promise((resolve) => (answer = resolve)) as never;
+    };
+    const attestations = new Attestations(host, store, undefined, () => NOW);
+    const first = attestations.send(attestation);
+    await vi.waitFor(() => expect(calls).toContain('attest'));
+    await expect(attestations.send({ ...attestation, patientPaidCents: 5000 })).rejects.toMatchObject({ code: 'SEND_IN_FLIGHT', details: { retryAfterS: Math.ceil(BACKGROUND_ATTEST_WAIT_MS / 1000) } });
+    expect(calls.filter((command) => command === 'attest')).toHaveLength(1);
+    answer(acknowledged([...store.records.keys()][0] ?? ''));
+    await expect(first).resolves.toMatchObject({ outcome: 'acknowledged' });
+  });
+
+  it('gives up an unknown send through the host with the clinician’s reason, and only an unknown one', async () => {
+    const store = new MemoryStore();
+    let abandonParams: unknown;
+    const { host } = fakeHost({
+      attest: () => {
+        throw new AppError('MYCARENET_TIMEOUT', 'no answer', { outcome: 'unknown', inputReference: '26113010000000', attemptNbr: 1 });
+      },
+      abandon: (params) => {
+        abandonParams = params;
+        return { inputReference: '26113010000000', abandonedAt: '2026-11-30T09:10:00.000Z' };
+      },
+    });
+    const attestations = new Attestations(host, store, undefined, () => NOW);
+    await expect(attestations.send(attestation)).rejects.toMatchObject({ code: 'MYCARENET_TIMEOUT' });
+    const [record] = store.records.values();
+    expect(record).toMatchObject({ status: 'unknown', inputReference: '26113010000000' });
+    const abandoned = await attestations.abandon(record?.consultationKey ?? '', 'the insurer holds nothing for this reference');
+    expect(abandoned.status).toBe('abandoned');
+    expect(abandonParams).toEqual({ inputReference: '26113010000000', reason: 'the insurer holds nothing for this reference' });
+    await expect(attestations.abandon(record?.consultationKey ?? '', 'once more, for nothing')).rejects.toMatchObject({ code: 'INVALID_MESSAGE' });
   });
 });

@@ -99,6 +99,8 @@ describe('loadConfig', () => {
   it('refuses invalid values', () => {
     expect(configError(() => loadConfig(stateDir('{"environment":"staging"}'), {})).message).toContain('environment');
     expect(configError(() => loadConfig(stateDir('{"idleTimeoutMs":10}'), {})).message).toContain('idleTimeoutMs');
+    // A call may be given less time than the shared worst case counts on, never more.
+    expect(configError(() => loadConfig(stateDir('{"soapTimeoutMs":20001}'), {})).message).toContain('soapTimeoutMs');
     expect(configError(() => loadConfig(stateDir('[]'), {})).message).toContain('is invalid');
     expect(configError(() => loadConfig(stateDir('null'), {})).message).toContain('is invalid');
   });

@@ -71,7 +71,7 @@ describe('hostRequestSchema', () => {
     expect(isHostCommandName('toString')).toBe(false);
     expect(isHostCommandName('hello')).toBe(true);
     // Typed business commands only: the host never signs or seals opaque bytes handed to it.
-    expect(HOST_COMMAND_NAMES).toEqual(['hello', 'status', 'warm', 'provider', 'insurability', 'dmgHolder', 'tariffs', 'attest', 'cancel', 'journalDay']);
+    expect(HOST_COMMAND_NAMES).toEqual(['hello', 'status', 'warm', 'provider', 'insurability', 'dmgHolder', 'tariffs', 'attest', 'cancel', 'abandon', 'journalDay']);
   });
 
   it('rejects an empty or overlong id and bad hello params', () => {

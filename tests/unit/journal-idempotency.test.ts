@@ -2,16 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decideSend, MAX_SEND_ATTEMPTS, newInputReference } from '../../native-host/src/journal/idempotency.js';
+import { newInputReference } from '../../native-host/src/mycarenet/commons/input-reference.js';
+import { decideAbandon, decideSend, MAX_SEND_ATTEMPTS } from '../../native-host/src/transmission/send-rules.js';
 import { Journal, readJournal } from '../../native-host/src/journal/journal.js';
-import { refusalError, reserveSend } from '../../native-host/src/journal/send-reservation.js';
-import { cancelOutcome, EntryChain, KEY_A, KEY_B, sendIntent, sendOutcome } from '../support/journal-records.js';
+import { refusalError, reserveSend } from '../../native-host/src/transmission/send-reservation.js';
+import { cancelOutcome, EntryChain, KEY_A, KEY_B, OTHER_PATIENT_SSIN, PATIENT_SSIN, PROVIDER, sendIntent, sendOutcome } from '../support/journal-records.js';
 
 /** 10:30 in Brussels (winter, UTC+1). */
 const NOW = new Date('2026-11-25T09:30:00.000Z');
 const TODAY = '2026-11-25';
 const ACK = '500-1-261125-0000001-11';
-const request = { consultationKey: KEY_A, careDate: TODAY };
+const request = { consultationKey: KEY_A, careDate: TODAY, providerNihii11: PROVIDER.nihii11, patientSsin: PATIENT_SSIN };
 type CancelResult = Parameters<typeof cancelOutcome>[2];
 
 function chainWithIntent(): { chain: EntryChain; intent: ReturnType<EntryChain['add']> } {
@@ -28,7 +29,7 @@ describe('the send decision', () => {
 
   it('retries a send whose process died before its outcome, with the same reference and the next attempt', () => {
     const { chain, intent } = chainWithIntent();
-    expect(decideSend(chain.entries, request, NOW)).toEqual({ action: 'retry', inputReference: '26112510000000', attemptNbr: 2, previousIntentSeq: intent.seq });
+    expect(decideSend(chain.entries, request, NOW)).toEqual({ action: 'retry', inputReference: '26112510000000', attemptNbr: 2, previousIntentSeq: intent.seq, consultationKey: KEY_A });
   });
 
   it('retries after a timeout, and counts the attempts', () => {
@@ -36,7 +37,7 @@ describe('the send decision', () => {
     chain.add(sendOutcome(intent, { status: 'unknown', cause: 'timeout' }));
     const second = chain.add(sendIntent({ inputReference: '26112510000000', attemptNbr: 2, careDate: TODAY }));
     chain.add(sendOutcome(second, { status: 'unknown', cause: 'connection-dropped' }));
-    expect(decideSend(chain.entries, request, NOW)).toEqual({ action: 'retry', inputReference: '26112510000000', attemptNbr: 3, previousIntentSeq: second.seq });
+    expect(decideSend(chain.entries, request, NOW)).toEqual({ action: 'retry', inputReference: '26112510000000', attemptNbr: 3, previousIntentSeq: second.seq, consultationKey: KEY_A });
   });
 
   it('refuses a consultation already acknowledged, with its acknowledgement number, even when a retry got it', () => {
@@ -79,7 +80,7 @@ describe('the send decision', () => {
   it('is not affected by other consultations', () => {
     const { chain, intent } = chainWithIntent();
     chain.add(sendOutcome(intent, { status: 'acknowledged', acknowledgementNumber: ACK }));
-    expect(decideSend(chain.entries, { consultationKey: KEY_B, careDate: TODAY }, NOW)).toMatchObject({ action: 'new' });
+    expect(decideSend(chain.entries, { ...request, consultationKey: KEY_B }, NOW)).toMatchObject({ action: 'new' });
   });
 
   it('refuses care that is not of today, and a retry of yesterday’s unknown send', () => {
@@ -114,6 +115,37 @@ describe('the send decision', () => {
     const intent = chain.add(sendIntent({ inputReference: '26112510300000', careDate: TODAY, consultationKey: KEY_B }));
     chain.add(sendOutcome(intent, { status: 'acknowledged', acknowledgementNumber: ACK }));
     expect(decideSend(chain.entries, request, NOW)).toMatchObject({ action: 'new', inputReference: '26112510300001' });
+  });
+
+  it('retries the stored send, never a new one, when the consultation was edited after an unknown outcome (same provider, patient and day)', () => {
+    const { chain, intent } = chainWithIntent();
+    chain.add(sendOutcome(intent, { status: 'unknown', cause: 'connection-dropped' }));
+    // KEY_B: the same patient and day with another act list (101010 corrected to 101032).
+    expect(decideSend(chain.entries, { ...request, consultationKey: KEY_B }, NOW)).toEqual({
+      action: 'retry',
+      inputReference: '26112510000000',
+      attemptNbr: 2,
+      previousIntentSeq: intent.seq,
+      consultationKey: KEY_A,
+    });
+    // Another patient of the same provider and day is another room.
+    expect(decideSend(chain.entries, { ...request, consultationKey: KEY_B, patientSsin: OTHER_PATIENT_SSIN }, NOW)).toMatchObject({ action: 'new' });
+  });
+
+  it('allows a new send only after the unknown one is abandoned in the journal, and abandons only an unknown outcome', () => {
+    const { chain, intent } = chainWithIntent();
+    chain.add(sendOutcome(intent, { status: 'unknown', cause: 'timeout' }));
+    expect(decideAbandon(chain.entries, '26112510000000').inputReference).toBe('26112510000000');
+    chain.add({ kind: 'send-abandoned', inputReference: '26112510000000', reason: 'the insurer confirmed by phone it holds nothing', executor: { certificateHolderSsin: PROVIDER.ssin, osUser: 'anna', hostName: 'surgery-pc', via: 'cli' } });
+    const decision = decideSend(chain.entries, { ...request, consultationKey: KEY_B }, NOW);
+    expect(decision).toMatchObject({ action: 'new', attemptNbr: 1 });
+    expect(decision.action === 'new' && decision.inputReference).not.toBe('26112510000000');
+    expect(() => decideAbandon(chain.entries, '26112510000000')).toThrow(/not unknown \(abandoned\)/);
+    expect(() => decideAbandon(chain.entries, '99999999999999')).toThrow(/no send/);
+
+    const acknowledged = chainWithIntent();
+    acknowledged.chain.add(sendOutcome(acknowledged.intent, { status: 'acknowledged', acknowledgementNumber: ACK }));
+    expect(() => decideAbandon(acknowledged.chain.entries, '26112510000000')).toThrow(/acknowledged/);
   });
 
   it('maps refusals to errors the clinician understands', () => {

@@ -3,6 +3,7 @@ import { NativeHostClient, disconnectError, type NativeHostClientOptions, type N
 import { AppError } from '../../src/shared/errors.js';
 import type { HostStatus } from '../../src/shared/host-protocol.js';
 import { MAX_BROWSER_TO_HOST_BYTES } from '../../src/shared/limits.js';
+import { BACKGROUND_ATTEST_WAIT_MS, HOST_ATTEST_WORST_CASE_MS } from '../../src/shared/transmission-timing.js';
 import { HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../../src/shared/version.js';
 
 interface Request {
@@ -182,6 +183,21 @@ describe('NativeHostClient', () => {
     expect(h.logs).toEqual([`a reply arrived for request ${request?.id ?? ''} after it timed out`]);
     // The connection itself is still usable.
     expect(h.client.connected).toBe(true);
+  });
+
+  it('waits for a send longer than the host’s worst case, whatever the default timeout (finding 6)', async () => {
+    vi.useFakeTimers();
+    const h = harness(helloOnlyHost, { requestTimeoutMs: 30_000 });
+    const outcome = rejection(h.client.request('attest', { attestation: {} as never }));
+    let settled = false;
+    void outcome.then(() => (settled = true));
+    await flush();
+    expect(BACKGROUND_ATTEST_WAIT_MS).toBeGreaterThan(HOST_ATTEST_WORST_CASE_MS);
+    vi.advanceTimersByTime(BACKGROUND_ATTEST_WAIT_MS - 1);
+    await flush();
+    expect(settled).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect((await outcome).details).toEqual({ command: 'attest', timeoutMs: BACKGROUND_ATTEST_WAIT_MS });
   });
 
   it('honours a per-request timeout', async () => {

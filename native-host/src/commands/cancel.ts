@@ -1,4 +1,4 @@
-import { cancelWithJournal } from '../mycarenet/eattest/journaled-cancel.js';
+import { cancelWithJournal } from '../transmission/journaled-cancel.js';
 import type { CommandHandler } from './context.js';
 
 /** Cancels a whole acknowledged eAttest (reason A–G), journaled like a send. */

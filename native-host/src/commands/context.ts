@@ -3,7 +3,7 @@ import type { Caller } from '../caller.js';
 import type { EhealthServices } from '../ehealth/services.js';
 import type { HostConfig } from '../config.js';
 import type { Logger } from '../log.js';
-import type { ConsultationContext } from '../mycarenet/journaled-consultation.js';
+import type { ConsultationContext } from '../transmission/journaled-consultation.js';
 
 /** What every command handler may use. Secrets never appear here: handlers ask custody for operations. */
 export interface CommandContext {

@@ -1,4 +1,4 @@
-import { journaledConsultation } from '../mycarenet/journaled-consultation.js';
+import { journaledConsultation } from '../transmission/journaled-consultation.js';
 import { consultDmgHolder } from '../mycarenet/memberdata/consult.js';
 import { consultationContext, type CommandHandler } from './context.js';
 

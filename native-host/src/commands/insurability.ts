@@ -1,5 +1,5 @@
 import { consultInsurability } from '../mycarenet/memberdata/consult.js';
-import { journaledConsultation } from '../mycarenet/journaled-consultation.js';
+import { journaledConsultation } from '../transmission/journaled-consultation.js';
 import { consultationContext, type CommandHandler } from './context.js';
 
 /** The patient's insurability for a day of care (MemberData, facet insurability): once per contact, the background decides when. */

@@ -1,4 +1,4 @@
-import { journalDay as sendsOfDay } from '../mycarenet/eattest/journal-day.js';
+import { journalDay as sendsOfDay } from '../transmission/journal-day.js';
 import type { CommandHandler } from './context.js';
 
 /** The sends of one day of care, from the journal: the extension's history and reconciliation. */

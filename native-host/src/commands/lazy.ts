@@ -33,6 +33,7 @@ export function lazyCommandHandlers(load: () => Promise<CommandTable>): CommandT
     tariffs: later('tariffs'),
     attest: later('attest'),
     cancel: later('cancel'),
+    abandon: later('abandon'),
     journalDay: later('journalDay'),
   };
 }

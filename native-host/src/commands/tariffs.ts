@@ -1,4 +1,4 @@
-import { journaledConsultation } from '../mycarenet/journaled-consultation.js';
+import { journaledConsultation } from '../transmission/journaled-consultation.js';
 import { consultTariffs } from '../mycarenet/tarification/consult.js';
 import { consultationContext, type CommandHandler } from './context.js';
 

@@ -151,6 +151,18 @@ export const cancelOutcomeSchema = z.strictObject({
 });
 
 /**
+ * A send whose outcome stayed unknown, given up by the clinician after checking with the insurer
+ * (transmission/send-rules.ts): it no longer holds back a new eAttest for the same provider,
+ * patient and day. Who gave it up is the executor, when is the entry's time, why is their own text.
+ */
+export const sendAbandonedSchema = z.strictObject({
+  kind: z.literal('send-abandoned'),
+  inputReference: inputReferenceSchema,
+  reason: z.string().check(z.minLength(1), z.maxLength(500)),
+  executor: executorSchema,
+});
+
+/**
  * A consultation (insurability, DMG holder, tariffs) is a transmission too: art. 3 wants it on
  * record with who was responsible and who executed it. No request body is kept: nothing needs
  * decrypting later, and the journal need not hold more patient data than the fact of asking.
@@ -190,6 +202,7 @@ export const journalRecordSchema = z.discriminatedUnion('kind', [
   cancelOutcomeSchema,
   consultationRecordSchema,
   journalDisturbanceSchema,
+  sendAbandonedSchema,
 ]);
 export type JournalRecord = z.infer<typeof journalRecordSchema>;
 export type RecordOfKind<K extends JournalRecord['kind']> = Extract<JournalRecord, { kind: K }>;

@@ -17,7 +17,9 @@ export type SendStatus =
   /** The insurer says these services are already attested (error 187). */
   | { status: 'duplicate-at-insurer'; codes: string[] }
   /** Timeout, dropped connection, unreadable answer, or no outcome written at all (crash). */
-  | { status: 'unknown'; journaled: boolean };
+  | { status: 'unknown'; journaled: boolean }
+  /** Its outcome stayed unknown and the clinician gave it up after checking with the insurer (a `send-abandoned` entry). */
+  | { status: 'abandoned'; reason: string };
 
 export interface SendAttempt {
   intent: EntryOfKind<'send-intent'>;
@@ -61,6 +63,7 @@ export function sendHistories(entries: readonly JournalEntry[]): SendHistory[] {
   const attemptsByIntentSeq = new Map<number, SendAttempt>();
   const sends = new Map<string, { consultationKey: string; attempts: SendAttempt[] }>();
   const cancelled = new Set<string>();
+  const abandoned = new Map<string, string>();
   for (const entry of entries) {
     if (isEntryOfKind(entry, 'send-intent')) {
       const attempt: SendAttempt = { intent: entry };
@@ -72,6 +75,8 @@ export function sendHistories(entries: readonly JournalEntry[]): SendHistory[] {
     } else if (isEntryOfKind(entry, 'send-outcome')) {
       const attempt = attemptsByIntentSeq.get(entry.record.intentSeq);
       if (attempt !== undefined && attempt.intent.record.inputReference === entry.record.inputReference) attempt.outcome = entry;
+    } else if (isEntryOfKind(entry, 'send-abandoned')) {
+      abandoned.set(entry.record.inputReference, entry.record.reason);
     } else if (isEntryOfKind(entry, 'cancel-outcome')) {
       const { result } = entry.record;
       if (result.status === 'cancelled' || (result.status === 'refused' && result.errors.some((error) => error.code === ALREADY_CANCELLED_ERROR))) {
@@ -82,11 +87,14 @@ export function sendHistories(entries: readonly JournalEntry[]): SendHistory[] {
   return [...sends.values()].map((send) => {
     const first = send.attempts[0];
     if (first === undefined) throw new Error('a send without attempts');
+    const status = sendStatus(send.attempts, cancelled);
+    const reason = abandoned.get(first.intent.record.inputReference);
     return {
       consultationKey: send.consultationKey,
       inputReference: first.intent.record.inputReference,
       attempts: send.attempts,
-      status: sendStatus(send.attempts, cancelled),
+      // Only an unknown outcome can be given up; a settled one stays what the insurer said.
+      status: status.status === 'unknown' && reason !== undefined ? { status: 'abandoned', reason } : status,
     };
   });
 }

@@ -24,6 +24,8 @@ function describeStatus(status: SendStatus): string {
       return `refused: already attested at the insurer (${status.codes.join(', ')})`;
     case 'unknown':
       return status.journaled ? 'outcome unknown (will be retried with the same reference)' : 'no outcome journaled (interrupted; will be retried)';
+    case 'abandoned':
+      return `outcome unknown, abandoned after checking with the insurer: ${status.reason}`;
   }
 }
 

@@ -13,7 +13,7 @@ import { EhealthServices } from '../ehealth/services.js';
 import { createFileLogger } from '../log.js';
 import { brusselsDateTime } from './commons/kmehr.js';
 import { inspectFile, NotRecognised } from './inspect.js';
-import { journaledConsultation } from './journaled-consultation.js';
+import { journaledConsultation } from '../transmission/journaled-consultation.js';
 import { consultInsurability } from './memberdata/consult.js';
 import { consultTariffs } from './tarification/consult.js';
 

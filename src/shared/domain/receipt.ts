@@ -61,6 +61,12 @@ export const providerOfRecordSchema = z.strictObject({
   surname: z.optional(z.string().check(z.maxLength(200))),
 });
 
+/**
+ * Set when the host retried an earlier send of this provider, patient and day whose outcome was
+ * unknown: it re-sent that stored request, and the draft it was given (edited since) did not go out.
+ */
+const draftNotSentSchema = z.literal(true);
+
 export const attestOutcomeSchema = z.discriminatedUnion('outcome', [
   z.strictObject({
     outcome: z.literal('acknowledged'),
@@ -76,6 +82,7 @@ export const attestOutcomeSchema = z.discriminatedUnion('outcome', [
     attestation: recordedAttestationSchema,
     /** How far the insurer's signature on the acknowledgement could be verified. */
     signatureCheck: z.optional(signatureCheckSchema),
+    draftNotSent: z.optional(draftNotSentSchema),
   }),
   z.strictObject({
     outcome: z.literal('refused'),
@@ -83,6 +90,7 @@ export const attestOutcomeSchema = z.discriminatedUnion('outcome', [
     attemptNbr: z.int().check(z.gte(1), z.lte(99)),
     consultationKey: consultationKeySchema,
     refusals: z.array(refusalSchema).check(z.minLength(1), z.maxLength(50)),
+    draftNotSent: z.optional(draftNotSentSchema),
   }),
 ]);
 export type AttestOutcome = z.infer<typeof attestOutcomeSchema>;
@@ -106,7 +114,7 @@ export const journalSendSchema = z.strictObject({
   attemptNbr: z.int().check(z.gte(1), z.lte(99)),
   patientSsin: ssinSchema,
   careDate: isoDateSchema,
-  status: z.enum(['pending', 'unknown', 'acknowledged', 'refused', 'cancelled']),
+  status: z.enum(['pending', 'unknown', 'acknowledged', 'refused', 'cancelled', 'abandoned']),
   acknowledgementNumber: z.optional(acknowledgementNumberSchema),
   refusals: z.optional(z.array(refusalSchema).check(z.maxLength(50))),
   /** When the last entry about this send was written. */
@@ -118,16 +126,19 @@ export type JournalSend = z.infer<typeof journalSendSchema>;
 /**
  * The extension's record of one consultation's eAttest: written before the host is asked, settled
  * from the host's answer or, after a restart, from its journal. `notSent`: the journal never saw it.
+ * `abandoned`: its outcome stayed unknown and the clinician gave it up after checking with the insurer.
  */
 export const attestationRecordSchema = z.strictObject({
   consultationKey: consultationKeySchema,
   careDate: isoDateSchema,
   attestation: recordedAttestationSchema,
-  status: z.enum(['pending', 'unknown', 'acknowledged', 'refused', 'cancelled', 'notSent']),
+  status: z.enum(['pending', 'unknown', 'acknowledged', 'refused', 'cancelled', 'abandoned', 'notSent']),
   startedAt: z.iso.datetime({ offset: true }),
   updatedAt: z.iso.datetime({ offset: true }),
   acknowledgementNumber: z.optional(acknowledgementNumberSchema),
   acknowledgedAt: z.optional(z.iso.datetime({ offset: true })),
+  /** The host's reference of the send, once known (an unknown outcome names it: the abandon path needs it). */
+  inputReference: z.optional(inputReferenceSchema),
   outcome: z.optional(attestOutcomeSchema),
   cancellation: z.optional(cancelOutcomeSchema),
   lastError: z.optional(errorCodeSchema),

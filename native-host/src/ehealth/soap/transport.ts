@@ -24,6 +24,8 @@ export interface SoapCall {
   /** Short name for errors and the journal: "sts", "etk", "memberdata"… */
   service: string;
   timeoutMs?: number;
+  /** Called once the request's bytes have all been handed to the connection, before any answer is read. */
+  onRequestSent?: () => void;
 }
 
 export interface SoapAnswer {
@@ -123,6 +125,7 @@ export class SoapTransport {
         },
       );
       req.on('error', (error: NodeJS.ErrnoException) => fail(networkError(call.service, error)));
+      if (call.onRequestSent !== undefined) req.once('finish', call.onRequestSent);
       req.end(body);
     });
   }

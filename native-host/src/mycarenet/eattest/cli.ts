@@ -7,11 +7,12 @@ import { AppError, describeZodIssues, toErrorPayload } from '../../../../src/sha
 import { CertificateCustody } from '../../certificate/custody.js';
 import type { CliIo } from '../../cli.js';
 import { loadConfig } from '../../config.js';
+import { armCrashPoint } from '../../transmission/crash-points.js';
 import { stateDirectory } from '../../state-directory.js';
 import { EhealthServices } from '../../ehealth/services.js';
 import { createFileLogger } from '../../log.js';
-import { cancelWithJournal } from './journaled-cancel.js';
-import { attestWithJournal, type EattestDependencies } from './journaled-send.js';
+import { cancelWithJournal } from '../../transmission/journaled-cancel.js';
+import { attestWithJournal, type EattestDependencies } from '../../transmission/journaled-send.js';
 
 /**
  * `eattest-host attest --file consultation.json [--jsis]` and `eattest-host cancel --ack N --ssin S
@@ -29,6 +30,7 @@ function usage(io: CliIo, message: string): number {
 
 async function withServices<T>(stateDir: string, work: (deps: EattestDependencies) => Promise<T>): Promise<T> {
   const config = loadConfig(stateDir);
+  armCrashPoint(config.environment);
   const log = createFileLogger(stateDir);
   const custody = new CertificateCustody(config, stateDir);
   const ehealth = new EhealthServices(config, custody, log);

@@ -6,7 +6,7 @@ import { NS } from '../../ehealth/xml/namespaces.js';
 import { parseXml } from '../../ehealth/xml/parse.js';
 import { isEntryOfKind, type InsurerSignatureEvidence, type JournalEntry } from '../../journal/entry.js';
 import { verifyInsurerSignature } from './insurer-signature.js';
-import { loadSendRecord } from './send-records.js';
+import { loadSendRecord } from '../../transmission/send-records.js';
 
 /**
  * `eattest-host journal --recheck-signatures`: every insurer signature the journal keeps as

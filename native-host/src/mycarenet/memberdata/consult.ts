@@ -4,7 +4,7 @@ import type { HostConfig } from '../../config.js';
 import type { EhealthServices } from '../../ehealth/services.js';
 import type { Logger } from '../../log.js';
 import { readBlob } from '../commons/blob.js';
-import { callMyCareNet } from '../commons/call.js';
+import { callMyCareNet } from '../../transmission/observed-call.js';
 import { careProviderOf } from '../commons/care-provider.js';
 import { commonInput } from '../commons/common-input.js';
 import { RecentReferences } from '../commons/input-reference.js';

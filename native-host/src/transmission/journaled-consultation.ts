@@ -5,8 +5,8 @@ import type { EhealthServices } from '../ehealth/services.js';
 import { currentExecutor, type Executor, type RecordOfKind } from '../journal/entry.js';
 import { Journal } from '../journal/journal.js';
 import type { Logger } from '../log.js';
-import { careProviderOf, ownEtkOf, providerDisplayName } from './commons/care-provider.js';
-import { disturbance, SLOW_ANSWER_MS } from './eattest/observed-call.js';
+import { careProviderOf, ownEtkOf, providerDisplayName } from '../mycarenet/commons/care-provider.js';
+import { disturbance, SLOW_ANSWER_MS } from './observed-call.js';
 
 export interface ConsultationContext {
   stateDir: string;

@@ -1,17 +1,17 @@
-import type { CancelReason } from '../../../../src/shared/domain/attestation.js';
-import type { CancelOutcome } from '../../../../src/shared/domain/receipt.js';
-import { AppError } from '../../../../src/shared/errors.js';
-import { currentExecutor, isEntryOfKind, type Disturbance, type JournalEntry, type RecordOfKind } from '../../journal/entry.js';
-import { sendHistories } from '../../journal/history.js';
-import { MAX_SEND_ATTEMPTS, newInputReference } from '../../journal/idempotency.js';
-import { Journal } from '../../journal/journal.js';
-import { careProviderOf, ownEtkOf, providerDisplayName } from '../commons/care-provider.js';
+import type { CancelReason } from '../../../src/shared/domain/attestation.js';
+import type { CancelOutcome } from '../../../src/shared/domain/receipt.js';
+import { AppError } from '../../../src/shared/errors.js';
+import { currentExecutor, isEntryOfKind, type Disturbance, type RecordOfKind } from '../journal/entry.js';
+import { sendHistories } from '../journal/history.js';
+import { decideCancel } from './send-rules.js';
+import { Journal } from '../journal/journal.js';
+import { careProviderOf, ownEtkOf, providerDisplayName } from '../mycarenet/commons/care-provider.js';
 import type { EattestDependencies } from './journaled-send.js';
-import { cancelAttestationRequest, readCancelAnswer } from './cancel-attestation.js';
-import { noteSignatureCheck, outcomeFields, refusedResult, unansweredResult, unreadableAnswer } from './journaled-outcome.js';
+import { cancelAttestationRequest, readCancelAnswer } from '../mycarenet/eattest/cancel-attestation.js';
+import { appendOutcome, noteSignatureCheck, outcomeFields, refusedResult, unansweredResult, unreadableAnswer } from './journaled-outcome.js';
 import { observedCall } from './observed-call.js';
-import { ATTEST_SOAP_ACTIONS } from './protocol.js';
-import type { SignedAnswer } from './signature-evidence.js';
+import { ATTEST_SOAP_ACTIONS } from '../mycarenet/eattest/protocol.js';
+import type { SignedAnswer } from '../mycarenet/eattest/signature-evidence.js';
 
 /**
  * The `cancel` command's work (PROTOCOL §8.4): the whole attestation, by its acknowledgement
@@ -23,24 +23,6 @@ export interface CancelRequest {
   acknowledgementNumber: string;
   patientSsin: string;
   reason: CancelReason;
-}
-
-type CancelGo = { inputReference: string; attemptNbr: number };
-
-/** The latest cancellation of this number whose outcome is unknown is retried; otherwise a new reference. */
-function decideCancel(recent: readonly JournalEntry[], acknowledgementNumber: string, now: Date): CancelGo {
-  const intents = recent.filter((entry) => isEntryOfKind(entry, 'cancel-intent') && entry.record.acknowledgementNumber === acknowledgementNumber);
-  const last = intents.at(-1);
-  if (last !== undefined && isEntryOfKind(last, 'cancel-intent')) {
-    const outcome = recent.find((entry) => isEntryOfKind(entry, 'cancel-outcome') && entry.record.intentSeq === last.seq);
-    const settled = outcome !== undefined && isEntryOfKind(outcome, 'cancel-outcome') && outcome.record.result.status !== 'unknown';
-    if (!settled) {
-      if (last.record.attemptNbr >= MAX_SEND_ATTEMPTS) throw new AppError('MYCARENET_UNAVAILABLE', `the cancellation was tried ${last.record.attemptNbr} times without an answer`, { inputReference: last.record.inputReference });
-      return { inputReference: last.record.inputReference, attemptNbr: last.record.attemptNbr + 1 };
-    }
-  }
-  const taken = new Set(recent.flatMap((entry) => (isEntryOfKind(entry, 'send-intent') || isEntryOfKind(entry, 'cancel-intent') ? [entry.record.inputReference] : [])));
-  return { inputReference: newInputReference(now, taken), attemptNbr: 1 };
 }
 
 export async function cancelWithJournal(deps: EattestDependencies, request: CancelRequest): Promise<CancelOutcome> {
@@ -71,9 +53,9 @@ export async function cancelWithJournal(deps: EattestDependencies, request: Canc
   if (prepared === undefined || intent === undefined || !isEntryOfKind(intent, 'cancel-intent')) throw new AppError('INTERNAL', 'the cancellation intent was not journaled');
   const { inputReference, attemptNbr } = intent.record;
 
-  const call = await observedCall(deps.ehealth, { url: deps.ehealth.endpoints.eAttest, action: ATTEST_SOAP_ACTIONS.cancel, body: prepared.body });
+  const call = await observedCall(deps.ehealth, { url: deps.ehealth.endpoints.eAttest, action: ATTEST_SOAP_ACTIONS.cancel, service: 'eattest', body: prepared.body });
   const outcome = (result: RecordOfKind<'cancel-outcome'>['result'], disturbances: Disturbance[], response?: Uint8Array, signed?: SignedAnswer) =>
-    journal.append({ kind: 'cancel-outcome', acknowledgementNumber: request.acknowledgementNumber, result, ...outcomeFields(intent, call, disturbances, response, signed) });
+    appendOutcome(journal, { kind: 'cancel-outcome', acknowledgementNumber: request.acknowledgementNumber, result, ...outcomeFields(intent, call, disturbances, response, signed) });
   const unsettled = (error: AppError) =>
     new AppError(error.code, `${error.message}; the insurer may have received the cancellation: cancelling again retries it under the same reference`, { outcome: 'unknown', inputReference, attemptNbr });
   if (call.kind !== 'answered') {

@@ -1,30 +1,34 @@
-import { attestationCheckError, attestationProblems } from '../../../../src/shared/domain/attestation-checks.js';
-import { consultationKey, type Attestation } from '../../../../src/shared/domain/attestation.js';
-import { brusselsDate } from '../../../../src/shared/domain/calendar.js';
-import type { AttestOutcome } from '../../../../src/shared/domain/receipt.js';
-import { AppError } from '../../../../src/shared/errors.js';
-import { supervisorFor, type HostConfig } from '../../config.js';
-import { exchangeEtks } from '../../ehealth/etk/etk-depot.js';
-import type { EhealthServices } from '../../ehealth/services.js';
-import { currentExecutor, isEntryOfKind, type Disturbance, type EntryOfKind, type Executor, type JournalEntry, type RecordOfKind } from '../../journal/entry.js';
-import { decideSend } from '../../journal/idempotency.js';
-import { Journal } from '../../journal/journal.js';
-import { refusalError, reserveSend, type SendGo } from '../../journal/send-reservation.js';
-import type { Logger } from '../../log.js';
-import { careProviderOf, ownEtkOf, providerDisplayName, type CareProvider } from '../commons/care-provider.js';
-import { noteSignatureCheck, outcomeFields, refusedResult, unansweredResult, unreadableAnswer } from './journaled-outcome.js';
+import { attestationCheckError, attestationProblems } from '../../../src/shared/domain/attestation-checks.js';
+import { consultationKey, type Attestation } from '../../../src/shared/domain/attestation.js';
+import { brusselsDate } from '../../../src/shared/domain/calendar.js';
+import type { AttestOutcome } from '../../../src/shared/domain/receipt.js';
+import { AppError } from '../../../src/shared/errors.js';
+import { supervisorFor, type HostConfig } from '../config.js';
+import { exchangeEtks } from '../ehealth/etk/etk-depot.js';
+import type { EhealthServices } from '../ehealth/services.js';
+import { currentExecutor, isEntryOfKind, type Disturbance, type EntryOfKind, type Executor, type JournalEntry, type RecordOfKind } from '../journal/entry.js';
+import { canonicalJson } from '../journal/chain.js';
+import { crashPoint } from './crash-points.js';
+import { oneAtATime } from './in-flight.js';
+import { decideSend } from './send-rules.js';
+import { Journal } from '../journal/journal.js';
+import { refusalError, reserveSend, type SendGo } from './send-reservation.js';
+import type { Logger } from '../log.js';
+import { careProviderOf, ownEtkOf, providerDisplayName, type CareProvider } from '../mycarenet/commons/care-provider.js';
+import { appendOutcome, noteSignatureCheck, outcomeFields, refusedResult, unansweredResult, unreadableAnswer } from './journaled-outcome.js';
 import { disturbance, observedCall } from './observed-call.js';
-import { ATTEST_SOAP_ACTIONS } from './protocol.js';
-import { readSendAnswer, sealAttestation, sendAttestationRequest, type SealedAttestation } from './send-attestation.js';
+import { ATTEST_SOAP_ACTIONS } from '../mycarenet/eattest/protocol.js';
+import { readSendAnswer, sealAttestation, sendAttestationRequest, type SealedAttestation } from '../mycarenet/eattest/send-attestation.js';
 import { loadSendRecord, saveSendRecord } from './send-records.js';
-import type { SignedAnswer } from './signature-evidence.js';
+import type { SignedAnswer } from '../mycarenet/eattest/signature-evidence.js';
 
 /**
  * The `attest` command's work (PROTOCOL rule 1 and 6, §8.6): today's care only; the journal decides
- * new / retry / refuse before any network call; the write-ahead intent (with the sealed request) is
- * journaled before the call and the outcome after it. An unknown outcome is never settled by a new
- * attestation: the next `attest` of the same consultation re-sends the same sealed content under
- * the same InputReference with attemptNbr + 1.
+ * new / retry / refuse before any network call by the rules of send-rules.ts; the write-ahead
+ * intent (with the sealed request) is journaled before the call and the outcome after it. An
+ * unknown outcome is never settled by a new attestation: the next `attest` for the same provider,
+ * patient and day re-sends the stored sealed content under the same InputReference with
+ * attemptNbr + 1, and says so (`draftNotSent`) when the draft it was given differs.
  */
 
 export interface EattestDependencies {
@@ -47,21 +51,43 @@ async function refuseFromJournalAlone(recent: readonly JournalEntry[], attestati
   if (certificateSsin === undefined) return;
   const nihiis = new Set(recent.flatMap((entry) => (isEntryOfKind(entry, 'send-intent') && entry.record.responsible.ssin === certificateSsin ? [entry.record.responsible.nihii11] : [])));
   for (const nihii of nihiis) {
-    const decision = decideSend(recent, { consultationKey: await consultationKey(nihii, attestation), careDate: attestation.careDate }, now);
+    const request = { consultationKey: await consultationKey(nihii, attestation), providerNihii11: nihii, patientSsin: attestation.patient.ssin, careDate: attestation.careDate };
+    const decision = decideSend(recent, request, now);
     if (decision.action === 'refuse') throw refusalError(decision);
   }
 }
 
-/** What to send for this attempt: the first attempt seals; a retry re-sends what the first sealed. */
-async function sealedFor(deps: EattestDependencies, go: SendGo, attestation: Attestation, key: string, jsis: boolean, provider: CareProvider, now: Date) {
+interface ToSend {
+  sealed: SealedAttestation;
+  attestation: Attestation;
+  jsis: boolean;
+  key: string;
+}
+
+/**
+ * What to send for this attempt: a new send seals the draft; a retry re-sends what the first
+ * attempt sealed, whatever the draft says now (send-rules.ts).
+ */
+async function sealedFor(deps: EattestDependencies, go: SendGo, draft: ToSend['attestation'], key: string, jsis: boolean, provider: CareProvider, now: Date): Promise<ToSend> {
   if (go.action === 'retry') {
     const stored = loadSendRecord(deps.stateDir, go.inputReference);
-    if (stored !== undefined && stored.consultationKey === key) return { sealed: stored.sealed, attestation: stored.attestation, jsis: stored.jsis };
+    if (stored !== undefined && stored.consultationKey === go.consultationKey) return { sealed: stored.sealed, attestation: stored.attestation, jsis: stored.jsis, key: stored.consultationKey };
+    // Sealing again is the same request only when the draft is the same consultation.
+    if (go.consultationKey !== key) {
+      throw new AppError('JOURNAL_UNAVAILABLE', 'an earlier eAttest for this patient and day has an unknown outcome and its stored request is missing: check with the insurer, then abandon it', {
+        inputReference: go.inputReference,
+      });
+    }
     deps.log.warn('eAttest retry without its send record: sealing the attestation again under the same reference', { inputReference: go.inputReference });
   }
-  const sealed: SealedAttestation = await sealAttestation(deps.ehealth, attestation, { provider, inputReference: go.inputReference, now, supervisor: supervisorFor(deps.config, provider) });
-  saveSendRecord(deps.stateDir, { inputReference: go.inputReference, consultationKey: key, attestation, jsis, sealed });
-  return { sealed, attestation, jsis };
+  const sealed: SealedAttestation = await sealAttestation(deps.ehealth, draft, { provider, inputReference: go.inputReference, now, supervisor: supervisorFor(deps.config, provider) });
+  saveSendRecord(deps.stateDir, { inputReference: go.inputReference, consultationKey: key, attestation: draft, jsis, sealed });
+  return { sealed, attestation: draft, jsis, key };
+}
+
+/** The same attestation, as the insurer reads it (key order aside). */
+function sameAttestation(a: Attestation, b: Attestation): boolean {
+  return canonicalJson(a) === canonicalJson(b);
 }
 
 export async function attestWithJournal(deps: EattestDependencies, proposed: Attestation, options: { jsis?: boolean | undefined } = {}): Promise<AttestOutcome> {
@@ -82,39 +108,52 @@ export async function attestWithJournal(deps: EattestDependencies, proposed: Att
   const token = await (await deps.ehealth.sts()).token();
   const provider = careProviderOf(token);
   const key = await consultationKey(provider.nihii11, attestation);
+  const request = { consultationKey: key, providerNihii11: provider.nihii11, patientSsin: attestation.patient.ssin, careDate: attestation.careDate };
   // Warm the ETK cache so that sealing under the journal lock needs no network (a sign-in has asked for them already).
   await deps.ehealth.etkDepot.getAll(exchangeEtks(ownEtkOf(provider)));
 
-  let sent: { sealed: SealedAttestation; attestation: Attestation; jsis: boolean } | undefined;
-  const reservation = await reserveSend(journal, { consultationKey: key, careDate: attestation.careDate }, async (go): Promise<RecordOfKind<'send-intent'>> => {
-    sent = await sealedFor(deps, go, attestation, key, options.jsis ?? false, provider, clock());
-    return {
-      kind: 'send-intent',
-      consultationKey: key,
-      careDate: sent.attestation.careDate,
-      acts: sent.attestation.acts.map((act) => ({ code: act.code, quantity: act.quantity })),
-      inputReference: go.inputReference,
-      attemptNbr: go.attemptNbr,
-      environment: deps.config.environment,
-      responsible: { nihii11: provider.nihii11, ...(provider.ssin !== undefined ? { ssin: provider.ssin } : {}), name: providerDisplayName(provider).slice(0, 200) },
-      executor: currentExecutor(deps.certificateSsin !== undefined ? { type: 'SSIN', value: deps.certificateSsin } : ownEtkOf(provider), deps.via),
-      patientSsin: sent.attestation.patient.ssin,
-      request: Buffer.from(sent.sealed.sealed).toString('base64'),
-    };
+  // One attempt per room on the wire: a second `attest` of this process waits for the first.
+  return oneAtATime(request, async () => {
+    let sent: ToSend | undefined;
+    const reservation = await reserveSend(journal, request, async (go): Promise<RecordOfKind<'send-intent'>> => {
+      sent = await sealedFor(deps, go, attestation, key, options.jsis ?? false, provider, clock());
+      return {
+        kind: 'send-intent',
+        consultationKey: sent.key,
+        careDate: sent.attestation.careDate,
+        acts: sent.attestation.acts.map((act) => ({ code: act.code, quantity: act.quantity })),
+        inputReference: go.inputReference,
+        attemptNbr: go.attemptNbr,
+        environment: deps.config.environment,
+        responsible: { nihii11: provider.nihii11, ...(provider.ssin !== undefined ? { ssin: provider.ssin } : {}), name: providerDisplayName(provider).slice(0, 200) },
+        executor: currentExecutor(deps.certificateSsin !== undefined ? { type: 'SSIN', value: deps.certificateSsin } : ownEtkOf(provider), deps.via),
+        patientSsin: sent.attestation.patient.ssin,
+        request: Buffer.from(sent.sealed.sealed).toString('base64'),
+      };
+    });
+    if (!('intent' in reservation)) throw refusalError(reservation.decision);
+    const { decision, intent, inFlight } = reservation;
+    try {
+      if (sent === undefined) throw new AppError('INTERNAL', 'the intent was journaled without its request');
+      const draftNotSent = !sameAttestation(sent.attestation, attestation);
+      if (decision.action === 'retry') deps.log.info('eAttest retry of an unsettled send', { inputReference: decision.inputReference, attemptNbr: decision.attemptNbr, draftNotSent });
+      let outcome: AttestOutcome;
+      try {
+        outcome = await transmit(deps, journal, intent, { ...sent, provider, clock });
+      } catch (error) {
+        // Unknown again: the clinician must still learn that their edit was not what was tried.
+        if (draftNotSent && error instanceof AppError) throw new AppError(error.code, error.message, { ...error.details, draftNotSent: true });
+        throw error;
+      }
+      return draftNotSent ? { ...outcome, draftNotSent: true } : outcome;
+    } finally {
+      inFlight.release();
+    }
   });
-  if (!('intent' in reservation)) throw refusalError(reservation.decision);
-  if (sent === undefined) throw new AppError('INTERNAL', 'the intent was journaled without its request');
-  const { decision, intent } = reservation;
-  if (decision.action === 'retry') deps.log.info('eAttest retry of an unsettled send', { inputReference: decision.inputReference, attemptNbr: decision.attemptNbr });
-  return transmit(deps, journal, intent, { ...sent, provider, key, clock });
 }
 
-interface Transmission {
-  sealed: SealedAttestation;
-  attestation: Attestation;
-  jsis: boolean;
+interface Transmission extends ToSend {
   provider: CareProvider;
-  key: string;
   clock: () => Date;
 }
 
@@ -124,9 +163,14 @@ async function transmit(deps: EattestDependencies, journal: Journal, intent: Ent
   const prepared = sendAttestationRequest(deps.config, transmission.sealed, { provider, inputReference, attemptNbr, patientSsin: attestation.patient.ssin, jsis: transmission.jsis, now: clock() });
   // A retry is itself a disturbance the protocol wants on record (art. 3).
   const retry = attemptNbr > 1 ? [disturbance('retry', `attempt ${attemptNbr} of ${inputReference}, after an attempt whose outcome stayed unknown`)] : [];
-  const call = await observedCall(deps.ehealth, { url: deps.ehealth.endpoints.eAttest, action: ATTEST_SOAP_ACTIONS.send, body: prepared.body }, retry);
+  const call = await observedCall(
+    deps.ehealth,
+    { url: deps.ehealth.endpoints.eAttest, action: ATTEST_SOAP_ACTIONS.send, service: 'eattest', body: prepared.body, onRequestLeft: () => crashPoint('after-request-left') },
+    retry,
+  );
+  crashPoint('after-answer');
   const outcome = (result: RecordOfKind<'send-outcome'>['result'], disturbances: Disturbance[], response?: Uint8Array, signed?: SignedAnswer): Promise<JournalEntry> =>
-    journal.append({ kind: 'send-outcome', result, ...outcomeFields(intent, call, disturbances, response, signed) });
+    appendOutcome(journal, { kind: 'send-outcome', result, ...outcomeFields(intent, call, disturbances, response, signed) });
   const unsettled = (error: AppError) =>
     new AppError(error.code, `${error.message}; the insurer may have received the attestation: sending it again retries it under the same reference`, {
       outcome: 'unknown',

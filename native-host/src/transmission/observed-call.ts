@@ -1,16 +1,19 @@
-import { AppError } from '../../../../src/shared/errors.js';
-import type { EhealthServices } from '../../ehealth/services.js';
-import type { SoapAnswer } from '../../ehealth/soap/transport.js';
-import { assertionElement } from '../../ehealth/sts/token.js';
-import { holderOfKeySignedEnvelope } from '../../ehealth/wss/envelope.js';
-import type { ElementSpec } from '../../ehealth/xml/dom.js';
-import type { Disturbance } from '../../journal/entry.js';
-import { journalTimestamp } from '../../journal/timestamp.js';
+import { AppError } from '../../../src/shared/errors.js';
+import type { EhealthServices } from '../ehealth/services.js';
+import type { SoapAnswer } from '../ehealth/soap/transport.js';
+import { assertionElement } from '../ehealth/sts/token.js';
+import { holderOfKeySignedEnvelope } from '../ehealth/wss/envelope.js';
+import type { ElementSpec } from '../ehealth/xml/dom.js';
+import type { Disturbance } from '../journal/entry.js';
+import { journalTimestamp } from '../journal/timestamp.js';
 
 /**
- * One eAttest call, as commons/call.ts makes it (holder-of-key envelope, one token renewal when the
- * platform no longer knows the token), but watched: every disturbance is noted for the journal
- * (protocol art. 3), and a failure says whether the insurer may have received the request.
+ * The one way a MyCareNet service is called (MemberData, Tarification, eAttest send and cancel):
+ * the session's token in a holder-of-key envelope signed with the clinician's key; when the
+ * platform says the caller is not authenticated although the token looked fresh (revoked, or the
+ * platform restarted), the token is renewed once and the call repeated. Every call is watched:
+ * each disturbance is noted for the journal (protocol art. 3), and a failure says whether the
+ * service may have received the request (only a retry under the same reference settles that).
  */
 
 /** MyCareNet promises answers "within seconds"; slower than this is worth journaling. */
@@ -19,7 +22,11 @@ export const SLOW_ANSWER_MS = 5_000;
 export interface ObservedCall {
   url: string;
   action: string;
+  /** Short service name for errors, logs and the journal: "eattest", "memberdata", "tarification". */
+  service: string;
   body: ElementSpec;
+  /** Told when the request's bytes have all been written to the connection (the crash matrix's "after the request left"). */
+  onRequestLeft?: () => void;
 }
 
 export type CallResult =
@@ -36,9 +43,9 @@ export function disturbance(kind: Disturbance['kind'], detail: string, durationM
 }
 
 /** Whether a failed call may still have been processed: no answer came back at all. */
-function unknownCause(error: AppError): 'timeout' | 'connection-dropped' | undefined {
-  // A failure of the STS (before the eAttest request existed) leaves nothing open.
-  if (error.details?.['service'] !== 'eattest') return undefined;
+function unknownCause(error: AppError, service: string): 'timeout' | 'connection-dropped' | undefined {
+  // A failure of the STS (before the service's request existed) leaves nothing open.
+  if (error.details?.['service'] !== service) return undefined;
   if (error.code === 'MYCARENET_TIMEOUT') return 'timeout';
   const network = error.details['network'];
   // Refused, unresolvable or untrusted before anything was written: the request never left.
@@ -54,7 +61,13 @@ export async function observedCall(ehealth: EhealthServices, call: ObservedCall,
     const session = await ehealth.sts();
     const key = await ehealth.holderKey();
     const token = await session.token();
-    return ehealth.transport.call({ url: call.url, action: call.action, service: 'eattest', envelope: holderOfKeySignedEnvelope(call.body, assertionElement(token), key) });
+    return ehealth.transport.call({
+      url: call.url,
+      action: call.action,
+      service: call.service,
+      envelope: holderOfKeySignedEnvelope(call.body, assertionElement(token), key),
+      ...(call.onRequestLeft !== undefined ? { onRequestSent: call.onRequestLeft } : {}),
+    });
   };
   const elapsed = () => performance.now() - started;
   try {
@@ -74,7 +87,7 @@ export async function observedCall(ehealth: EhealthServices, call: ObservedCall,
   } catch (error) {
     const latencyMs = Math.round(elapsed());
     if (!(error instanceof AppError)) throw error;
-    const cause = unknownCause(error);
+    const cause = unknownCause(error, call.service);
     if (cause !== undefined) {
       disturbances.push(disturbance(cause, error.message, latencyMs));
       return { kind: 'unknown', cause, error, latencyMs, disturbances };
@@ -82,4 +95,11 @@ export async function observedCall(ehealth: EhealthServices, call: ObservedCall,
     disturbances.push(disturbance('fault', `${error.code}: ${error.message}${typeof error.details?.['soaCode'] === 'string' ? ` (${error.details['soaCode']})` : ''}`, latencyMs));
     return { kind: 'failed', error, latencyMs, disturbances };
   }
+}
+
+/** A consultation's call (MemberData, Tarification): the answer, or the call's error thrown as it came. */
+export async function callMyCareNet(ehealth: EhealthServices, call: ObservedCall): Promise<SoapAnswer> {
+  const result = await observedCall(ehealth, call);
+  if (result.kind !== 'answered') throw result.error;
+  return result.answer;
 }

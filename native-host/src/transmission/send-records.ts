@@ -1,10 +1,11 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
-import { attestationSchema, consultationKeySchema, type Attestation } from '../../../../src/shared/domain/attestation.js';
-import { AppError } from '../../../../src/shared/errors.js';
-import { inputReferenceSchema } from '../../journal/entry.js';
-import type { SealedAttestation } from './send-attestation.js';
+import { attestationSchema, consultationKeySchema, type Attestation } from '../../../src/shared/domain/attestation.js';
+import { AppError } from '../../../src/shared/errors.js';
+import { inputReferenceSchema } from '../journal/entry.js';
+import type { SealedAttestation } from '../mycarenet/eattest/send-attestation.js';
+import { writeFileDurably } from './durable-file.js';
 
 /**
  * Beside the journal, one file per send (`<stateDir>/eattest/sends/<InputReference>.json`): the
@@ -47,7 +48,7 @@ function fileOf(stateDir: string, inputReference: string): string {
   return join(directory(stateDir), `${inputReference}.json`);
 }
 
-/** Writes the record durably (temporary file, fsync, rename). */
+/** Writes the record durably (temporary file, fsync, rename, fsync of the folder). */
 export function saveSendRecord(stateDir: string, send: StoredSend): void {
   const record: SendRecord = {
     version: 1,
@@ -59,17 +60,7 @@ export function saveSendRecord(stateDir: string, send: StoredSend): void {
     kmehr: Buffer.from(send.sealed.kmehr).toString('base64'),
     sealed: Buffer.from(send.sealed.sealed).toString('base64'),
   };
-  const file = fileOf(stateDir, send.inputReference);
-  mkdirSync(directory(stateDir), { recursive: true, mode: 0o700 });
-  const temporary = `${file}.${process.pid}.tmp`;
-  const fd = openSync(temporary, 'w', 0o600);
-  try {
-    writeSync(fd, JSON.stringify(sendRecordSchema.parse(record)));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, file);
+  writeFileDurably(fileOf(stateDir, send.inputReference), JSON.stringify(sendRecordSchema.parse(record)));
 }
 
 /** The record of a send, or undefined when there is none (or it is unreadable: the caller falls back). */

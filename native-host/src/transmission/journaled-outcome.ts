@@ -1,10 +1,14 @@
-import type { Refusal } from '../../../../src/shared/domain/receipt.js';
-import type { AppError } from '../../../../src/shared/errors.js';
-import type { Disturbance, JournalEntry } from '../../journal/entry.js';
-import { journalTimestamp } from '../../journal/timestamp.js';
-import type { Logger } from '../../log.js';
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import type { Refusal } from '../../../src/shared/domain/receipt.js';
+import type { AppError } from '../../../src/shared/errors.js';
+import { entryLine, sealEntry } from '../journal/chain.js';
+import { GENESIS_HASH, type Disturbance, type JournalEntry, type RecordOfKind } from '../journal/entry.js';
+import type { Journal } from '../journal/journal.js';
+import { journalTimestamp } from '../journal/timestamp.js';
+import { crashPoint, isArmed } from './crash-points.js';
+import type { Logger } from '../log.js';
 import type { CallResult } from './observed-call.js';
-import { signatureEvidence, type SignedAnswer } from './signature-evidence.js';
+import { signatureEvidence, type SignedAnswer } from '../mycarenet/eattest/signature-evidence.js';
 
 /**
  * What the outcome records of a send and of a cancellation share: which intent and attempt they
@@ -60,4 +64,30 @@ export function refusedResult(refusals: readonly Refusal[]) {
       ...(refusal.description !== undefined ? { meaning: refusal.description.slice(0, 500) } : {}),
     })),
   };
+}
+
+/**
+ * Writes the outcome of an attempt. Under the fault matrix's `during-outcome-write`, the host dies
+ * as a power cut mid-write would: the first half of the outcome line on disk (fsynced), no more.
+ */
+export async function appendOutcome(journal: Journal, record: RecordOfKind<'send-outcome'> | RecordOfKind<'cancel-outcome'>): Promise<JournalEntry> {
+  if (isArmed('during-outcome-write')) {
+    await journal.transaction(
+      (recent, now) => {
+        const last = recent.at(-1);
+        const line = Buffer.from(entryLine(sealEntry((last?.seq ?? 0) + 1, journalTimestamp(now), last?.hash ?? GENESIS_HASH, record)), 'utf8');
+        const fd = openSync(journal.paths.file, 'a');
+        try {
+          writeSync(fd, line, 0, Math.floor(line.length / 2));
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+        crashPoint('during-outcome-write');
+        return { records: [], value: undefined };
+      },
+      { recentSince: '9999-12-31' },
+    );
+  }
+  return journal.append(record);
 }

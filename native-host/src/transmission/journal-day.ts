@@ -1,8 +1,8 @@
-import type { JournalSend } from '../../../../src/shared/domain/receipt.js';
-import { AppError } from '../../../../src/shared/errors.js';
-import { sendHistories, type SendHistory } from '../../journal/history.js';
-import { readJournal } from '../../journal/journal.js';
-import type { Logger } from '../../log.js';
+import type { JournalSend } from '../../../src/shared/domain/receipt.js';
+import { AppError } from '../../../src/shared/errors.js';
+import { sendHistories, type SendHistory } from '../journal/history.js';
+import { readJournal } from '../journal/journal.js';
+import type { Logger } from '../log.js';
 import { loadSendRecord } from './send-records.js';
 
 /**
@@ -28,6 +28,8 @@ function statusOf(send: SendHistory): Pick<JournalSend, 'status' | 'acknowledgem
     case 'unknown':
       // No outcome at all: in flight, or the host stopped mid-send; an outcome "unknown" was journaled otherwise.
       return { status: send.status.journaled ? 'unknown' : 'pending' };
+    case 'abandoned':
+      return { status: 'abandoned' };
   }
 }
 
