@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FrameDecoder } from '../../native-host/src/framing.js';
+import { STREAM_REFUSED_EXIT_CODE } from '../../native-host/src/host-session.js';
 import { MAX_BROWSER_TO_HOST_BYTES } from '../../src/shared/limits.js';
 import { PRODUCT_VERSION } from '../../src/shared/version.js';
 import { frameHeader, hello, startHost, type HostProcess } from '../support/host-process.js';
@@ -67,16 +68,27 @@ describe('native host process', () => {
     expect((await host.request('status', {})).ok).toBe(true);
   });
 
-  it('refuses an oversized frame, skips its bytes and keeps serving', async () => {
+  it('refuses an oversized frame length with a typed error, reads no further and exits cleanly', async () => {
     host = startHost();
     await hello(host);
     const size = MAX_BROWSER_TO_HOST_BYTES + 10;
-    const oversized = Buffer.concat([frameHeader(size), Buffer.alloc(size, 0x20)]);
-    // Sent in uneven pieces, as a pipe would deliver them.
-    for (let offset = 0; offset < oversized.length; offset += 65_537) host.sendRaw(oversized.subarray(offset, offset + 65_537));
+    host.sendRaw(Buffer.concat([frameHeader(size), Buffer.alloc(65_537, 0x20)]));
     const refused = await host.nextReply((reply) => reply.id === null);
     expect(!refused.ok && refused.error.code).toBe('MESSAGE_TOO_LARGE');
-    expect((await host.request('status', {})).ok).toBe(true);
+    expect(await host.exited).toBe(STREAM_REFUSED_EXIT_CODE);
+    // A clean exit: no uncaught exception, no stack on stderr, and the log says why.
+    expect(host.stderrText()).not.toMatch(/\n\s+at /);
+    const log = readFileSync(join(host.stateDir, 'host.log'), 'utf8');
+    expect(log).toContain('refused an oversized message; closing the session');
+    expect(log).not.toContain('uncaught exception');
+  });
+
+  it('exits on a 0xFFFFFFFF length sent before the handshake', async () => {
+    host = startHost();
+    host.sendRaw(frameHeader(0xffffffff));
+    expect(await host.nextReply()).toMatchObject({ id: null, ok: false, error: { code: 'MESSAGE_TOO_LARGE' } });
+    expect(await host.exited).toBe(STREAM_REFUSED_EXIT_CODE);
+    expect(host.stderrText()).not.toMatch(/\n\s+at /);
   });
 
   it('decodes several frames in one chunk and one frame split byte by byte', async () => {
