@@ -144,7 +144,7 @@ function lazyContext(
     if (handlers !== undefined) return handlers;
     const started = performance.now();
     const loaded = await import('./host-services.js');
-    const custody = new loaded.CertificateCustody(base.config, base.stateDir);
+    const custody = new loaded.CertificateCustody(base.config, base.stateDir, { log: base.log });
     services = { ehealth: new loaded.EhealthServices(base.config, custody, base.log) };
     handlers = loaded.commandHandlers;
     base.log.info('host services loaded', { elapsedMs: Math.round(performance.now() - started), ...codeCacheStates(codeCache) });
