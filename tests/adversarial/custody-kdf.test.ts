@@ -50,13 +50,13 @@ describe('custody files under the old KDF', () => {
     expect(after).not.toContain('ENCRYPTED PRIVATE KEY');
     expect(after).not.toContain(doctor.password);
     if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(logged).toEqual(['custody file sealed again under the current KDF']);
+    expect(logged).toEqual(['custody file opened', 'custody file sealed again under the current KDF']);
 
     // The next unlock reads the new file, the same keys, and leaves it as it is.
     const reopened = new CertificateCustody(config, dir, { log });
     expect((await reopened.authentication()).certificate.fingerprint256).toBe(keystore.authentication.certificate.fingerprint256);
     expect([...(await reopened.encryptionKeys()).keys()]).toEqual([...keystore.encryption.keys()]);
     expect(readFileSync(file, 'utf8')).toBe(after);
-    expect(logged).toHaveLength(1);
+    expect(logged).toEqual(['custody file opened', 'custody file sealed again under the current KDF', 'custody file opened']);
   });
 });

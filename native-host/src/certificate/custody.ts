@@ -82,7 +82,10 @@ export class CertificateCustody {
     if (password === undefined) throw new AppError('CERTIFICATE_PASSWORD_MISSING', `no keystore password in ${store.describe()}`);
     // Installations imported before the custody file existed still hold the PKCS#12 copy.
     if (isCustodyFile(bytes)) {
+      const started = performance.now();
       const { keystore, outdated } = await openCustodyFile(bytes, password);
+      // The KDF is most of this, on the cold send's path: the log shows what it costs here.
+      this.log?.info('custody file opened', { elapsedMs: Math.round(performance.now() - started), outdated });
       if (outdated) await this.reseal(settings.file, keystore, password);
       return keystore;
     }
