@@ -1,9 +1,13 @@
-import { createPublicKey, sign, verify } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { CUSTODY_KDF, custodyText, isCustodyFile, openCustodyFile } from '../../native-host/src/certificate/custody-file.js';
+import { createPublicKey, sign, verify, X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CertificateCustody, PASSWORD_FILE } from '../../native-host/src/certificate/custody.js';
+import { CUSTODY_FILE, CUSTODY_KDF, custodyText, isCustodyFile, openCustodyFile } from '../../native-host/src/certificate/custody-file.js';
 import type { Keystore } from '../../native-host/src/certificate/keys.js';
 import { openKeystore } from '../../native-host/src/certificate/keystore.js';
+import { hostConfigSchema } from '../../native-host/src/config.js';
 import { AppError } from '../../src/shared/errors.js';
 import { ensureTestPki, type ClinicianMaterial } from '../../simulator/pki/test-pki.js';
 import { legacyCustodyText } from '../support/legacy-custody.js';
@@ -92,5 +96,36 @@ describe('the custody file', () => {
   it('reports a file sealed under weaker scrypt parameters as outdated', async () => {
     const weaker = await custodyText(keystore, doctor.password, { ...CUSTODY_KDF, N: CUSTODY_KDF.N / 2 });
     expect((await openCustodyFile(Buffer.from(weaker), doctor.password)).outdated).toBe(true);
+  });
+});
+
+describe('custody opened ahead of use', () => {
+  let doctor: ClinicianMaterial;
+  let stateDir: string;
+  beforeAll(async () => {
+    doctor = (await ensureTestPki()).clinicians.doctorRsa;
+    stateDir = mkdtempSync(join(tmpdir(), 'eattest-custody-'));
+    const keystore = openKeystore(readFileSync(doctor.modernKeystore), doctor.password);
+    writeFileSync(join(stateDir, CUSTODY_FILE), await custodyText(keystore, doctor.password), { mode: 0o600 });
+    writeFileSync(join(stateDir, PASSWORD_FILE), doctor.password, { mode: 0o600 });
+  });
+  afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+
+  it('opens the keystore once: the use after openAhead gets the keys it opened', async () => {
+    const logged: string[] = [];
+    const log = { info: (message: string) => logged.push(message), warn: () => undefined, error: () => undefined };
+    const custody = new CertificateCustody(hostConfigSchema.parse({ keystore: { file: join(stateDir, CUSTODY_FILE), passwordStore: 'file' } }), stateDir, { log });
+    await custody.openAhead();
+    await custody.openAhead();
+    const first = await custody.authentication();
+    expect(first).toBe(await custody.authentication());
+    expect(first.certificate.fingerprint256).toBe(new X509Certificate(readFileSync(doctor.authCert)).fingerprint256);
+    expect(logged).toEqual(['custody file opened']);
+  });
+
+  it('leaves a failure to the first use, which reports it', async () => {
+    const custody = new CertificateCustody(hostConfigSchema.parse({ keystore: { file: join(stateDir, 'absent.json'), passwordStore: 'file' } }), stateDir);
+    await expect(custody.openAhead()).resolves.toBeUndefined();
+    await expect(custody.authentication()).rejects.toMatchObject({ code: 'CERTIFICATE_MISSING' });
   });
 });

@@ -59,8 +59,25 @@ export class CertificateCustody {
     return (await this.keystore()).encryption;
   }
 
-  private keystore(): Promise<Keystore> {
-    this.opened ??= this.open().catch((error: unknown) => {
+  /**
+   * Starts opening the keystore ahead of its first use and returns once its KDF is under way (on
+   * libuv's pool): the caller can then load the command modules on the main thread meanwhile, so
+   * that the cold send pays for the longer of the two rather than both. A failure is left for the
+   * first use to meet (and report) again.
+   */
+  async openAhead(): Promise<void> {
+    if (this.opened !== undefined) return;
+    let kdfStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (kdfStarted = resolve));
+    const opened = this.keystore(kdfStarted);
+    await Promise.race([started, opened.then(
+      () => undefined,
+      () => undefined,
+    )]);
+  }
+
+  private keystore(onKdfStarted?: () => void): Promise<Keystore> {
+    this.opened ??= this.open(onKdfStarted).catch((error: unknown) => {
       // A failure (say, the keyring was locked) must not stick: the next call tries again.
       this.opened = undefined;
       throw error;
@@ -68,7 +85,7 @@ export class CertificateCustody {
     return this.opened;
   }
 
-  private async open(): Promise<Keystore> {
+  private async open(onKdfStarted: () => void = () => undefined): Promise<Keystore> {
     const settings = this.config.keystore;
     const store = passwordStoreFor(this.config, this.stateDir);
     if (settings === undefined || store === undefined) throw new AppError('CERTIFICATE_MISSING', 'no eHealth keystore has been imported');
@@ -83,7 +100,10 @@ export class CertificateCustody {
     // Installations imported before the custody file existed still hold the PKCS#12 copy.
     if (isCustodyFile(bytes)) {
       const started = performance.now();
-      const { keystore, outdated } = await openCustodyFile(bytes, password);
+      // The call starts the KDF before it first waits.
+      const opening = openCustodyFile(bytes, password);
+      onKdfStarted();
+      const { keystore, outdated } = await opening;
       // The KDF is most of this, on the cold send's path: the log shows what it costs here.
       this.log?.info('custody file opened', { elapsedMs: Math.round(performance.now() - started), outdated });
       if (outdated) await this.reseal(settings.file, keystore, password);
