@@ -22,6 +22,12 @@ export default defineConfig({
         extends: true,
         test: { name: 'conformance', include: ['tests/conformance/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 120_000, globalSetup: ['tests/support/global-setup.ts'] },
       },
+      // Property-based fuzzing (fast-check): a fixed seed and few runs here, many more under `npm run fuzz`.
+      { extends: true, test: { name: 'fuzz', include: ['tests/fuzz/**/*.test.ts'], environment: 'node', testTimeout: 60_000 } },
+      {
+        extends: true,
+        test: { name: 'adversarial', include: ['tests/adversarial/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000, globalSetup: ['tests/support/global-setup.ts'], fileParallelism: false },
+      },
       {
         extends: true,
         test: {

@@ -51,6 +51,17 @@ export class Dispatcher {
     }
   }
 
+  /** The reply refusing a message unstarted (the host is busy): tied to its request when its id is readable. */
+  refuse(body: Buffer, error: AppError): HostReply {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(body.toString('utf8'));
+    } catch {
+      raw = undefined;
+    }
+    return failure(readableId(raw), error);
+  }
+
   private async run(command: HostCommandName, rawParams: unknown): Promise<unknown> {
     const schemas = hostCommands[command];
     const params = schemas.params.safeParse(rawParams);

@@ -31,39 +31,35 @@ export function encodeFrame(json: string, maxBytes: number): Buffer {
 
 export type DecodedFrame = { kind: 'frame'; body: Buffer } | { kind: 'oversized'; bytes: number };
 
+/**
+ * Splits the browser's byte stream into frames. A length over the limit ends the stream: the
+ * framing has no resync point (any four bytes read as a length), so after one bad length nothing
+ * that follows can be trusted to start a frame. The decoder reports it once and reads no further.
+ */
 export class FrameDecoder {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  /** Bytes of an oversized frame still to be thrown away, so the stream stays in step. */
-  private discarding = 0;
+  private refused = false;
 
   constructor(private readonly maxBytes: number) {}
 
-  /** Feeds a chunk; returns every frame it completes, in order. */
+  /** Feeds a chunk; returns every frame it completes, in order, ending with `oversized` if a bad length came. */
   push(chunk: Buffer): DecodedFrame[] {
     const out: DecodedFrame[] = [];
-    let data = chunk;
-    if (this.discarding > 0) {
-      const skip = Math.min(this.discarding, data.length);
-      this.discarding -= skip;
-      data = data.subarray(skip);
-      if (data.length === 0) return out;
-    }
-    this.pending.push(data);
-    this.pendingBytes += data.length;
+    if (this.refused) return out;
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
 
-    let buffer = this.pending.length === 1 ? data : Buffer.concat(this.pending, this.pendingBytes);
+    let buffer = this.pending.length === 1 ? chunk : Buffer.concat(this.pending, this.pendingBytes);
     let offset = 0;
     while (buffer.length - offset >= HEADER_BYTES) {
       const length = readLength(buffer, offset);
       if (length > this.maxBytes) {
         out.push({ kind: 'oversized', bytes: length });
-        const available = buffer.length - offset - HEADER_BYTES;
-        const skip = Math.min(length, available);
-        offset += HEADER_BYTES + skip;
-        this.discarding = length - skip;
-        if (this.discarding > 0) break;
-        continue;
+        this.refused = true;
+        this.pending = [];
+        this.pendingBytes = 0;
+        return out;
       }
       if (buffer.length - offset - HEADER_BYTES < length) break;
       out.push({ kind: 'frame', body: buffer.subarray(offset + HEADER_BYTES, offset + HEADER_BYTES + length) });
@@ -78,6 +74,6 @@ export class FrameDecoder {
 
   /** True when a frame has started but not finished (useful to report a truncated stream). */
   get hasPartialFrame(): boolean {
-    return this.pendingBytes > 0 || this.discarding > 0;
+    return this.pendingBytes > 0;
   }
 }

@@ -4,6 +4,5 @@
  * xmldom. Imported dynamically only, so that starting the host and answering the handshake never
  * evaluates them.
  */
-export { CertificateCustody } from './certificate/custody.js';
 export { EhealthServices } from './ehealth/services.js';
 export { commandHandlers } from './commands/index.js';

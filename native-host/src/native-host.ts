@@ -1,5 +1,5 @@
 import { AppError } from '../../src/shared/errors.js';
-import type { HostReply } from '../../src/shared/host-protocol.js';
+import type { HostParams, HostReply } from '../../src/shared/host-protocol.js';
 import { MAX_HOST_TO_BROWSER_BYTES } from '../../src/shared/limits.js';
 import type { CacheState, CodeCachedModules } from './boot/code-cache.js';
 import { identifyCaller, type Caller } from './caller.js';
@@ -64,21 +64,28 @@ export function runNativeHost(args: readonly string[], codeCache?: CodeCachedMod
   armCrashPoint(config.environment);
 
   log.info('host started', { pid: process.pid, caller: caller.extensionId, environment: config.environment });
-  const { context, load } = lazyContext({ config, stateDir, log, caller, startedAt }, codeCache);
+  const { context, load, keysWanted } = lazyContext({ config, stateDir, log, caller, startedAt }, codeCache);
   const handlers = lazyCommandHandlers(load);
   // Whether this process ran a send or its rehearsal: then its compiled code is worth keeping.
   let sendPathRan = false;
+  /** A command that signs or decrypts: if it is the one that loads the modules, the keys open meanwhile. */
+  const withKeys =
+    <C extends KeyedCommand>(name: C) =>
+    (params: HostParams<C>, commandContext: CommandContext) => {
+      keysWanted();
+      if (name === 'attest' || name === 'warm') sendPathRan = true;
+      return handlers[name](params, commandContext);
+    };
   const dispatcher = new Dispatcher(
     {
       ...handlers,
-      attest: (params, commandContext) => {
-        sendPathRan = true;
-        return handlers.attest(params, commandContext);
-      },
-      warm: (params, commandContext) => {
-        sendPathRan = true;
-        return handlers.warm(params, commandContext);
-      },
+      warm: withKeys('warm'),
+      provider: withKeys('provider'),
+      insurability: withKeys('insurability'),
+      dmgHolder: withKeys('dmgHolder'),
+      tariffs: withKeys('tariffs'),
+      attest: withKeys('attest'),
+      cancel: withKeys('cancel'),
     } satisfies CommandTable,
     context,
   );
@@ -127,8 +134,9 @@ function saveCodeCache(codeCache: CodeCachedModules, sendPathRan: boolean, log: 
 function lazyContext(
   base: { config: HostConfig; stateDir: string; log: Logger; caller: Caller; startedAt: number },
   codeCache: CodeCachedModules | undefined,
-): { context: CommandContext; load: () => Promise<HostServices['commandHandlers']> } {
+): { context: CommandContext; load: () => Promise<HostServices['commandHandlers']>; keysWanted: () => void } {
   let services: { ehealth: InstanceType<HostServices['EhealthServices']> } | undefined;
+  let openKeysAhead = false;
   let handlers: HostServices['commandHandlers'] | undefined;
   const ready = () => {
     if (services === undefined) throw new AppError('INTERNAL', 'a command ran before the host services were loaded');
@@ -145,15 +153,28 @@ function lazyContext(
   const load = async (): Promise<HostServices['commandHandlers']> => {
     if (handlers !== undefined) return handlers;
     const started = performance.now();
+    // Custody first, on its own (a small chunk): its KDF then runs on libuv's pool while the main
+    // thread loads the rest, for the commands that will need the keys.
+    const { CertificateCustody } = await import('./certificate/custody.js');
+    const custody = new CertificateCustody(base.config, base.stateDir, { log: base.log });
+    if (openKeysAhead) await custody.openAhead();
     const loaded = await import('./host-services.js');
-    const custody = new loaded.CertificateCustody(base.config, base.stateDir);
     services = { ehealth: new loaded.EhealthServices(base.config, custody, base.log) };
     handlers = loaded.commandHandlers;
     base.log.info('host services loaded', { elapsedMs: Math.round(performance.now() - started), ...codeCacheStates(codeCache) });
     return handlers;
   };
-  return { context, load };
+  return {
+    context,
+    load,
+    keysWanted: () => {
+      openKeysAhead = true;
+    },
+  };
 }
+
+/** The commands that sign or decrypt with the clinician's keys. */
+type KeyedCommand = 'warm' | 'provider' | 'insurability' | 'dmgHolder' | 'tariffs' | 'attest' | 'cancel';
 
 /** How many loaded program files found their code cache entry accepted, absent or rejected. */
 function codeCacheStates(codeCache: CodeCachedModules | undefined): Record<string, number> {

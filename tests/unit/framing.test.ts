@@ -58,25 +58,27 @@ describe('FrameDecoder', () => {
     expect(decoder.hasPartialFrame).toBe(false);
   });
 
-  it('reports an oversized frame, discards its bytes over later chunks and decodes the next frame', () => {
+  it('reports an oversized length once and reads nothing after it, whatever arrives', () => {
     const decoder = new FrameDecoder(16);
     const big = Buffer.alloc(100, 0x41);
     // The header and the first 10 body bytes arrive together.
     expect(texts(decoder.push(Buffer.concat([header(big.length), big.subarray(0, 10)])))).toEqual([{ oversized: 100 }]);
-    expect(decoder.hasPartialFrame).toBe(true);
-    // 40 more bytes of the oversized body: nothing comes out.
-    expect(decoder.push(big.subarray(10, 50))).toEqual([]);
-    expect(decoder.hasPartialFrame).toBe(true);
-    // The end of the oversized body together with a valid frame.
-    expect(texts(decoder.push(Buffer.concat([big.subarray(50), frame('{"ok":1}')])))).toEqual(['{"ok":1}']);
+    // The framing has no resync point: the rest of the body and a valid frame are not read.
+    expect(decoder.push(big.subarray(10))).toEqual([]);
+    expect(decoder.push(frame('{"ok":1}'))).toEqual([]);
     expect(decoder.hasPartialFrame).toBe(false);
   });
 
-  it('reports an oversized frame whose body is entirely in the same chunk, then continues', () => {
+  it('returns the frames before an oversized length in the same chunk, then stops', () => {
     const decoder = new FrameDecoder(4);
-    const chunk = Buffer.concat([frame('0123456789'), frame('ok')]);
-    expect(texts(decoder.push(chunk))).toEqual([{ oversized: 10 }, 'ok']);
-    expect(decoder.hasPartialFrame).toBe(false);
+    const chunk = Buffer.concat([frame('ok'), frame('0123456789'), frame('no')]);
+    expect(texts(decoder.push(chunk))).toEqual(['ok', { oversized: 10 }]);
+    expect(decoder.push(frame('no'))).toEqual([]);
+  });
+
+  it('refuses a 0xFFFFFFFF length at once, without waiting for its body', () => {
+    const decoder = new FrameDecoder(1024);
+    expect(texts(decoder.push(header(0xffffffff)))).toEqual([{ oversized: 0xffffffff }]);
   });
 
   it('accepts a frame of exactly maxBytes', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseXml, XmlRejected } from '../../native-host/src/ehealth/xml/parse.js';
+import { MAX_XML_DEPTH, nestingExceeds, parseXml, XmlRejected } from '../../native-host/src/ehealth/xml/parse.js';
 import { readSoapFault, faultError } from '../../native-host/src/ehealth/soap/fault.js';
 
 describe('parseXml (untrusted XML)', () => {
@@ -22,6 +22,35 @@ describe('parseXml (untrusted XML)', () => {
 
   it('refuses a document over the size limit before parsing it', () => {
     expect(() => parseXml(`<r>${'x'.repeat(2000)}</r>`, 1000)).toThrow(/larger than 1000 bytes/);
+  });
+});
+
+describe('XML nesting limit', () => {
+  const nested = (depth: number, inner = ''): string => `${'<e>'.repeat(depth)}${inner}${'</e>'.repeat(depth)}`;
+
+  it(`parses ${MAX_XML_DEPTH} nested elements and refuses ${MAX_XML_DEPTH + 1}, before building a DOM`, () => {
+    expect(parseXml(nested(MAX_XML_DEPTH)).documentElement.localName).toBe('e');
+    expect(() => parseXml(nested(MAX_XML_DEPTH + 1))).toThrow(new XmlRejected(`XML nested deeper than ${MAX_XML_DEPTH} elements`));
+  });
+
+  it('counts elements, not siblings, empty elements, comments, CDATA, processing instructions or quoted ">"', () => {
+    const wide = `<r>${'<e a="x>y" b=\'/>\'/><f><!-- <g><g><g> --><![CDATA[<h><h><h>]]><?pi <i><i> ?></f>'.repeat(50)}</r>`;
+    expect(nestingExceeds(wide, 2)).toBe(false);
+    expect(nestingExceeds(wide, 1)).toBe(true);
+    expect(parseXml(`<?xml version="1.0"?>${wide}`).documentElement.localName).toBe('r');
+  });
+
+  it('counts depth exactly in the presence of text, attributes and namespaces', () => {
+    const text = '<a:r xmlns:a="urn:a"><a:b x="1">t<c/>u<d y=\'2\'>v</d></a:b></a:r>';
+    expect(nestingExceeds(text, 3)).toBe(false);
+    expect(nestingExceeds(text, 2)).toBe(true);
+  });
+
+  it('leaves unterminated markup to the parser, which refuses it', () => {
+    for (const text of ['<r><e a="unterminated', '<r><!-- no end', '<r><![CDATA[ no end', '<r><e']) {
+      expect(nestingExceeds(text, MAX_XML_DEPTH)).toBe(false);
+      expect(() => parseXml(text)).toThrow(XmlRejected);
+    }
   });
 });
 

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { AppError } from '../../../src/shared/errors.js';
 import type { CertificateSummary } from '../../../src/shared/host-protocol.js';
 import type { HostConfig } from '../config.js';
+import { replaceFileDurably } from '../durable-file.js';
+import type { Logger } from '../log.js';
 import { storedCertificateSummary } from './stored.js';
-import { isCustodyFile, openCustodyFile } from './custody-file.js';
+import { custodyText, isCustodyFile, openCustodyFile } from './custody-file.js';
 import type { Keystore, KeystoreEntry } from './keys.js';
 import { FilePasswordStore, osPasswordStore, type PasswordStore } from './password-store.js';
 
@@ -24,11 +26,17 @@ export function passwordStoreFor(config: HostConfig, stateDir: string): Password
 export class CertificateCustody {
   private opened: Promise<Keystore> | undefined;
 
+  private readonly clock: () => Date;
+  private readonly log: Logger | undefined;
+
   constructor(
     private readonly config: HostConfig,
     private readonly stateDir: string,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
+    options: { clock?: () => Date; log?: Logger } = {},
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.log = options.log;
+  }
 
   /** Read from the public summary file (certificate/stored.ts): needs neither the password nor the keystore. */
   summary(): CertificateSummary | null {
@@ -51,8 +59,25 @@ export class CertificateCustody {
     return (await this.keystore()).encryption;
   }
 
-  private keystore(): Promise<Keystore> {
-    this.opened ??= this.open().catch((error: unknown) => {
+  /**
+   * Starts opening the keystore ahead of its first use and returns once its KDF is under way (on
+   * libuv's pool): the caller can then load the command modules on the main thread meanwhile, so
+   * that the cold send pays for the longer of the two rather than both. A failure is left for the
+   * first use to meet (and report) again.
+   */
+  async openAhead(): Promise<void> {
+    if (this.opened !== undefined) return;
+    let kdfStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (kdfStarted = resolve));
+    const opened = this.keystore(kdfStarted);
+    await Promise.race([started, opened.then(
+      () => undefined,
+      () => undefined,
+    )]);
+  }
+
+  private keystore(onKdfStarted?: () => void): Promise<Keystore> {
+    this.opened ??= this.open(onKdfStarted).catch((error: unknown) => {
       // A failure (say, the keyring was locked) must not stick: the next call tries again.
       this.opened = undefined;
       throw error;
@@ -60,7 +85,7 @@ export class CertificateCustody {
     return this.opened;
   }
 
-  private async open(): Promise<Keystore> {
+  private async open(onKdfStarted: () => void = () => undefined): Promise<Keystore> {
     const settings = this.config.keystore;
     const store = passwordStoreFor(this.config, this.stateDir);
     if (settings === undefined || store === undefined) throw new AppError('CERTIFICATE_MISSING', 'no eHealth keystore has been imported');
@@ -73,9 +98,33 @@ export class CertificateCustody {
     const password = await store.get();
     if (password === undefined) throw new AppError('CERTIFICATE_PASSWORD_MISSING', `no keystore password in ${store.describe()}`);
     // Installations imported before the custody file existed still hold the PKCS#12 copy.
-    if (isCustodyFile(bytes)) return openCustodyFile(bytes, password);
+    if (isCustodyFile(bytes)) {
+      const started = performance.now();
+      // The call starts the KDF before it first waits.
+      const opening = openCustodyFile(bytes, password);
+      onKdfStarted();
+      const { keystore, outdated } = await opening;
+      // The KDF is most of this, on the cold send's path: the log shows what it costs here.
+      this.log?.info('custody file opened', { elapsedMs: Math.round(performance.now() - started), outdated });
+      if (outdated) await this.reseal(settings.file, keystore, password);
+      return keystore;
+    }
     // node-forge (and its ~100 ms of loading) only for such a state folder.
     const { openKeystore } = await import('./keystore.js');
     return openKeystore(bytes, password);
+  }
+
+  /**
+   * A custody file sealed under an older KDF (version 1: PBKDF2 at 2,048 iterations) is sealed
+   * again under the current one, now that the password is at hand. The old text stays until the
+   * new one is durably in place; if that fails the keys still serve, and the next unlock retries.
+   */
+  private async reseal(file: string, keystore: Keystore, password: string): Promise<void> {
+    try {
+      replaceFileDurably(file, await custodyText(keystore, password), 0o600);
+      this.log?.info('custody file sealed again under the current KDF');
+    } catch (error) {
+      this.log?.warn('custody file not sealed again', { error: error instanceof Error ? error.name : 'unknown' });
+    }
   }
 }

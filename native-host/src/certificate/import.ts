@@ -1,8 +1,9 @@
 import { isOrganisation, type Profession } from '../../../src/shared/domain/profession.js';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../src/shared/errors.js';
 import { updateConfig, type Supervisor } from '../config.js';
+import { replaceFileDurably } from '../durable-file.js';
 import { PASSWORD_FILE } from './custody.js';
 import { CUSTODY_FILE, custodyText } from './custody-file.js';
 import { summarize } from './identity.js';
@@ -52,8 +53,7 @@ export async function importCertificate(request: ImportRequest): Promise<StoredC
   mkdirSync(request.stateDir, { recursive: true, mode: 0o700 });
   // Not a copy of the given file: the host's own custody file, which opens natively (certificate/custody-file.ts).
   const keystoreFile = join(request.stateDir, CUSTODY_FILE);
-  writeFileSync(keystoreFile, custodyText(keystore, request.password), { mode: 0o600 });
-  chmodSync(keystoreFile, 0o600);
+  replaceFileDurably(keystoreFile, await custodyText(keystore, request.password), 0o600);
   const store = request.passwordStore === 'file' ? new FilePasswordStore(join(request.stateDir, PASSWORD_FILE)) : osPasswordStore();
   await store.set(request.password);
   writeFileSync(join(request.stateDir, SUMMARY_FILE), `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });

@@ -53,20 +53,7 @@ export class SoapTransport {
   async call(call: SoapCall): Promise<SoapAnswer> {
     const started = performance.now();
     const { status, text } = await this.post(call);
-    let document: Document;
-    try {
-      document = parseXml(text, this.maxResponseBytes);
-    } catch (error) {
-      if (status >= 500) throw new AppError('MYCARENET_UNAVAILABLE', `${call.service} answered HTTP ${status}`, { service: call.service, status });
-      throw new AppError('MYCARENET_BAD_ANSWER', `${call.service} answered with unreadable XML`, {
-        service: call.service,
-        status,
-        reason: error instanceof XmlRejected ? error.message : 'unreadable',
-      });
-    }
-    const fault = readSoapFault(document);
-    if (fault !== undefined) throw faultError(fault, call.service);
-    if (status !== 200) throw new AppError('MYCARENET_UNAVAILABLE', `${call.service} answered HTTP ${status}`, { service: call.service, status });
+    const document = readSoapAnswer(text, status, call.service, this.maxResponseBytes);
     return { document, text, status, elapsedMs: performance.now() - started };
   }
 
@@ -140,4 +127,26 @@ function networkError(service: string, error: NodeJS.ErrnoException): AppError {
     return new AppError('MYCARENET_UNAVAILABLE', `${service} presented a TLS certificate that is not trusted (${code})`, { service, network: code });
   }
   return new AppError('MYCARENET_UNAVAILABLE', `${service} connection failed (${code})`, { service, network: code });
+}
+
+/**
+ * An HTTP answer's text as a SOAP document, or the typed error it amounts to: unreadable XML,
+ * a SOAP fault (by its SOA code), an HTTP failure. Whatever the text, nothing else is thrown.
+ */
+export function readSoapAnswer(text: string, status: number, service: string, maxBytes = DEFAULT_MAX_RESPONSE_BYTES): Document {
+  let document: Document;
+  try {
+    document = parseXml(text, maxBytes);
+  } catch (error) {
+    if (status >= 500) throw new AppError('MYCARENET_UNAVAILABLE', `${service} answered HTTP ${status}`, { service, status });
+    throw new AppError('MYCARENET_BAD_ANSWER', `${service} answered with unreadable XML`, {
+      service,
+      status,
+      reason: error instanceof XmlRejected ? error.message : 'unreadable',
+    });
+  }
+  const fault = readSoapFault(document);
+  if (fault !== undefined) throw faultError(fault, service);
+  if (status !== 200) throw new AppError('MYCARENET_UNAVAILABLE', `${service} answered HTTP ${status}`, { service, status });
+  return document;
 }
