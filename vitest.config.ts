@@ -26,10 +26,6 @@ export default defineConfig({
       { extends: true, test: { name: 'fuzz', include: ['tests/fuzz/**/*.test.ts'], environment: 'node', testTimeout: 60_000 } },
       {
         extends: true,
-        test: { name: 'adversarial', include: ['tests/adversarial/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000, globalSetup: ['tests/support/global-setup.ts'], fileParallelism: false },
-      },
-      {
-        extends: true,
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],

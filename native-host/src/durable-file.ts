@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -24,6 +24,12 @@ export function replaceFileDurably(path: string, text: string, mode: number): vo
     throw error;
   }
   fsyncDirectory(dirname(path));
+}
+
+/** A private file of the host's state (0600, in a 0700 folder made if missing), replaced durably. */
+export function writeFileDurably(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  replaceFileDurably(path, text, 0o600);
 }
 
 /** Makes a folder's entries (a new name, a rename) durable. */

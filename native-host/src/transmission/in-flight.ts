@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { HOST_ATTEST_WORST_CASE_MS } from '../../../src/shared/transmission-timing.js';
 import { AppError } from '../../../src/shared/errors.js';
-import { writeFileDurably } from './durable-file.js';
+import { writeFileDurably } from '../durable-file.js';
 import type { Room } from './send-rules.js';
 
 /**

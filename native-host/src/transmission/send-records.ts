@@ -5,7 +5,7 @@ import { attestationSchema, consultationKeySchema, type Attestation } from '../.
 import { AppError } from '../../../src/shared/errors.js';
 import { inputReferenceSchema } from '../journal/entry.js';
 import type { SealedAttestation } from '../mycarenet/eattest/send-attestation.js';
-import { writeFileDurably } from './durable-file.js';
+import { writeFileDurably } from '../durable-file.js';
 
 /**
  * Beside the journal, one file per send (`<stateDir>/eattest/sends/<InputReference>.json`): the
