@@ -82,8 +82,14 @@ export class ChainVerifier {
   private lineNumber = 0;
   private firstBreak: ChainBreak | undefined;
   readonly entries: JournalEntry[] = [];
+  /** The hash of entry `watchedSeq`, once the chain reached it intact. */
+  watchedHash: string | undefined;
 
-  constructor(private readonly keepEntries: boolean) {}
+  /** `watchedSeq`: an entry whose hash is wanted even when the entries are not kept (the head anchor's). */
+  constructor(
+    private readonly keepEntries: boolean,
+    private readonly watchedSeq?: number,
+  ) {}
 
   accept(line: string): void {
     this.lineNumber += 1;
@@ -104,6 +110,7 @@ export class ChainVerifier {
     }
     this.expectedSeq += 1;
     this.previousHash = entry.hash;
+    if (entry.seq === this.watchedSeq) this.watchedHash = entry.hash;
     if (this.keepEntries) this.entries.push(entry);
   }
 

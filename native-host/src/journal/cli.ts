@@ -6,13 +6,13 @@ import { loadPlatformAnchors } from '../ehealth/trust/trust-store.js';
 import { describeRecheck, recheckJournalSignatures } from '../mycarenet/eattest/signature-recheck.js';
 import { stateDirectory } from '../state-directory.js';
 import { readJournal } from './journal.js';
-import { describeChain, describeTornTail, journalExport, summarizeJournal } from './report.js';
+import { describeChain, describeHead, describeTornTail, journalExport, journalIntact, summarizeJournal } from './report.js';
 
 /** `eattest-host journal [--verify] [--recheck-signatures] [--export FILE] [--state-dir DIR]` */
 
 const USAGE = 'eattest-host: usage: eattest-host journal [--verify] [--recheck-signatures] [--export FILE] [--state-dir DIR]\n';
 
-/** Exit codes: 0 fine, 1 the chain is broken, 2 bad usage. */
+/** Exit codes: 0 fine, 1 the chain is broken or does not reach its head anchor, 2 bad usage. */
 export function runJournalCli(argv: readonly string[], io: CliIo, now: Date = new Date()): number {
   let values: { verify?: boolean | undefined; 'recheck-signatures'?: boolean | undefined; export?: string | undefined; 'state-dir'?: string | undefined };
   try {
@@ -56,10 +56,13 @@ export function runJournalCli(argv: readonly string[], io: CliIo, now: Date = ne
     const rechecks = recheckJournalSignatures(stateDir, reading.entries, anchors, now);
     io.out([`Insurer signatures kept in ${reading.file}, verified again with today's trust store:`, ...(rechecks.length === 0 ? ['  none'] : rechecks.map(describeRecheck)), ''].join('\n'));
   } else if (values.verify === true) {
-    if (!reading.exists) io.out(`No journal yet at ${reading.file}: nothing to verify.\n`);
-    else io.out([`Journal ${reading.file}`, `  chain ${describeChain(reading.check)}`, ...describeTornTail(reading).map((line) => `  ${line}`), ''].join('\n'));
+    if (!reading.exists && reading.head.status === 'matches') io.out(`No journal yet at ${reading.file}: nothing to verify.\n`);
+    else {
+      const lines = [`chain ${describeChain(reading.check)}`, ...describeHead(reading.head), ...describeTornTail(reading)];
+      io.out([`Journal ${reading.file}`, ...lines.map((line) => `  ${line}`), ''].join('\n'));
+    }
   } else {
     io.out(summarizeJournal(reading, now));
   }
-  return reading.check.ok ? 0 : 1;
+  return journalIntact(reading) ? 0 : 1;
 }

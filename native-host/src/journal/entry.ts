@@ -173,10 +173,10 @@ export const consultationRecordSchema = z.strictObject({
   disturbances: z.array(disturbanceSchema).check(z.maxLength(MAX_DISTURBANCES)),
 }).check(z.refine((record) => (record.patientSsin === undefined) !== (record.patientMember === undefined), 'a consultation names its patient once, by SSIN or by registration number'));
 
-/** Something that happened to the journal itself (a crash mid-write, a lock left by a dead process). */
+/** Something that happened to the journal itself (a crash mid-write, a lock left by a dead process, its head anchor missing). */
 export const journalDisturbanceSchema = z.strictObject({
   kind: z.literal('journal-disturbance'),
-  disturbance: z.enum(['torn-tail-quarantined', 'missing-newline-repaired', 'stale-lock-broken']),
+  disturbance: z.enum(['torn-tail-quarantined', 'missing-newline-repaired', 'stale-lock-broken', 'head-anchor-created']),
   detail: shortText,
   quarantineFile: z.optional(z.string().check(z.maxLength(500))),
   bytes: z.optional(z.int().check(z.gte(0))),
