@@ -19,7 +19,7 @@ export function targetRows(figures: BenchFigures): TargetRow[] {
   const add = (figure: string, measured: string, against: string, value: number, target: number, unit = '×'): void => {
     rows.push({ figure, measured, against, value, target: `≤ ${target}${unit === '×' ? '' : ` ${unit}`}`, met: value <= target });
   };
-  const { warmSend, coldSend, coldSendWithoutCodeCache, signAndSeal, hostStartup, scrape, bundles, prewarm } = figures;
+  const { warmSend, coldSend, coldSendWithoutCodeCache, signAndSeal, hostStartup, scrape, bundles, prewarm, yearOfJournal } = figures;
   if (warmSend !== undefined) {
     add('warmRatio', `clickToAckWarm ${ms(warmSend.clickToAckWarmMs.median)} (n=${warmSend.clickToAckWarmMs.n})`, `bareReplay ${ms(warmSend.bareReplayMs.median)}`, warmSend.warmRatio, 1.5);
     add('roundTripsPerWarmAttestation', warmSend.roundTripsPerSend.join(','), 'simulator counts', warmSend.roundTripsPerWarmAttestation, 1, 'round trip');
@@ -55,6 +55,12 @@ export function targetRows(figures: BenchFigures): TargetRow[] {
   if (hostStartup !== undefined) {
     add('hostStartRatio', `hostStartToHandshake ${ms(hostStartup.hostStartToHandshakeMs.median)}`, `node -e 0 ${ms(hostStartup.nodeBareStartMs.median)}`, hostStartup.hostStartRatio, 1.5);
     add('hostMemoryRatio', `host idle RSS ${(hostStartup.hostIdleRssKiB / 1024).toFixed(1)} MB`, `bare node ${(hostStartup.nodeIdleRssKiB / 1024).toFixed(1)} MB`, hostStartup.hostMemoryRatio, 1.5);
+  }
+  if (yearOfJournal !== undefined) {
+    const { entries, journalBytes } = yearOfJournal;
+    const year = `${entries.toLocaleString('en')} entries (${(journalBytes / 1024 / 1024).toFixed(0)} MB)`;
+    add('yearOfJournal start', `${year}: ${ms(yearOfJournal.startYearMs.median)} (n=${yearOfJournal.startYearMs.n})`, `empty journal ${ms(yearOfJournal.startEmptyMs.median)}`, yearOfJournal.startRatio, 1.05);
+    add('yearOfJournal warm send', `${year}: ${ms(yearOfJournal.warmSendYearMs.median)} (n=${yearOfJournal.warmSendYearMs.n})`, `empty journal ${ms(yearOfJournal.warmSendEmptyMs.median)}`, yearOfJournal.warmSendRatio, 1.05);
   }
   if (scrape !== undefined) {
     for (const page of scrape.pages) {
