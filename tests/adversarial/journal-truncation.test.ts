@@ -130,10 +130,11 @@ function cutToTwoLines(stateDir: string): { seq: number; hash: string; at: strin
   return { seq: last.seq, hash: last.hash, at: last.at };
 }
 
-function verify(stateDir: string): { code: number | null; out: string } {
-  const result = spawnSync(process.execPath, [builtHostScript, 'journal', '--verify', '--state-dir', stateDir], { encoding: 'utf8' });
-  return { code: result.status, out: result.stdout };
+function journalCli(stateDir: string, option: '--verify' | '--accept-loss'): { code: number | null; out: string; err: string } {
+  const result = spawnSync(process.execPath, [builtHostScript, 'journal', option, '--state-dir', stateDir], { encoding: 'utf8' });
+  return { code: result.status, out: result.stdout, err: result.stderr };
 }
+const verify = (stateDir: string) => journalCli(stateDir, '--verify');
 
 const eattestRequests = (): number => simulator.requestCounts().eattest;
 
@@ -214,6 +215,12 @@ describe('a journal of 14 lines cut to 2', () => {
     const { handlers, popup } = background(host, undefined);
     const connection = await handlers['host.status']({ type: 'host.status' }, popup);
     expect(connection).toMatchObject({ connected: true, status: { journalHead: { seq: 2, anchor: 'truncated' } }, journalAlarm: { code: 'JOURNAL_TAMPERED' } });
+
+    // Without a backup, the loss may be accepted only once no lost send can go out again: not on the day it was sent.
+    const accepting = journalCli(stateDir, '--accept-loss');
+    expect(accepting.code).toBe(1);
+    expect(accepting.err).toContain('the last lost entry was written today');
+    expect(journalLines(stateDir)).toHaveLength(2);
   });
 
   it('cut with its head file deleted: verify says it is not anchored, and the extension’s anchor refuses the send before the host is asked to attest', async () => {

@@ -433,3 +433,61 @@ describe('the head anchored outside the journal', () => {
     expect(headOf(dir).seq).toBe(5);
   });
 });
+
+describe('a loss accepted when no backup reaches the anchor', () => {
+  const YESTERDAY = new Date('2026-11-24T15:00:00.000Z');
+  async function fourteenCutToTwo(dir: string, writtenAt: Date): Promise<void> {
+    const journal = journalAt(dir, { now: () => writtenAt });
+    for (let index = 0; index < 14; index += 1) await journal.append(sendIntent({ inputReference: `2611241${String(index).padStart(7, '0')}`, careDate: '2026-11-24', consultationKey: sha256Hex(`key-${index}`) }));
+    writeFileSync(join(dir, 'journal', 'journal.jsonl'), `${lines(dir).slice(0, 2).join('\n')}\n`);
+  }
+
+  it('is journaled past the lost entries, so that sequence numbers never go back, and sends go on', async () => {
+    const dir = stateDir();
+    await fourteenCutToTwo(dir, YESTERDAY);
+    const acceptance = await journalAt(dir).acceptLoss('anna');
+    if (!('accepted' in acceptance)) throw new Error(`refused: ${acceptance.refused}`);
+    const { accepted } = acceptance;
+    expect(accepted.seq).toBe(15);
+    expect(accepted.prev).toBe(readJournal(dir).entries[1]?.hash);
+    expect(accepted.record).toMatchObject({ kind: 'journal-disturbance', disturbance: 'loss-accepted', lost: { afterSeq: 2, throughSeq: 14 } });
+    expect(accepted.record.kind === 'journal-disturbance' && accepted.record.detail).toBe('entries 3–14 were cut from the journal and could not be restored; the loss was accepted by anna');
+    const reading = readJournal(dir);
+    expect(reading.check).toMatchObject({ ok: true, entries: 3, lastSeq: 15 });
+    expect(reading.head).toEqual({ status: 'matches' });
+    expect(journalHeadReport(dir)).toMatchObject({ seq: 15, anchor: 'matches' });
+    const next = await journalAt(dir).append(sendIntent({ inputReference: '26112510300000', careDate: '2026-11-25' }));
+    expect(next.seq).toBe(16);
+    expect(readJournal(dir).check).toMatchObject({ ok: true, entries: 4, lastSeq: 16 });
+  });
+
+  it('is refused while a lost entry is of today, for a journal that lost nothing, and for a rewritten one', async () => {
+    const dir = stateDir();
+    await fourteenCutToTwo(dir, NOW);
+    expect(await journalAt(dir).acceptLoss('anna')).toEqual({ refused: expect.stringContaining('the last lost entry was written today') as string });
+    expect(lines(dir)).toHaveLength(2);
+    expect(readJournal(dir).head).toMatchObject({ status: 'truncated' });
+
+    const whole = stateDir();
+    await threeEntries(whole);
+    expect(await journalAt(whole).acceptLoss('anna')).toEqual({ refused: 'the journal reaches its head anchor: nothing was lost' });
+
+    const rewritten = stateDir();
+    await fourteenCutToTwo(rewritten, YESTERDAY);
+    writeFileSync(join(rewritten, 'journal', 'head'), JSON.stringify({ seq: 2, hash: 'e'.repeat(64), at: journalTimestamp(YESTERDAY) }));
+    expect(await journalAt(rewritten).acceptLoss('anna')).toEqual({ refused: expect.stringContaining('restored from a backup, not accepted') as string });
+  });
+
+  it('a gap no accepted loss explains, or one that does not start at the last entry, breaks the chain', async () => {
+    const dir = stateDir();
+    await fourteenCutToTwo(dir, YESTERDAY);
+    const [first, second] = readJournal(dir).entries as [JournalEntry, JournalEntry];
+    const lost = { afterSeq: 2, throughSeq: 14, headHash: 'e'.repeat(64), headAt: journalTimestamp(YESTERDAY) };
+    const skipped = sealEntry(15, journalTimestamp(NOW), second.hash, sendIntent({ inputReference: 'r15', careDate: '2026-11-25' }));
+    writeFileSync(join(dir, 'journal', 'journal.jsonl'), [first, second, skipped].map(entryLine).join(''));
+    expect(readJournal(dir).check).toMatchObject({ ok: false, firstBreak: { line: 3, reason: 'sequence number 15 where 3 was expected' } });
+    const misplaced = sealEntry(15, journalTimestamp(NOW), first.hash, { kind: 'journal-disturbance', disturbance: 'loss-accepted', detail: 'forged', lost: { ...lost, afterSeq: 1 } });
+    writeFileSync(join(dir, 'journal', 'journal.jsonl'), [first, second, misplaced].map(entryLine).join(''));
+    expect(readJournal(dir).check).toMatchObject({ ok: false, firstBreak: { line: 3 } });
+  });
+});

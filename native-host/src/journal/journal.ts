@@ -2,7 +2,7 @@ import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, re
 import { join } from 'node:path';
 import { AppError } from '../../../src/shared/errors.js';
 import type { Logger } from '../log.js';
-import { ChainVerifier, entryLine, parseEntryLine, sealEntry, sha256Hex, type ChainCheck } from './chain.js';
+import { ChainVerifier, entryLine, followsInChain, nextSeq, parseEntryLine, sealEntry, sha256Hex, type ChainCheck } from './chain.js';
 import { fsyncDirectory } from './durable.js';
 import { GENESIS_HASH, journalRecordSchema, MAX_ENTRY_BYTES, type JournalEntry, type JournalRecord } from './entry.js';
 import { checkAnchor, checkHeadFile, journalTamperedError, readHeadFile, writeHeadFile, type AnchorCheck, type HeadFile } from './head.js';
@@ -56,8 +56,16 @@ export interface TransactionOptions {
    * consultation made) is still written, so that no evidence is lost, but the anchor is not moved:
    * the journal stays marked until a person restores it.
    */
-  whenTampered?: 'refuse' | 'record';
+  whenTampered?: 'refuse' | 'record' | 'accept-loss';
 }
+
+/** What a transaction's work learns of the journal's anchors (only `acceptLoss` needs it). */
+export interface AnchorState {
+  tampering: Tampering | undefined;
+  headFile: HeadFile;
+}
+
+export type LossAcceptance = { accepted: JournalEntry } | { refused: string };
 
 function unavailable(message: string, details?: Record<string, string | number>): AppError {
   return new AppError('JOURNAL_UNAVAILABLE', message, details);
@@ -90,7 +98,7 @@ function readTail(fd: number, end: number, since: string): Tail {
       const parsed = parseEntryLine(line);
       if (!parsed.ok) throw unavailable(`the journal is damaged ${lineFromEnd} line(s) from its end: ${parsed.reason}`, { lineFromEnd });
       const later = newestFirst.at(-1);
-      if (later !== undefined && (later.prev !== parsed.entry.hash || later.seq !== parsed.entry.seq + 1)) {
+      if (later !== undefined && !followsInChain(parsed.entry, later)) {
         throw unavailable(`the journal chain is broken before entry ${later.seq}`, { seq: later.seq });
       }
       newestFirst.push(parsed.entry);
@@ -159,7 +167,7 @@ function recentTail(fd: number, file: string, identity: { dev: number; ino: numb
       if (line.kind === 'overlong') throw unavailable(`the journal is damaged: a line after offset ${cached.end} is longer than ${MAX_ENTRY_BYTES} bytes`);
       const parsed = parseEntryLine(line.text);
       if (!parsed.ok) throw unavailable(`the journal is damaged after entry ${last?.seq ?? 0}: ${parsed.reason}`, { seq: last?.seq ?? 0 });
-      if (parsed.entry.seq !== (last?.seq ?? 0) + 1 || parsed.entry.prev !== (last?.hash ?? GENESIS_HASH)) {
+      if (!followsInChain(last, parsed.entry)) {
         throw unavailable(`the journal chain is broken before entry ${parsed.entry.seq}`, { seq: parsed.entry.seq });
       }
       cached.entries.push(parsed.entry);
@@ -210,7 +218,7 @@ function entryHashAt(fd: number, end: number, known: readonly JournalEntry[], se
   return undefined;
 }
 
-type Tampering = { check: Exclude<AnchorCheck, { status: 'matches' | 'absent' }>; anchor: string };
+export type Tampering = { check: Exclude<AnchorCheck, { status: 'matches' | 'absent' }>; anchor: string };
 
 /** The first anchor the journal does not reach: its head file, or what this process last saw. */
 function tamperingOf(headFile: HeadFile, inProcess: { seq: number; hash: string } | undefined, lastSeq: number, hashAt: (seq: number) => string | undefined): Tampering | undefined {
@@ -247,7 +255,7 @@ export class Journal {
    * what to append; it may be async (building a signed request) but must not call the network.
    */
   async transaction<T>(
-    work: (recent: readonly JournalEntry[], now: Date) => TransactionPlan<T> | Promise<TransactionPlan<T>>,
+    work: (recent: readonly JournalEntry[], now: Date, anchor: AnchorState) => TransactionPlan<T> | Promise<TransactionPlan<T>>,
     options: TransactionOptions = {},
   ): Promise<{ value: T; appended: JournalEntry[] }> {
     mkdirSync(this.paths.directory, { recursive: true, mode: 0o700 });
@@ -302,12 +310,13 @@ export class Journal {
       }
       if (tampering !== undefined && (options.whenTampered ?? 'refuse') === 'refuse') throw journalTamperedError(tampering.check, tampering.anchor);
 
-      const plan = await work(tail.recent, this.now());
+      const plan = await work(tail.recent, this.now(), { tampering, headFile });
       lock.assertHeld();
       const appended = this.write(fd, last, plan.records);
       rememberAppended(fd, this.paths.file, completeEnd, [...written, ...appended]);
       const newest = appended.at(-1) ?? last;
-      if (tampering !== undefined) {
+      // Only an accepted loss moves an anchor the journal does not reach.
+      if (tampering !== undefined && !(options.whenTampered === 'accept-loss' && appended.length > 0)) {
         this.options.logger?.warn('journal: recorded in a journal that does not reach its anchor; the anchor stays where it was', { anchor: tampering.anchor, status: tampering.check.status });
       } else if (newest !== undefined) {
         if (headFile.kind !== 'present' || headFile.head.seq !== newest.seq || headFile.head.hash !== newest.hash) writeHeadFile(this.paths.head, newest);
@@ -328,6 +337,41 @@ export class Journal {
     }
   }
 
+  /**
+   * `eattest-host journal --accept-loss`: the way forward when entries were cut from the journal's
+   * end and no backup reaches its head anchor. A journaled, explicit act: the record names the lost
+   * entries and takes the sequence number after them, so the anchors (head file, extension) move on
+   * and never see the sequence go back. Refused when the last lost entry is of today: a send of
+   * today that was lost could then go out twice, whereas tomorrow today's care can no longer be
+   * sent at all (eAttest takes only the day's care). Refused too for a journal rewritten rather
+   * than cut, or an unreadable anchor: those are restored, not accepted.
+   */
+  async acceptLoss(acceptedBy: string): Promise<LossAcceptance> {
+    const { value, appended } = await this.transaction<string | undefined>(
+      (recent, now, anchor) => {
+        const { tampering, headFile } = anchor;
+        if (tampering === undefined) return { records: [], value: 'the journal reaches its head anchor: nothing was lost' };
+        if (tampering.check.status !== 'truncated' || headFile.kind !== 'present') {
+          return { records: [], value: `${journalTamperedError(tampering.check, tampering.anchor).message}; a journal rewritten, or without a readable anchor, is restored from a backup, not accepted as it is` };
+        }
+        const today = journalTimestamp(now).slice(0, 10);
+        const lastLostDay = headFile.head.at.slice(0, 10);
+        if (lastLostDay >= today) {
+          return { records: [], value: `the last lost entry was written today (${headFile.head.at}): a send of today among the lost ones could go out twice; restore the journal from a backup, or accept the loss tomorrow, when today's care can no longer be sent` };
+        }
+        const afterSeq = recent.at(-1)?.seq ?? 0;
+        const { seq: throughSeq, hash: headHash, at: headAt } = headFile.head;
+        const detail = `entries ${afterSeq + 1}–${throughSeq} were cut from the journal and could not be restored; the loss was accepted by ${acceptedBy.slice(0, 200)}`;
+        return { records: [{ kind: 'journal-disturbance', disturbance: 'loss-accepted', detail, lost: { afterSeq, throughSeq, headHash, headAt } }], value: undefined };
+      },
+      { recentSince: LAST_ENTRY_ONLY, whenTampered: 'accept-loss' },
+    );
+    const accepted = appended[0];
+    if (value !== undefined || accepted === undefined) return { refused: value ?? 'nothing was written' };
+    this.options.logger?.warn('journal: a loss of entries was accepted', { through: accepted.seq - 1 });
+    return { accepted };
+  }
+
   /** Appends the records after `last`, in one write, and makes them durable before returning. */
   private write(fd: number, last: JournalEntry | undefined, records: readonly JournalRecord[]): JournalEntry[] {
     if (records.length === 0) return [];
@@ -336,7 +380,7 @@ export class Journal {
     for (const record of records) {
       const checked = journalRecordSchema.safeParse(record);
       if (!checked.success) throw new AppError('INTERNAL', 'refused to journal a malformed record', { kind: record.kind });
-      const entry = sealEntry((previous?.seq ?? 0) + 1, journalTimestamp(this.now()), previous?.hash ?? GENESIS_HASH, checked.data);
+      const entry = sealEntry(nextSeq(previous, checked.data), journalTimestamp(this.now()), previous?.hash ?? GENESIS_HASH, checked.data);
       entries.push(entry);
       previous = entry;
     }
@@ -358,7 +402,7 @@ export class Journal {
     const bytes = readBytes(fd, completeEnd, size);
     const parsed = parseEntryLine(bytes.toString('utf8'));
     const last = tail.last;
-    if (parsed.ok && parsed.entry.seq === (last?.seq ?? 0) + 1 && parsed.entry.prev === (last?.hash ?? GENESIS_HASH)) {
+    if (parsed.ok && followsInChain(last, parsed.entry)) {
       writeSync(fd, '\n');
       fsyncSync(fd);
       tail.recent.push(parsed.entry);
@@ -414,7 +458,7 @@ export function readJournal(stateDir: string, options: { keepEntries: boolean } 
   }
   const headFile = readHeadFile(paths.head);
   const verifier = new ChainVerifier(options.keepEntries, headFile.kind === 'present' ? headFile.head.seq : undefined);
-  const headCheck = (): AnchorCheck => checkHeadFile(headFile, verifier.result.entries, () => verifier.watchedHash);
+  const headCheck = (): AnchorCheck => checkHeadFile(headFile, verifier.result.lastSeq, () => verifier.watchedHash);
   let fd: number;
   try {
     fd = openSync(paths.file, 'r');

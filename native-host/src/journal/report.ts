@@ -1,6 +1,7 @@
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
 import { PRODUCT_VERSION } from '../../../src/shared/version.js';
 import type { ChainCheck } from './chain.js';
+import { currentOsUser } from './entry.js';
 import type { AnchorCheck } from './head.js';
 import { sendHistories, type SendHistory, type SendStatus } from './history.js';
 import type { JournalReading } from './journal.js';
@@ -60,7 +61,7 @@ export function describeHead(head: AnchorCheck): string[] {
     case 'truncated':
       return [
         `TRUNCATED: the journal ends at entry ${head.lastSeq} but its head anchor says entry ${head.anchoredSeq} was written; entries ${head.lastSeq + 1}–${head.anchoredSeq} are missing`,
-        'sends are refused until the journal is restored from a backup that verifies up to the anchored entry; do not send again what may have been sent (check with the insurer)',
+        'sends are refused until the journal is restored from a backup that verifies up to the anchored entry; without one, `eattest-host journal --accept-loss` journals the loss and sends go on (from the day after the last lost entry, so that no lost send of the day can go out twice)',
       ];
     case 'diverged':
       return [
@@ -104,12 +105,7 @@ export function summarizeJournal(reading: JournalReading, now: Date): string {
 
 /** Everything an auditor needs: the entries as written, the chain check, and who exported when. */
 export function journalExport(reading: JournalReading, now: Date): unknown {
-  let osUser = 'unknown';
-  try {
-    osUser = userInfo().username;
-  } catch {
-    osUser = process.env['USER'] ?? 'unknown';
-  }
+  const osUser = currentOsUser();
   return {
     format: 'eattest-transmission-journal',
     version: 1,
