@@ -29,10 +29,17 @@ export interface YearOfJournalFigures {
   generateMs: number;
   startEmptyMs: Summary;
   startYearMs: Summary;
+  /** The median of the ratios of pairs measured one right after the other (the machine's load drifts over a run). */
   startRatio: number;
   warmSendEmptyMs: Summary;
   warmSendYearMs: Summary;
+  /** As startRatio. */
   warmSendRatio: number;
+}
+
+/** The median of year[i] / empty[i]: each pair was measured back to back, under the same load. */
+function pairedRatio(year: readonly number[], empty: readonly number[]): number {
+  return ratio(summarize(year.map((value, index) => value / (empty[index] ?? Number.NaN))).median, 1);
 }
 
 const DAY_MS = 86_400_000;
@@ -164,9 +171,9 @@ export async function measureYearOfJournal(env: BenchEnvironment, options: { sta
     generateMs: Math.round(written.elapsedMs),
     startEmptyMs,
     startYearMs,
-    startRatio: ratio(startYearMs.median, startEmptyMs.median),
+    startRatio: pairedRatio(startYear, startEmpty),
     warmSendEmptyMs,
     warmSendYearMs,
-    warmSendRatio: ratio(warmSendYearMs.median, warmSendEmptyMs.median),
+    warmSendRatio: pairedRatio(sendYear, sendEmpty),
   };
 }
