@@ -53,7 +53,7 @@ const selected = new Set<MeasurementName>(
 );
 const counts = quick
   ? { startup: 3, seal: 5, scrapeRepeats: 5, warmups: 1, warm: 3, cold: 1, prewarm: 1, yearStarts: 5, yearSends: 5 }
-  : { startup: 15, seal: 200, scrapeRepeats: 25, warmups: 3, warm: 30, cold: 5, prewarm: 5, yearStarts: 15, yearSends: 30 };
+  : { startup: 15, seal: 200, scrapeRepeats: 25, warmups: 3, warm: 30, cold: 5, prewarm: 5, yearStarts: 30, yearSends: 30 };
 
 const progress = (text: string): void => {
   process.stderr.write(`bench: ${text}\n`);
