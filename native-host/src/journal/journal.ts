@@ -54,7 +54,8 @@ export interface TransactionOptions {
    * A journal that no longer reaches its head anchor: a decision (the default) is refused, since
    * what was cut may be the send it would repeat. A record of what already happened (an outcome, a
    * consultation made) is still written, so that no evidence is lost, but the anchor is not moved:
-   * the journal stays marked until a person restores it.
+   * the journal stays marked until a person restores it. 'accept-loss' is `acceptLoss`'s alone: the
+   * record it writes moves the anchor past the lost entries.
    */
   whenTampered?: 'refuse' | 'record' | 'accept-loss';
 }
@@ -294,7 +295,7 @@ export class Journal {
       const headFile = readHeadFile(this.paths.head);
       const file = fd;
       const tampering = tamperingOf(headFile, anchoredInProcess.get(this.paths.file), lastSeq, (seq) => entryHashAt(file, completeEnd, tail.recent, seq));
-      if (headFile.kind === 'absent' && lastSeq > 0) {
+      if (headFile.kind === 'absent' && lastSeq > 0 && tampering === undefined) {
         // An install older than the anchor, or the file deleted: anchored from here on, and said so in
         // the journal itself. A cut made before that is the extension's anchor to catch.
         this.options.logger?.warn('journal: no head anchor beside the journal; written from its last entry', { seq: lastSeq });
