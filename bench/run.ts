@@ -52,8 +52,8 @@ const selected = new Set<MeasurementName>(
       }),
 );
 const counts = quick
-  ? { startup: 3, seal: 5, scrapeRepeats: 5, warmups: 1, warm: 3, cold: 1, prewarm: 1, yearStarts: 5, yearSends: 5 }
-  : { startup: 15, seal: 200, scrapeRepeats: 25, warmups: 3, warm: 30, cold: 5, prewarm: 5, yearStarts: 30, yearSends: 30 };
+  ? { startup: 3, seal: 5, scrapeRepeats: 5, warmups: 1, warm: 3, cold: 1, prewarm: 1, yearStarts: 5, yearSends: 5, yearJournalWork: 30 }
+  : { startup: 15, seal: 200, scrapeRepeats: 25, warmups: 3, warm: 30, cold: 5, prewarm: 5, yearStarts: 30, yearSends: 30, yearJournalWork: 200 };
 
 const progress = (text: string): void => {
   process.stderr.write(`bench: ${text}\n`);
@@ -108,7 +108,7 @@ async function main(): Promise<number> {
       figures.prewarm = { ...prewarm, ...(warmMedian !== undefined ? { prewarmedToWarmRatio: ratio(prewarm.firstClickPrewarmedMs.median, warmMedian) } : {}) };
     });
     await step('year', async () => {
-      figures.yearOfJournal = await measureYearOfJournal(await environment(), { starts: counts.yearStarts, sends: counts.yearSends, warmups: counts.warmups });
+      figures.yearOfJournal = await measureYearOfJournal(await environment(), { starts: counts.yearStarts, sends: counts.yearSends, warmups: counts.warmups, journalWork: counts.yearJournalWork });
     });
   } finally {
     await env?.close();

@@ -65,6 +65,7 @@ export function targetRows(figures: BenchFigures): TargetRow[] {
       add(label, `${size}: ${ms(year.median)} (min ${ms(year.min)}, n=${year.n})`, `empty journal ${ms(empty.median)} (min ${ms(empty.min)})`, value, 1.05);
     figures('yearOfJournal start', yearOfJournal.startYearMs, yearOfJournal.startEmptyMs, yearOfJournal.startRatio);
     figures('yearOfJournal warm send', yearOfJournal.warmSendYearMs, yearOfJournal.warmSendEmptyMs, yearOfJournal.warmSendRatio);
+    figures('yearOfJournal journal work', yearOfJournal.journalWorkYearMs, yearOfJournal.journalWorkEmptyMs, yearOfJournal.journalWorkRatio);
   }
   if (scrape !== undefined) {
     for (const page of scrape.pages) {

@@ -3,7 +3,8 @@ import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { entryLine, sealEntry } from '../native-host/src/journal/chain.js';
 import { GENESIS_HASH, type JournalEntry, type JournalRecord } from '../native-host/src/journal/entry.js';
 import { writeHeadFile } from '../native-host/src/journal/head.js';
-import { journalPaths } from '../native-host/src/journal/journal.js';
+import { Journal, journalHeadReport, journalPaths } from '../native-host/src/journal/journal.js';
+import { brusselsDate } from '../src/shared/domain/calendar.js';
 import { journalTimestamp } from '../native-host/src/journal/timestamp.js';
 import { hello, startHost, type HostProcess } from '../tests/support/host-process.js';
 import { sendIntent, sendOutcome } from '../tests/support/journal-records.js';
@@ -35,6 +36,14 @@ export interface YearOfJournalFigures {
   warmSendYearMs: Summary;
   /** As startRatio. */
   warmSendRatio: number;
+  /**
+   * The journal's own part of a send, in process (no simulator, no stdio): the head report, the
+   * locked decision that journals an intent, the outcome's append. What the journal's length could
+   * change, without the noise of everything else a send does.
+   */
+  journalWorkEmptyMs: Summary;
+  journalWorkYearMs: Summary;
+  journalWorkRatio: number;
 }
 
 
@@ -118,7 +127,23 @@ async function timedSend(host: HostProcess, code: string): Promise<number> {
   return performance.now() - started;
 }
 
-export async function measureYearOfJournal(env: BenchEnvironment, options: { starts: number; sends: number; warmups: number; entries?: number }): Promise<YearOfJournalFigures> {
+/** One send's journal work, in this process. */
+async function timedJournalWork(stateDir: string, index: number): Promise<number> {
+  const careDate = brusselsDate(new Date());
+  const journal = new Journal({ stateDir });
+  const started = performance.now();
+  journalHeadReport(stateDir);
+  const { appended } = await journal.transaction(() => ({
+    records: [sendIntent({ consultationKey: createHash('sha256').update(`work-${index}`).digest('hex'), inputReference: `W${String(index).padStart(13, '0')}`, careDate })],
+    value: undefined,
+  }));
+  const intent = appended[0];
+  if (intent === undefined) throw new Error('no intent journaled');
+  await journal.append(sendOutcome(intent, { status: 'acknowledged', acknowledgementNumber: `500-1-${String(index).padStart(7, '0')}-12` }));
+  return performance.now() - started;
+}
+
+export async function measureYearOfJournal(env: BenchEnvironment, options: { starts: number; sends: number; warmups: number; journalWork: number; entries?: number }): Promise<YearOfJournalFigures> {
   const entries = options.entries ?? YEAR_OF_JOURNAL_ENTRIES;
   const empty = env.provisionState();
   const year = env.provisionState();
@@ -160,6 +185,15 @@ export async function measureYearOfJournal(env: BenchEnvironment, options: { sta
     }
   }
 
+  const workEmpty: number[] = [];
+  const workYear: number[] = [];
+  for (let run = 0; run < options.warmups + options.journalWork; run += 1) {
+    for (const which of run % 2 === 0 ? ['empty', 'year'] : ['year', 'empty']) {
+      const elapsed = await timedJournalWork(which === 'empty' ? empty : year, run);
+      if (run >= options.warmups) (which === 'empty' ? workEmpty : workYear).push(elapsed);
+    }
+  }
+
   const startEmptyMs = summarize(startEmpty);
   const startYearMs = summarize(startYear);
   const warmSendEmptyMs = summarize(sendEmpty);
@@ -174,5 +208,8 @@ export async function measureYearOfJournal(env: BenchEnvironment, options: { sta
     warmSendEmptyMs,
     warmSendYearMs,
     warmSendRatio: ratio(warmSendYearMs.median, warmSendEmptyMs.median),
+    journalWorkEmptyMs: summarize(workEmpty),
+    journalWorkYearMs: summarize(workYear),
+    journalWorkRatio: ratio(summarize(workYear).median, summarize(workEmpty).median),
   };
 }
