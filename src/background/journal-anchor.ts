@@ -30,11 +30,12 @@ export function journalAlarm(report: JournalHeadReport, seen: SeenJournalHead | 
     return new AppError('JOURNAL_TAMPERED', `the host's journal ends at entry ${report.seq} but ${EXTENSION_ANCHOR} saw entry ${seen.seq}: entries were removed from its end`, {
       anchor: EXTENSION_ANCHOR,
       anchoredSeq: seen.seq,
+      anchoredSeenAt: seen.seenAt,
       lastSeq: report.seq,
     });
   }
   if (seen !== undefined && report.seq === seen.seq && report.hash !== seen.hash) {
-    return new AppError('JOURNAL_TAMPERED', `the host's journal entry ${report.seq} is not the one ${EXTENSION_ANCHOR} saw: it was rewritten`, { anchor: EXTENSION_ANCHOR, anchoredSeq: seen.seq });
+    return new AppError('JOURNAL_TAMPERED', `the host's journal entry ${report.seq} is not the one ${EXTENSION_ANCHOR} saw: it was rewritten`, { anchor: EXTENSION_ANCHOR, anchoredSeq: seen.seq, anchoredSeenAt: seen.seenAt });
   }
   switch (report.anchor) {
     case 'truncated':

@@ -39,8 +39,8 @@ describe('the journal head the extension keeps', () => {
 
   it('raises the alarm for a lower seq, another hash at the seq it saw, or the host’s own finding, and keeps the higher head', async () => {
     const seen: SeenJournalHead = { seq: 14, hash: HASH_A, seenAt: '2026-11-30T09:00:00.000Z' };
-    expect(journalAlarm(report(2), seen)?.toPayload()).toMatchObject({ code: 'JOURNAL_TAMPERED', details: { anchor: 'this browser', anchoredSeq: 14, lastSeq: 2 } });
-    expect(journalAlarm(report(14, HASH_B), seen)?.details).toEqual({ anchor: 'this browser', anchoredSeq: 14 });
+    expect(journalAlarm(report(2), seen)?.toPayload()).toMatchObject({ code: 'JOURNAL_TAMPERED', details: { anchor: 'this browser', anchoredSeq: 14, anchoredSeenAt: seen.seenAt, lastSeq: 2 } });
+    expect(journalAlarm(report(14, HASH_B), seen)?.details).toEqual({ anchor: 'this browser', anchoredSeq: 14, anchoredSeenAt: seen.seenAt });
     expect(journalAlarm(report(20, HASH_B, 'truncated'), seen)?.details).toEqual({ anchor: 'the head file', status: 'truncated', lastSeq: 20 });
     expect(journalAlarm(report(20, HASH_B, 'absent'), seen)).toBeUndefined();
     expect(journalAlarm(report(0), undefined)).toBeUndefined();
