@@ -25,7 +25,7 @@ export function rssKiB(pid: number): number {
 }
 
 /** One host start: spawn to handshake answered; the host is then asked to stop. */
-async function startToHandshake(stateDir: string, measureIdle: boolean): Promise<{ elapsedMs: number; idleRssKiB?: number }> {
+export async function startToHandshake(stateDir: string, measureIdle: boolean): Promise<{ elapsedMs: number; idleRssKiB?: number }> {
   const started = performance.now();
   const host = startHost({ stateDir });
   const reply = await hello(host);

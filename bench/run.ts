@@ -12,6 +12,7 @@ import { measureSignAndSeal, type SignAndSealFigures } from './sign-and-seal.js'
 import { ratio } from './stats.js';
 import { targetRows, printTable } from './table.js';
 import { measureWarmSend, type WarmSendFigures } from './warm-send.js';
+import { measureYearOfJournal, type YearOfJournalFigures } from './year-of-journal.js';
 
 /**
  * `npm run bench [-- --quick] [-- --json] [-- --only warm,cold]`: the performance figures of issue 7,
@@ -30,9 +31,11 @@ export interface BenchFigures {
   /** The same with the host's code cache removed before each click: a first start after an install or update. */
   coldSendWithoutCodeCache?: ColdSendFigures;
   prewarm?: PrewarmFigures & { prewarmedToWarmRatio?: number };
+  /** Issue 13: the host's start and warm send with 100,000 journal entries against none. */
+  yearOfJournal?: YearOfJournalFigures;
 }
 
-const MEASUREMENTS = ['startup', 'seal', 'scrape', 'bundles', 'warm', 'cold', 'prewarm'] as const;
+const MEASUREMENTS = ['startup', 'seal', 'scrape', 'bundles', 'warm', 'cold', 'prewarm', 'year'] as const;
 type MeasurementName = (typeof MEASUREMENTS)[number];
 
 const { values } = parseArgs({
@@ -49,8 +52,8 @@ const selected = new Set<MeasurementName>(
       }),
 );
 const counts = quick
-  ? { startup: 3, seal: 5, scrapeRepeats: 5, warmups: 1, warm: 3, cold: 1, prewarm: 1 }
-  : { startup: 15, seal: 200, scrapeRepeats: 25, warmups: 3, warm: 30, cold: 5, prewarm: 5 };
+  ? { startup: 3, seal: 5, scrapeRepeats: 5, warmups: 1, warm: 3, cold: 1, prewarm: 1, yearStarts: 5, yearSends: 5, yearJournalWork: 30 }
+  : { startup: 15, seal: 200, scrapeRepeats: 25, warmups: 3, warm: 30, cold: 5, prewarm: 5, yearStarts: 30, yearSends: 30, yearJournalWork: 200 };
 
 const progress = (text: string): void => {
   process.stderr.write(`bench: ${text}\n`);
@@ -103,6 +106,9 @@ async function main(): Promise<number> {
       const prewarm = await measurePrewarm(await environment(), { samples: counts.prewarm });
       const warmMedian = figures.warmSend?.clickToAckWarmMs.median;
       figures.prewarm = { ...prewarm, ...(warmMedian !== undefined ? { prewarmedToWarmRatio: ratio(prewarm.firstClickPrewarmedMs.median, warmMedian) } : {}) };
+    });
+    await step('year', async () => {
+      figures.yearOfJournal = await measureYearOfJournal(await environment(), { starts: counts.yearStarts, sends: counts.yearSends, warmups: counts.warmups, journalWork: counts.yearJournalWork });
     });
   } finally {
     await env?.close();

@@ -1,4 +1,5 @@
 import type { BenchFigures } from './run.js';
+import type { Summary } from './stats.js';
 
 /** The figures against their targets (issue 7), as rows for the printed table and the JSON. */
 
@@ -19,7 +20,7 @@ export function targetRows(figures: BenchFigures): TargetRow[] {
   const add = (figure: string, measured: string, against: string, value: number, target: number, unit = '×'): void => {
     rows.push({ figure, measured, against, value, target: `≤ ${target}${unit === '×' ? '' : ` ${unit}`}`, met: value <= target });
   };
-  const { warmSend, coldSend, coldSendWithoutCodeCache, signAndSeal, hostStartup, scrape, bundles, prewarm } = figures;
+  const { warmSend, coldSend, coldSendWithoutCodeCache, signAndSeal, hostStartup, scrape, bundles, prewarm, yearOfJournal } = figures;
   if (warmSend !== undefined) {
     add('warmRatio', `clickToAckWarm ${ms(warmSend.clickToAckWarmMs.median)} (n=${warmSend.clickToAckWarmMs.n})`, `bareReplay ${ms(warmSend.bareReplayMs.median)}`, warmSend.warmRatio, 1.5);
     add('roundTripsPerWarmAttestation', warmSend.roundTripsPerSend.join(','), 'simulator counts', warmSend.roundTripsPerWarmAttestation, 1, 'round trip');
@@ -55,6 +56,16 @@ export function targetRows(figures: BenchFigures): TargetRow[] {
   if (hostStartup !== undefined) {
     add('hostStartRatio', `hostStartToHandshake ${ms(hostStartup.hostStartToHandshakeMs.median)}`, `node -e 0 ${ms(hostStartup.nodeBareStartMs.median)}`, hostStartup.hostStartRatio, 1.5);
     add('hostMemoryRatio', `host idle RSS ${(hostStartup.hostIdleRssKiB / 1024).toFixed(1)} MB`, `bare node ${(hostStartup.nodeIdleRssKiB / 1024).toFixed(1)} MB`, hostStartup.hostMemoryRatio, 1.5);
+  }
+  if (yearOfJournal !== undefined) {
+    const { entries, journalBytes } = yearOfJournal;
+    const size = `${entries.toLocaleString('en')} entries (${(journalBytes / 1024 / 1024).toFixed(0)} MB)`;
+    // Medians, with the minima beside them: on a loaded machine the minima show the cost without the load's noise.
+    const figures = (label: string, year: Summary, empty: Summary, value: number): void =>
+      add(label, `${size}: ${ms(year.median)} (min ${ms(year.min)}, n=${year.n})`, `empty journal ${ms(empty.median)} (min ${ms(empty.min)})`, value, 1.05);
+    figures('yearOfJournal start', yearOfJournal.startYearMs, yearOfJournal.startEmptyMs, yearOfJournal.startRatio);
+    figures('yearOfJournal warm send', yearOfJournal.warmSendYearMs, yearOfJournal.warmSendEmptyMs, yearOfJournal.warmSendRatio);
+    figures('yearOfJournal journal work', yearOfJournal.journalWorkYearMs, yearOfJournal.journalWorkEmptyMs, yearOfJournal.journalWorkRatio);
   }
   if (scrape !== undefined) {
     for (const page of scrape.pages) {

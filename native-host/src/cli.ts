@@ -71,7 +71,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     if (command === 'certificate') return await runCertificateCli(rest, io);
     if (command === 'journal' && rest[0] === 'abandon') return await runAbandonCli(rest.slice(1), io);
-    if (command === 'journal') return runJournalCli(rest, io);
+    if (command === 'journal') return await runJournalCli(rest, io);
     if (command === 'attest' || command === 'cancel') return await runEattestCli(command, rest, io);
     if ((SUPPORT_COMMANDS as readonly (string | undefined)[]).includes(command)) return await runSupportCli(command as SupportCommand, rest, io);
     const { values } = parseArgs({

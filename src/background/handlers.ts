@@ -1,6 +1,7 @@
 import { toErrorPayload } from '../shared/errors.js';
 import { createConsultationHandlers, customAdaptersFor, type ConsultationDeps } from './consultation-handlers.js';
 import type { Attestations } from './attestations.js';
+import type { JournalAnchor } from './journal-anchor.js';
 import type { NativeHostClient } from './native-host-client.js';
 import { writeAcknowledgementToTab } from './write-back.js';
 import type { PatientData } from './patient-data.js';
@@ -12,7 +13,7 @@ function pageOf(sender: Sender): string {
 }
 
 /** One handler per background message; each is small and delegates to the host client or the store. */
-export function createHandlers(host: NativeHostClient, patientData: PatientData, consultation: ConsultationDeps, attestations: Attestations): HandlerTable {
+export function createHandlers(host: NativeHostClient, patientData: PatientData, consultation: ConsultationDeps, attestations: Attestations, journalAnchor: JournalAnchor): HandlerTable {
   return {
     'content.ready': async (_message, sender) => {
       // An EHR page is open: start the host now and have it warm its keystore, STS token and ETKs,
@@ -24,7 +25,8 @@ export function createHandlers(host: NativeHostClient, patientData: PatientData,
     'host.status': async () => {
       try {
         const status = await host.request('status', {});
-        return { connected: true, status };
+        const journalAlarm = await journalAnchor.observe(status.journalHead);
+        return { connected: true, status, ...(journalAlarm !== undefined ? { journalAlarm: journalAlarm.toPayload() } : {}) };
       } catch (error) {
         return { connected: false, error: toErrorPayload(error) };
       }
@@ -35,6 +37,8 @@ export function createHandlers(host: NativeHostClient, patientData: PatientData,
     'tariffs.get': (message, sender) => patientData.tariffs(message.ssin, message.codes, pageOf(sender), message.teeth),
     'dmg.get': (message, sender) => patientData.dmgHolder(message.ssin, pageOf(sender)),
     'attestation.send': async (message) => {
+      // A journal cut back may have lost this very send: nothing leaves until it reaches its anchors again.
+      await journalAnchor.refuseIfTampered();
       const outcome = await attestations.send(message.attestation);
       if (outcome.outcome === 'acknowledged' && message.tabId !== undefined) {
         // Into the EHR's field when its adapter names one; the number is already safe in the journal.

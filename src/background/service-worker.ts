@@ -3,6 +3,7 @@ import { syncContentScripts, isGrantedOrigin } from './content-registration.js';
 import { createHandlers } from './handlers.js';
 import { NativeHostClient } from './native-host-client.js';
 import { Attestations } from './attestations.js';
+import { JournalAnchor } from './journal-anchor.js';
 import { PatientData, type HostRequest } from './patient-data.js';
 import { createRouter } from './router.js';
 import { listCustomAdapters } from './custom-adapters.js';
@@ -24,6 +25,7 @@ const store = new CompanionStore();
 const hostRequest: HostRequest = (command, params) => host.request(command, params);
 const patientData = new PatientData(hostRequest, store);
 const attestations = new Attestations(hostRequest, store, (ssin) => patientData.cachedInsurerOf(ssin));
+const journalAnchor = new JournalAnchor(hostRequest, store);
 attestations.settleLeftovers().catch((error: unknown) => console.warn('[eattest] could not settle earlier sends', error));
 
 // EHR consultation proposals, one per tab, kept across worker restarts in session storage.
@@ -44,7 +46,7 @@ const consultation = {
   sendToTab: chromeSendToTab,
 };
 
-const route = createRouter(createHandlers(host, patientData, consultation, attestations), {
+const route = createRouter(createHandlers(host, patientData, consultation, attestations, journalAnchor), {
   extensionId: browser.runtime.id,
   extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
   isGrantedOrigin: (origin) => isGrantedOrigin(browser, origin),

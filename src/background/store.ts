@@ -1,6 +1,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Insurability } from '../shared/domain/insurability.js';
 import type { AttestationRecord, AttestationStore } from './attestations.js';
+import type { JournalHeadStore, SeenJournalHead } from './journal-anchor.js';
 import type { AuditEntry, PatientDataStore } from './patient-data.js';
 
 /**
@@ -13,24 +14,30 @@ interface CompanionDb extends DBSchema {
   insurability: { key: string; value: { key: string; date: string; insurability: Insurability }; indexes: { byDate: string } };
   audit: { key: number; value: AuditEntry; indexes: { byAt: string } };
   attestations: { key: string; value: AttestationRecord; indexes: { byDate: string; byAcknowledgement: string } };
+  /** One record: the highest head of the host's journal seen (journal-anchor.ts). */
+  journalHead: { key: string; value: SeenJournalHead };
 }
 
 const DB_NAME = 'eattest-companion';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
+const HIGHEST_JOURNAL_HEAD = 'highest';
 /** The audit trail is kept for a year on this device; the host's journal keeps transmissions for good. */
 const AUDIT_RETENTION_DAYS = 366;
 
-export class CompanionStore implements PatientDataStore, AttestationStore {
+export class CompanionStore implements PatientDataStore, AttestationStore, JournalHeadStore {
   private db: Promise<IDBPDatabase<CompanionDb>> | undefined;
 
   private open(): Promise<IDBPDatabase<CompanionDb>> {
     this.db ??= openDB<CompanionDb>(DB_NAME, DB_VERSION, {
-      upgrade(db) {
-        db.createObjectStore('insurability', { keyPath: 'key' }).createIndex('byDate', 'date');
-        db.createObjectStore('audit', { autoIncrement: true }).createIndex('byAt', 'at');
-        const attestations = db.createObjectStore('attestations', { keyPath: 'consultationKey' });
-        attestations.createIndex('byDate', 'careDate');
-        attestations.createIndex('byAcknowledgement', 'acknowledgementNumber');
+      upgrade(db, oldVersion) {
+        if (oldVersion < 1) {
+          db.createObjectStore('insurability', { keyPath: 'key' }).createIndex('byDate', 'date');
+          db.createObjectStore('audit', { autoIncrement: true }).createIndex('byAt', 'at');
+          const attestations = db.createObjectStore('attestations', { keyPath: 'consultationKey' });
+          attestations.createIndex('byDate', 'careDate');
+          attestations.createIndex('byAcknowledgement', 'acknowledgementNumber');
+        }
+        if (oldVersion < 2) db.createObjectStore('journalHead');
       },
     });
     return this.db;
@@ -79,6 +86,14 @@ export class CompanionStore implements PatientDataStore, AttestationStore {
 
   async recordByAcknowledgement(acknowledgementNumber: string): Promise<AttestationRecord | undefined> {
     return (await this.open()).getFromIndex('attestations', 'byAcknowledgement', acknowledgementNumber);
+  }
+
+  async highestJournalHead(): Promise<SeenJournalHead | undefined> {
+    return (await this.open()).get('journalHead', HIGHEST_JOURNAL_HEAD);
+  }
+
+  async keepJournalHead(head: SeenJournalHead): Promise<void> {
+    await (await this.open()).put('journalHead', head, HIGHEST_JOURNAL_HEAD);
   }
 
   async recentAudit(limit: number): Promise<AuditEntry[]> {

@@ -82,7 +82,8 @@ export type WriteBackResult = z.infer<typeof writeBackResultSchema>;
 /** extension page → background: how the native host is doing. */
 export const hostStatusRequestSchema = z.strictObject({ type: z.literal('host.status') });
 export const hostConnectionSchema = z.discriminatedUnion('connected', [
-  z.strictObject({ connected: z.literal(true), status: statusResultSchema }),
+  /** `journalAlarm`: the host's journal is behind an anchor (JOURNAL_TAMPERED); the popup says so and nothing is sent. */
+  z.strictObject({ connected: z.literal(true), status: statusResultSchema, journalAlarm: z.optional(errorPayloadSchema) }),
   z.strictObject({ connected: z.literal(false), error: errorPayloadSchema }),
 ]);
 export type HostConnection = z.infer<typeof hostConnectionSchema>;

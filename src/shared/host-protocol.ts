@@ -31,6 +31,22 @@ export type CertificateSummary = z.infer<typeof certificateSummarySchema>;
 
 const versionString = z.string().check(z.minLength(1), z.maxLength(32));
 
+/** Whether the journal reaches the head anchored beside it (native-host/src/journal/head.ts). */
+export const journalAnchorStatusSchema = z.enum(['matches', 'absent', 'unreadable', 'truncated', 'diverged']);
+export type JournalAnchorStatus = z.infer<typeof journalAnchorStatusSchema>;
+
+/**
+ * The journal's last entry (seq 0 and 64 zeros when empty) and the host's own anchor check. The
+ * extension keeps the highest it has seen, a second anchor: a journal cut together with its head
+ * file reports a lower seq (or another hash at a seq it saw), and the extension refuses to send.
+ */
+export const journalHeadReportSchema = z.strictObject({
+  seq: z.int().check(z.gte(0)),
+  hash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  anchor: journalAnchorStatusSchema,
+});
+export type JournalHeadReport = z.infer<typeof journalHeadReportSchema>;
+
 export const helloParamsSchema = z.strictObject({
   protocolVersion: z.int().check(z.positive()),
   extensionVersion: versionString,
@@ -38,6 +54,8 @@ export const helloParamsSchema = z.strictObject({
 export const helloResultSchema = z.strictObject({
   hostVersion: versionString,
   protocolVersion: z.int().check(z.positive()),
+  /** Absent when the host could not read its journal folder. */
+  journalHead: z.optional(journalHeadReportSchema),
 });
 
 export const statusParamsSchema = z.strictObject({});
@@ -49,6 +67,8 @@ export const statusResultSchema = z.strictObject({
   uptimeMs: z.int().check(z.nonnegative()),
   /** The profession the host signs in as (its configuration; the STS certifies it): the popup checks a draft against its rules. */
   profession: z.optional(professionSchema),
+  /** Absent when the host could not read its journal folder. */
+  journalHead: z.optional(journalHeadReportSchema),
 });
 export type HostStatus = z.infer<typeof statusResultSchema>;
 

@@ -33,12 +33,18 @@ export function HostStatusView({ onStatus }: { onStatus?: (status: HostStatus) =
     );
   }
   if (state.phase !== 'done' || !state.connection.connected) return null;
-  const { status } = state.connection;
+  const { status, journalAlarm } = state.connection;
   return (
-    <section data-testid="host-status" data-state="connected">
-      <p class="ok">
-        <strong>{t('hostConnected')}</strong>
-      </p>
+    <section data-testid="host-status" data-state="connected" data-journal={journalAlarm === undefined ? 'intact' : 'tampered'}>
+      {journalAlarm !== undefined ? (
+        <div data-testid="journal-alarm">
+          <ErrorNotice error={journalAlarm} />
+        </div>
+      ) : (
+        <p class="ok">
+          <strong>{t('hostConnected')}</strong>
+        </p>
+      )}
       <dl>
         <dt>{t('hostVersion')}</dt>
         <dd data-testid="host-version">{status.hostVersion}</dd>

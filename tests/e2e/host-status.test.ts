@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Journal } from '../../native-host/src/journal/journal.js';
+import { brusselsDate } from '../../src/shared/domain/calendar.js';
 import { PRODUCT_VERSION } from '../../src/shared/version.js';
 import { launchWithExtension, type ExtensionBrowser } from '../support/chromium.js';
+import { sendIntent } from '../support/journal-records.js';
 
 const POPUP = 'src/popup/index.html';
 
@@ -25,6 +28,34 @@ describe('popup host status in Chromium', () => {
     const log = readFileSync(join(session.stateDir, 'host.log'), 'utf8');
     expect(log).toContain('"message":"host started"');
     expect(log).toContain('kpghmhnplncbdjmflbikfegpgigphlfp');
+  });
+
+  it('raises the journal alarm when the host reports a journal shorter than this browser saw, even with its head file rewritten to match', async () => {
+    session = await launchWithExtension({ installHost: true });
+    const journal = new Journal({ stateDir: session.stateDir });
+    const today = brusselsDate(new Date());
+    for (const [index, key] of ['a', 'b', 'c'].entries()) await journal.append(sendIntent({ inputReference: `2612071000000${index}`, careDate: today, consultationKey: key.repeat(64) }));
+    const hostStatus = async (): Promise<string | null> => {
+      const page = await session?.openExtensionPage(POPUP);
+      const status = await page?.waitForSelector('[data-testid="host-status"]:not([data-state="loading"])', { timeout: 20_000 });
+      const journalState = (await status?.evaluate((el) => el.getAttribute('data-journal'))) ?? null;
+      await page?.close();
+      return journalState;
+    };
+    // The popup opened on the whole journal: the background keeps its head (IndexedDB).
+    expect(await hostStatus()).toBe('intact');
+
+    const file = join(session.stateDir, 'journal', 'journal.jsonl');
+    const first = readFileSync(file, 'utf8').split('\n')[0] ?? '';
+    writeFileSync(file, `${first}\n`);
+    const { seq, hash, at } = JSON.parse(first) as { seq: number; hash: string; at: string };
+    writeFileSync(join(session.stateDir, 'journal', 'head'), JSON.stringify({ seq, hash, at }));
+
+    const page = await session.openExtensionPage(POPUP);
+    const alarm = await page.waitForSelector('[data-testid="journal-alarm"]', { timeout: 20_000 });
+    expect(await page.$eval('[data-testid="host-status"]', (el) => el.getAttribute('data-journal'))).toBe('tampered');
+    expect(await alarm?.evaluate((el) => el.querySelector('[data-error-code]')?.getAttribute('data-error-code'))).toBe('JOURNAL_TAMPERED');
+    expect(await alarm?.evaluate((el) => el.textContent)).toContain('The transmission journal is shorter than it was');
   });
 
   it('shows the install instructions when no host is installed', async () => {

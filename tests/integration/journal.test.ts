@@ -52,6 +52,23 @@ describe('the transmission journal across processes', () => {
     expect(tampered.out).toContain('BROKEN at line 2 (entry 2): its hash does not match its content');
   });
 
+  it('names a journal cut back to one entry in verify, the summary and the export, against its head anchor', async () => {
+    await journalOfThree();
+    const file = join(stateDir, 'journal', 'journal.jsonl');
+    writeFileSync(file, `${readFileSync(file, 'utf8').split('\n')[0] ?? ''}\n`);
+    const verified = host('--verify');
+    expect(verified.code).toBe(1);
+    expect(verified.out).toContain('chain valid, 1 entries');
+    expect(verified.out).toContain('TRUNCATED: the journal ends at entry 1 but its head anchor says entry 3 was written; entries 2–3 are missing');
+    const summary = host();
+    expect(summary.code).toBe(1);
+    expect(summary.out).toContain('TRUNCATED');
+    const exportFile = join(stateDir, 'audit.json');
+    expect(host('--export', exportFile).code).toBe(1);
+    const exported = JSON.parse(readFileSync(exportFile, 'utf8')) as { headAnchor: unknown };
+    expect(exported.headAnchor).toEqual({ status: 'truncated', anchoredSeq: 3, lastSeq: 1 });
+  });
+
   it('summarises today’s sends and exports for an auditor without overwriting', async () => {
     await journalOfThree();
     const summary = host();

@@ -16,10 +16,12 @@ describe('native host process', () => {
 
   it('completes the handshake and answers status', async () => {
     host = startHost();
-    expect(await hello(host)).toEqual({ id: 't1', ok: true, result: { hostVersion: PRODUCT_VERSION, protocolVersion: 1 } });
+    // With no journal yet, its head is the empty one, anchored.
+    const journalHead = { seq: 0, hash: '0'.repeat(64), anchor: 'matches' };
+    expect(await hello(host)).toEqual({ id: 't1', ok: true, result: { hostVersion: PRODUCT_VERSION, protocolVersion: 1, journalHead } });
     const status = await host.request('status', {});
     expect(status.ok).toBe(true);
-    expect(status.ok && status.result).toMatchObject({ hostVersion: PRODUCT_VERSION, environment: 'simulator', certificate: null });
+    expect(status.ok && status.result).toMatchObject({ hostVersion: PRODUCT_VERSION, environment: 'simulator', certificate: null, journalHead });
   });
 
   it('answers status from the certificate summary without loading the command modules', async () => {

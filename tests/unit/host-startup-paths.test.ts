@@ -81,7 +81,12 @@ describe('the lazily loaded command table', () => {
     const warm = vi.fn(() => ({ warmed: false, elapsedMs: 0 }));
     const load = vi.fn(() => Promise.resolve({ warm } as unknown as CommandTable));
     const table = lazyCommandHandlers(load);
-    expect(await table.hello({ protocolVersion: HOST_PROTOCOL_VERSION, extensionVersion: PRODUCT_VERSION }, context)).toEqual({ hostVersion: PRODUCT_VERSION, protocolVersion: HOST_PROTOCOL_VERSION });
+    expect(await table.hello({ protocolVersion: HOST_PROTOCOL_VERSION, extensionVersion: PRODUCT_VERSION }, context)).toEqual({
+      hostVersion: PRODUCT_VERSION,
+      protocolVersion: HOST_PROTOCOL_VERSION,
+      // No journal yet: the empty head, anchored.
+      journalHead: { seq: 0, hash: '0'.repeat(64), anchor: 'matches' },
+    });
     expect(await table.status({}, context)).toMatchObject({ hostVersion: PRODUCT_VERSION, environment: 'simulator', certificate: null });
     expect(load).not.toHaveBeenCalled();
     await table.warm({}, context);

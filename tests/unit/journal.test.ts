@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/errors.js';
 import { canonicalJson, entryHash, entryLine, sealEntry, sha256Hex } from '../../native-host/src/journal/chain.js';
-import { Journal, readJournal } from '../../native-host/src/journal/journal.js';
+import type { JournalEntry } from '../../native-host/src/journal/entry.js';
+import { Journal, journalHeadReport, readJournal } from '../../native-host/src/journal/journal.js';
 import { journalTimestamp } from '../../native-host/src/journal/timestamp.js';
-import { OTHER_PATIENT_SSIN, sendIntent, sendOutcome } from '../support/journal-records.js';
+import { EntryChain, OTHER_PATIENT_SSIN, sendIntent, sendOutcome } from '../support/journal-records.js';
 
 const directories: string[] = [];
 function stateDir(): string {
@@ -241,7 +242,7 @@ describe('one writer at a time', () => {
     const reading = readJournal(dir);
     expect(reading.check).toMatchObject({ ok: true, entries: 5 });
     expect(reading.entries[3]?.record).toMatchObject({ kind: 'journal-disturbance', disturbance: 'stale-lock-broken' });
-    expect(readdirSync(join(dir, 'journal')).sort()).toEqual(['journal.jsonl']);
+    expect(readdirSync(join(dir, 'journal')).sort()).toEqual(['head', 'journal.jsonl']);
   });
 
   it('writes nothing when its lock was taken from it meanwhile', async () => {
@@ -307,10 +308,12 @@ describe('the tail a writer sees, read incrementally', () => {
     const journal = await threeEntries(dir);
     await seenBy(journal);
     const file = join(dir, 'journal', 'journal.jsonl');
-    const firstOnly = `${lines(dir)[0] ?? ''}\n`;
+    // Another file in its place (a restore, say), one entry longer: its last line is read, not the cache.
+    const fourth = sealEntry(4, journalTimestamp(NOW), readJournal(dir).check.headHash, sendIntent({ inputReference: '26112510320000', careDate: '2026-11-25', consultationKey: 'e'.repeat(64) }));
+    const longer = `${lines(dir).join('\n')}\n${entryLine(fourth)}`;
     rmSync(file);
-    writeFileSync(file, firstOnly);
-    expect(await seenBy(journal)).toEqual(['26112510300000']);
+    writeFileSync(file, longer);
+    expect(await seenBy(journal)).toEqual(['26112510300000', 'send-outcome', '26112510310000', '26112510320000']);
   });
 
   it('drops the days before yesterday, keeping the entry just before them as the link', async () => {
@@ -326,5 +329,165 @@ describe('the tail a writer sees, read incrementally', () => {
     expect(await seenBy(journal)).toEqual(['26112410000000']);
     await journal.append(sendIntent({ inputReference: '26112610000000', careDate: '2026-11-26', consultationKey: 'f'.repeat(64) }));
     expect(await seenBy(journalAt(dir, { now: () => now }))).toEqual(['26112410000000', '26112610000000']);
+  });
+});
+
+describe('the head anchored outside the journal', () => {
+  const headOf = (dir: string): { seq: number; hash: string; at: string } => JSON.parse(readFileSync(join(dir, 'journal', 'head'), 'utf8')) as { seq: number; hash: string; at: string };
+  const decide = (journal: Journal) => journal.transaction(() => ({ records: [sendIntent({ inputReference: '26112510400000', careDate: '2026-11-25', consultationKey: 'f'.repeat(64) })], value: 'decided' }));
+  /** A journal written by hand (as by another process or an older install): no head file, nothing remembered in this process. */
+  function handWritten(dir: string, count: number): JournalEntry[] {
+    const chain = new EntryChain(NOW);
+    for (let index = 0; index < count; index += 1) chain.add(sendIntent({ inputReference: `2611251${String(index).padStart(7, '0')}`, careDate: '2026-11-25', consultationKey: sha256Hex(`key-${index}`) }));
+    mkdirSync(join(dir, 'journal'), { recursive: true });
+    writeFileSync(join(dir, 'journal', 'journal.jsonl'), chain.entries.map(entryLine).join(''));
+    return chain.entries;
+  }
+
+  it('names the last entry after every append, in a file only the clinician reads', async () => {
+    const dir = stateDir();
+    await threeEntries(dir);
+    const reading = readJournal(dir);
+    expect(headOf(dir)).toEqual({ seq: 3, hash: reading.check.headHash, at: reading.entries[2]?.at });
+    expect(statSync(join(dir, 'journal', 'head')).mode & 0o777).toBe(0o600);
+    expect(reading.head).toEqual({ status: 'matches' });
+    expect(journalHeadReport(dir)).toEqual({ seq: 3, hash: reading.check.headHash, anchor: 'matches' });
+  });
+
+  it('refuses to decide on a journal cut from 14 entries to 2, records outcomes without moving the anchor, and verify names the cut', async () => {
+    const dir = stateDir();
+    const journal = journalAt(dir);
+    for (let index = 0; index < 14; index += 1) await journal.append(sendIntent({ inputReference: `2611251${String(index).padStart(7, '0')}`, careDate: '2026-11-25', consultationKey: sha256Hex(`key-${index}`) }));
+    const anchored = headOf(dir);
+    writeFileSync(join(dir, 'journal', 'journal.jsonl'), `${lines(dir).slice(0, 2).join('\n')}\n`);
+    // The chain alone still verifies: the anchor is what tells.
+    const reading = readJournal(dir);
+    expect(reading.check).toMatchObject({ ok: true, entries: 2 });
+    expect(reading.head).toEqual({ status: 'truncated', anchoredSeq: 14, lastSeq: 2 });
+    expect(journalHeadReport(dir)).toMatchObject({ seq: 2, anchor: 'truncated' });
+
+    const refused = await appError(decide(journal));
+    expect(refused.code).toBe('JOURNAL_TAMPERED');
+    expect(refused.details).toMatchObject({ anchor: 'the head file', anchoredSeq: 14, lastSeq: 2 });
+    expect(lines(dir)).toHaveLength(2);
+    // Another process, fresh: the same.
+    expect((await appError(decide(journalAt(dir)))).code).toBe('JOURNAL_TAMPERED');
+
+    const outcome = await journal.append(sendOutcome(reading.entries[1] as JournalEntry, { status: 'acknowledged', acknowledgementNumber: '500-1-261125-0000002-11' }));
+    expect(outcome.seq).toBe(3);
+    expect(headOf(dir)).toEqual(anchored);
+    expect(readJournal(dir).head).toEqual({ status: 'truncated', anchoredSeq: 14, lastSeq: 3 });
+  });
+
+  it('refuses a journal rewritten to the same length, and an unreadable head', async () => {
+    const dir = stateDir();
+    await threeEntries(dir);
+    const original = lines(dir);
+    const rewritten = new EntryChain(NOW);
+    for (const line of original) {
+      const entry = JSON.parse(line) as JournalEntry;
+      rewritten.add(entry.record.kind === 'send-intent' ? { ...entry.record, patientSsin: OTHER_PATIENT_SSIN } : entry.record);
+    }
+    writeFileSync(join(dir, 'journal', 'journal.jsonl'), rewritten.entries.map(entryLine).join(''));
+    expect(readJournal(dir).check).toMatchObject({ ok: true, entries: 3 });
+    expect(readJournal(dir).head).toEqual({ status: 'diverged', anchoredSeq: 3 });
+    expect((await appError(decide(journalAt(dir)))).code).toBe('JOURNAL_TAMPERED');
+
+    writeFileSync(join(dir, 'journal', 'journal.jsonl'), `${original.join('\n')}\n`);
+    writeFileSync(join(dir, 'journal', 'head'), '{"seq":');
+    expect(readJournal(dir).head).toEqual({ status: 'unreadable', reason: 'not JSON' });
+    expect((await appError(decide(journalAt(dir)))).details).toMatchObject({ anchor: 'the head file' });
+  });
+
+  it('without a head file, anchors an older journal from its last entry and journals that it did', async () => {
+    const dir = stateDir();
+    const entries = handWritten(dir, 3);
+    expect(readJournal(dir).head).toEqual({ status: 'absent' });
+    expect(journalHeadReport(dir)).toEqual({ seq: 3, hash: entries[2]?.hash, anchor: 'absent' });
+    expect((await decide(journalAt(dir))).value).toBe('decided');
+    const reading = readJournal(dir);
+    expect(reading.entries[3]?.record).toMatchObject({ kind: 'journal-disturbance', disturbance: 'head-anchor-created' });
+    expect(headOf(dir)).toMatchObject({ seq: 5, hash: reading.check.headHash });
+    expect(reading.head).toEqual({ status: 'matches' });
+  });
+
+  it('a running process remembers its head: a journal cut together with its head file is refused', async () => {
+    const dir = stateDir();
+    const journal = await threeEntries(dir);
+    writeFileSync(join(dir, 'journal', 'journal.jsonl'), `${lines(dir)[0] ?? ''}\n`);
+    rmSync(join(dir, 'journal', 'head'));
+    const refused = await appError(decide(journal));
+    expect(refused.code).toBe('JOURNAL_TAMPERED');
+    expect(refused.details).toMatchObject({ anchor: 'this host process', anchoredSeq: 3, lastSeq: 1 });
+  });
+
+  it('accepts a head one write behind (a crash between the append and the anchor) and catches it up', async () => {
+    const dir = stateDir();
+    const journal = await threeEntries(dir);
+    const behind = headOf(dir);
+    await journal.append(sendIntent({ inputReference: '26112510320000', careDate: '2026-11-25', consultationKey: 'e'.repeat(64) }));
+    writeFileSync(join(dir, 'journal', 'head'), JSON.stringify(behind));
+    expect(readJournal(dir).head).toEqual({ status: 'matches' });
+    expect(journalHeadReport(dir)).toMatchObject({ seq: 4, anchor: 'matches' });
+    expect((await decide(journalAt(dir))).value).toBe('decided');
+    expect(headOf(dir).seq).toBe(5);
+  });
+});
+
+describe('a loss accepted when no backup reaches the anchor', () => {
+  const YESTERDAY = new Date('2026-11-24T15:00:00.000Z');
+  async function fourteenCutToTwo(dir: string, writtenAt: Date): Promise<void> {
+    const journal = journalAt(dir, { now: () => writtenAt });
+    for (let index = 0; index < 14; index += 1) await journal.append(sendIntent({ inputReference: `2611241${String(index).padStart(7, '0')}`, careDate: '2026-11-24', consultationKey: sha256Hex(`key-${index}`) }));
+    writeFileSync(join(dir, 'journal', 'journal.jsonl'), `${lines(dir).slice(0, 2).join('\n')}\n`);
+  }
+
+  it('is journaled past the lost entries, so that sequence numbers never go back, and sends go on', async () => {
+    const dir = stateDir();
+    await fourteenCutToTwo(dir, YESTERDAY);
+    const acceptance = await journalAt(dir).acceptLoss('anna');
+    if (!('accepted' in acceptance)) throw new Error(`refused: ${acceptance.refused}`);
+    const { accepted } = acceptance;
+    expect(accepted.seq).toBe(15);
+    expect(accepted.prev).toBe(readJournal(dir).entries[1]?.hash);
+    expect(accepted.record).toMatchObject({ kind: 'journal-disturbance', disturbance: 'loss-accepted', lost: { afterSeq: 2, throughSeq: 14 } });
+    expect(accepted.record.kind === 'journal-disturbance' && accepted.record.detail).toBe('entries 3–14 were cut from the journal and could not be restored; the loss was accepted by anna');
+    const reading = readJournal(dir);
+    expect(reading.check).toMatchObject({ ok: true, entries: 3, lastSeq: 15 });
+    expect(reading.head).toEqual({ status: 'matches' });
+    expect(journalHeadReport(dir)).toMatchObject({ seq: 15, anchor: 'matches' });
+    const next = await journalAt(dir).append(sendIntent({ inputReference: '26112510300000', careDate: '2026-11-25' }));
+    expect(next.seq).toBe(16);
+    expect(readJournal(dir).check).toMatchObject({ ok: true, entries: 4, lastSeq: 16 });
+  });
+
+  it('is refused while a lost entry is of today, for a journal that lost nothing, and for a rewritten one', async () => {
+    const dir = stateDir();
+    await fourteenCutToTwo(dir, NOW);
+    expect(await journalAt(dir).acceptLoss('anna')).toEqual({ refused: expect.stringContaining('the last lost entry was written today') as string });
+    expect(lines(dir)).toHaveLength(2);
+    expect(readJournal(dir).head).toMatchObject({ status: 'truncated' });
+
+    const whole = stateDir();
+    await threeEntries(whole);
+    expect(await journalAt(whole).acceptLoss('anna')).toEqual({ refused: 'the journal reaches its head anchor: nothing was lost' });
+
+    const rewritten = stateDir();
+    await fourteenCutToTwo(rewritten, YESTERDAY);
+    writeFileSync(join(rewritten, 'journal', 'head'), JSON.stringify({ seq: 2, hash: 'e'.repeat(64), at: journalTimestamp(YESTERDAY) }));
+    expect(await journalAt(rewritten).acceptLoss('anna')).toEqual({ refused: expect.stringContaining('restored from a backup, not accepted') as string });
+  });
+
+  it('a gap no accepted loss explains, or one that does not start at the last entry, breaks the chain', async () => {
+    const dir = stateDir();
+    await fourteenCutToTwo(dir, YESTERDAY);
+    const [first, second] = readJournal(dir).entries as [JournalEntry, JournalEntry];
+    const lost = { afterSeq: 2, throughSeq: 14, headHash: 'e'.repeat(64), headAt: journalTimestamp(YESTERDAY) };
+    const skipped = sealEntry(15, journalTimestamp(NOW), second.hash, sendIntent({ inputReference: 'r15', careDate: '2026-11-25' }));
+    writeFileSync(join(dir, 'journal', 'journal.jsonl'), [first, second, skipped].map(entryLine).join(''));
+    expect(readJournal(dir).check).toMatchObject({ ok: false, firstBreak: { line: 3, reason: 'sequence number 15 where 3 was expected' } });
+    const misplaced = sealEntry(15, journalTimestamp(NOW), first.hash, { kind: 'journal-disturbance', disturbance: 'loss-accepted', detail: 'forged', lost: { ...lost, afterSeq: 1 } });
+    writeFileSync(join(dir, 'journal', 'journal.jsonl'), [first, second, misplaced].map(entryLine).join(''));
+    expect(readJournal(dir).check).toMatchObject({ ok: false, firstBreak: { line: 3 } });
   });
 });

@@ -11,6 +11,7 @@ import {
 import { Attestations, type AttestationStore } from '../../src/background/attestations.js';
 import type { ConsultationDeps } from '../../src/background/consultation-handlers.js';
 import { createHandlers } from '../../src/background/handlers.js';
+import type { JournalAnchor } from '../../src/background/journal-anchor.js';
 import type { NativeHostClient } from '../../src/background/native-host-client.js';
 import type { HostRequest, PatientData } from '../../src/background/patient-data.js';
 import { AppError } from '../../src/shared/errors.js';
@@ -263,7 +264,9 @@ describe('attestation.send through the router and its handler', () => {
     };
     const attestations = new Attestations(host, store, undefined, () => new Date('2026-11-30T09:00:00Z'));
     // Only the attestation handler is exercised: the host client and the patient data are not reached.
-    const handlers = createHandlers(undefined as unknown as NativeHostClient, undefined as unknown as PatientData, {} as ConsultationDeps, attestations);
+    // A journal that reaches its anchors (journal-anchor.test.ts covers the other case).
+    const intactJournal = { refuseIfTampered: () => Promise.resolve() } as unknown as JournalAnchor;
+    const handlers = createHandlers(undefined as unknown as NativeHostClient, undefined as unknown as PatientData, {} as ConsultationDeps, attestations, intactJournal);
     const route = createRouter(handlers, context);
     const attestation = {
       patient: { ssin: '85073003328', firstName: 'Jan', lastName: 'Peeters' },

@@ -1,6 +1,7 @@
 import { AppError } from '../../../src/shared/errors.js';
 import { HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../../../src/shared/version.js';
 import type { CommandHandler } from './context.js';
+import { reportedJournalHead } from './journal-head.js';
 
 /** The version handshake: the extension and the host must speak the same protocol version. */
 export const hello: CommandHandler<'hello'> = (params, context) => {
@@ -13,5 +14,5 @@ export const hello: CommandHandler<'hello'> = (params, context) => {
       extensionProtocolVersion: params.protocolVersion,
     });
   }
-  return { hostVersion: PRODUCT_VERSION, protocolVersion: HOST_PROTOCOL_VERSION };
+  return { hostVersion: PRODUCT_VERSION, protocolVersion: HOST_PROTOCOL_VERSION, ...reportedJournalHead(context) };
 };

@@ -1,5 +1,6 @@
 import { HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../../../src/shared/version.js';
 import type { CommandHandler } from './context.js';
+import { reportedJournalHead } from './journal-head.js';
 
 export const status: CommandHandler<'status'> = (_params, context) => ({
   hostVersion: PRODUCT_VERSION,
@@ -8,4 +9,5 @@ export const status: CommandHandler<'status'> = (_params, context) => ({
   certificate: context.certificateSummary(),
   uptimeMs: Math.max(0, Math.round(Date.now() - context.startedAt)),
   profession: context.config.profession,
+  ...reportedJournalHead(context),
 });

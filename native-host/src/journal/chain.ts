@@ -50,6 +50,20 @@ export function entryLine(entry: JournalEntry): string {
   return `${JSON.stringify(entry)}\n`;
 }
 
+/** The sequence number an entry after `previous` takes: the next one, or past the lost entries an accepted loss names. */
+export function nextSeq(previous: { seq: number } | undefined, record: JournalRecord): number {
+  if (record.kind === 'journal-disturbance' && record.lost !== undefined) return record.lost.throughSeq + 1;
+  return (previous?.seq ?? 0) + 1;
+}
+
+/** Whether `entry` follows `previous` (undefined: the start) in the chain: it links to its hash and takes the next sequence number. */
+export function followsInChain(previous: { seq: number; hash: string } | undefined, entry: JournalEntry): boolean {
+  if (entry.prev !== (previous?.hash ?? GENESIS_HASH)) return false;
+  const lost = entry.record.kind === 'journal-disturbance' ? entry.record.lost : undefined;
+  if (lost !== undefined && lost.afterSeq !== (previous?.seq ?? 0)) return false;
+  return entry.seq === nextSeq(previous, entry.record);
+}
+
 export type LineParse = { ok: true; entry: JournalEntry } | { ok: false; reason: string };
 
 /** Parses one line (without its newline) and checks its own hash; the link to the previous entry is the caller's. */
@@ -77,13 +91,19 @@ export interface ChainBreak {
 
 /** Follows the chain entry by entry; call `accept` for every line in order. */
 export class ChainVerifier {
-  private expectedSeq = 1;
-  private previousHash = GENESIS_HASH;
+  private last: JournalEntry | undefined;
+  private count = 0;
   private lineNumber = 0;
   private firstBreak: ChainBreak | undefined;
   readonly entries: JournalEntry[] = [];
+  /** The hash of entry `watchedSeq`, once the chain reached it intact. */
+  watchedHash: string | undefined;
 
-  constructor(private readonly keepEntries: boolean) {}
+  /** `watchedSeq`: an entry whose hash is wanted even when the entries are not kept (the head anchor's). */
+  constructor(
+    private readonly keepEntries: boolean,
+    private readonly watchedSeq?: number,
+  ) {}
 
   accept(line: string): void {
     this.lineNumber += 1;
@@ -94,16 +114,15 @@ export class ChainVerifier {
       return;
     }
     const { entry } = parsed;
-    if (entry.seq !== this.expectedSeq) {
-      this.firstBreak = { line: this.lineNumber, seq: entry.seq, reason: `sequence number ${entry.seq} where ${this.expectedSeq} was expected` };
+    if (!followsInChain(this.last, entry)) {
+      const expectedSeq = nextSeq(this.last, entry.record);
+      const reason = entry.seq !== expectedSeq ? `sequence number ${entry.seq} where ${expectedSeq} was expected` : 'its previous-hash does not match the entry before it';
+      this.firstBreak = { line: this.lineNumber, seq: entry.seq, reason };
       return;
     }
-    if (entry.prev !== this.previousHash) {
-      this.firstBreak = { line: this.lineNumber, seq: entry.seq, reason: 'its previous-hash does not match the entry before it' };
-      return;
-    }
-    this.expectedSeq += 1;
-    this.previousHash = entry.hash;
+    this.last = entry;
+    this.count += 1;
+    if (entry.seq === this.watchedSeq) this.watchedHash = entry.hash;
     if (this.keepEntries) this.entries.push(entry);
   }
 
@@ -114,16 +133,16 @@ export class ChainVerifier {
   }
 
   get result(): ChainCheck {
-    return this.firstBreak === undefined
-      ? { ok: true, entries: this.expectedSeq - 1, headHash: this.previousHash }
-      : { ok: false, entries: this.expectedSeq - 1, headHash: this.previousHash, firstBreak: this.firstBreak };
+    const valid = { entries: this.count, lastSeq: this.last?.seq ?? 0, headHash: this.last?.hash ?? GENESIS_HASH };
+    return this.firstBreak === undefined ? { ok: true, ...valid } : { ok: false, ...valid, firstBreak: this.firstBreak };
   }
 }
 
 export type ChainCheck =
-  | { ok: true; entries: number; headHash: string }
-  /** `entries` and `headHash` describe the valid prefix before the break. */
-  | { ok: false; entries: number; headHash: string; firstBreak: ChainBreak };
+  /** `lastSeq` differs from `entries` after an accepted loss. */
+  | { ok: true; entries: number; lastSeq: number; headHash: string }
+  /** `entries`, `lastSeq` and `headHash` describe the valid prefix before the break. */
+  | { ok: false; entries: number; lastSeq: number; headHash: string; firstBreak: ChainBreak };
 
 /** Best effort: the "seq" a damaged line claims, to name it in a report. */
 function claimedSeq(line: string): { seq?: number } {

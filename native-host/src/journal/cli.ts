@@ -5,20 +5,21 @@ import { loadConfig } from '../config.js';
 import { loadPlatformAnchors } from '../ehealth/trust/trust-store.js';
 import { describeRecheck, recheckJournalSignatures } from '../mycarenet/eattest/signature-recheck.js';
 import { stateDirectory } from '../state-directory.js';
-import { readJournal } from './journal.js';
-import { describeChain, describeTornTail, journalExport, summarizeJournal } from './report.js';
+import { currentOsUser } from './entry.js';
+import { Journal, readJournal } from './journal.js';
+import { describeChain, describeHead, describeTornTail, journalExport, journalIntact, summarizeJournal } from './report.js';
 
-/** `eattest-host journal [--verify] [--recheck-signatures] [--export FILE] [--state-dir DIR]` */
+/** `eattest-host journal [--verify] [--recheck-signatures] [--export FILE] [--accept-loss] [--state-dir DIR]` */
 
-const USAGE = 'eattest-host: usage: eattest-host journal [--verify] [--recheck-signatures] [--export FILE] [--state-dir DIR]\n';
+const USAGE = 'eattest-host: usage: eattest-host journal [--verify] [--recheck-signatures] [--export FILE] [--accept-loss] [--state-dir DIR]\n';
 
-/** Exit codes: 0 fine, 1 the chain is broken, 2 bad usage. */
-export function runJournalCli(argv: readonly string[], io: CliIo, now: Date = new Date()): number {
-  let values: { verify?: boolean | undefined; 'recheck-signatures'?: boolean | undefined; export?: string | undefined; 'state-dir'?: string | undefined };
+/** Exit codes: 0 fine, 1 the chain is broken or does not reach its head anchor (or the loss was not accepted), 2 bad usage. */
+export async function runJournalCli(argv: readonly string[], io: CliIo, now: Date = new Date()): Promise<number> {
+  let values: { verify?: boolean | undefined; 'recheck-signatures'?: boolean | undefined; export?: string | undefined; 'accept-loss'?: boolean | undefined; 'state-dir'?: string | undefined };
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { verify: { type: 'boolean' }, 'recheck-signatures': { type: 'boolean' }, export: { type: 'string' }, 'state-dir': { type: 'string' } },
+      options: { verify: { type: 'boolean' }, 'recheck-signatures': { type: 'boolean' }, export: { type: 'string' }, 'accept-loss': { type: 'boolean' }, 'state-dir': { type: 'string' } },
       allowPositionals: false,
       strict: true,
     }));
@@ -27,6 +28,15 @@ export function runJournalCli(argv: readonly string[], io: CliIo, now: Date = ne
     return 2;
   }
   const stateDir = values['state-dir'] ?? stateDirectory();
+  if (values['accept-loss'] === true) {
+    const acceptance = await new Journal({ stateDir }).acceptLoss(`${currentOsUser()} (eattest-host journal --accept-loss)`);
+    if ('refused' in acceptance) {
+      io.err(`eattest-host: not accepted: ${acceptance.refused}\n`);
+      return 1;
+    }
+    io.out(`Accepted and journaled (entry ${acceptance.accepted.seq}): ${acceptance.accepted.record.kind === 'journal-disturbance' ? acceptance.accepted.record.detail : ''}.\nThe journal is anchored again; sends go on.\n`);
+    return 0;
+  }
   const reading = readJournal(stateDir);
 
   if (values.export !== undefined) {
@@ -56,10 +66,13 @@ export function runJournalCli(argv: readonly string[], io: CliIo, now: Date = ne
     const rechecks = recheckJournalSignatures(stateDir, reading.entries, anchors, now);
     io.out([`Insurer signatures kept in ${reading.file}, verified again with today's trust store:`, ...(rechecks.length === 0 ? ['  none'] : rechecks.map(describeRecheck)), ''].join('\n'));
   } else if (values.verify === true) {
-    if (!reading.exists) io.out(`No journal yet at ${reading.file}: nothing to verify.\n`);
-    else io.out([`Journal ${reading.file}`, `  chain ${describeChain(reading.check)}`, ...describeTornTail(reading).map((line) => `  ${line}`), ''].join('\n'));
+    if (!reading.exists && reading.head.status === 'matches') io.out(`No journal yet at ${reading.file}: nothing to verify.\n`);
+    else {
+      const lines = [`chain ${describeChain(reading.check)}`, ...describeHead(reading.head), ...describeTornTail(reading)];
+      io.out([`Journal ${reading.file}`, ...lines.map((line) => `  ${line}`), ''].join('\n'));
+    }
   } else {
     io.out(summarizeJournal(reading, now));
   }
-  return reading.check.ok ? 0 : 1;
+  return journalIntact(reading) ? 0 : 1;
 }

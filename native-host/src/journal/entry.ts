@@ -185,15 +185,32 @@ export const consultationRecordSchema = z.strictObject({
   disturbances: z.array(disturbanceSchema).check(z.maxLength(MAX_DISTURBANCES)),
 }).check(z.refine((record) => (record.patientSsin === undefined) !== (record.patientMember === undefined), 'a consultation names its patient once, by SSIN or by registration number'));
 
-/** Something that happened to the journal itself (a crash mid-write, a lock left by a dead process). */
-export const journalDisturbanceSchema = z.strictObject({
-  kind: z.literal('journal-disturbance'),
-  disturbance: z.enum(['torn-tail-quarantined', 'missing-newline-repaired', 'stale-lock-broken']),
-  detail: shortText,
-  quarantineFile: z.optional(z.string().check(z.maxLength(500))),
-  bytes: z.optional(z.int().check(z.gte(0))),
-  sha256: z.optional(hashSchema),
+/**
+ * Entries cut from the journal's end and not restorable, accepted by a person (`journal
+ * --accept-loss`): the record that says so takes the sequence number after the last lost one
+ * and links to the last entry still present, so that sequence numbers never go back.
+ */
+export const lostEntriesSchema = z.strictObject({
+  /** The last entry still present (0: none). */
+  afterSeq: z.int().check(z.gte(0)),
+  /** The last entry lost: the head anchor's. */
+  throughSeq: z.int().check(z.gte(1)),
+  headHash: hashSchema,
+  headAt: timestampSchema,
 });
+
+/** Something that happened to the journal itself (a crash mid-write, a lock left by a dead process, its head anchor missing, entries lost). */
+export const journalDisturbanceSchema = z
+  .strictObject({
+    kind: z.literal('journal-disturbance'),
+    disturbance: z.enum(['torn-tail-quarantined', 'missing-newline-repaired', 'stale-lock-broken', 'head-anchor-created', 'loss-accepted']),
+    detail: shortText,
+    quarantineFile: z.optional(z.string().check(z.maxLength(500))),
+    bytes: z.optional(z.int().check(z.gte(0))),
+    sha256: z.optional(hashSchema),
+    lost: z.optional(lostEntriesSchema),
+  })
+  .check(z.refine((record) => (record.disturbance === 'loss-accepted') === (record.lost !== undefined && record.lost.throughSeq > record.lost.afterSeq), 'an accepted loss, and only it, names the entries lost'));
 
 export const journalRecordSchema = z.discriminatedUnion('kind', [
   sendIntentSchema,
@@ -225,15 +242,19 @@ export function isEntryOfKind<K extends JournalRecord['kind']>(entry: JournalEnt
 /** The previous hash of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** The executor for this process: the certificate holder and the OS account running the host. */
-export function currentExecutor(certificateHolder: { type: string; value: string }, via: Executor['via']): Executor {
-  let osUser = 'unknown';
+/** The OS account running this process, as the journal names it. */
+export function currentOsUser(): string {
   try {
-    osUser = userInfo().username;
+    return userInfo().username;
   } catch {
     // Some containers have no passwd entry for the uid; keep the journal writable.
-    osUser = process.env['USER'] ?? process.env['USERNAME'] ?? `uid:${String(process.getuid?.() ?? '?')}`;
+    return process.env['USER'] ?? process.env['USERNAME'] ?? `uid:${String(process.getuid?.() ?? '?')}`;
   }
+}
+
+/** The executor for this process: the certificate holder and the OS account running the host. */
+export function currentExecutor(certificateHolder: { type: string; value: string }, via: Executor['via']): Executor {
+  const osUser = currentOsUser();
   const holder = certificateHolder.type === 'SSIN' ? { certificateHolderSsin: certificateHolder.value } : { certificateHolderOrganisation: `${certificateHolder.type}=${certificateHolder.value}` };
   return { ...holder, osUser: osUser.slice(0, 200), hostName: hostname().slice(0, 255), via };
 }

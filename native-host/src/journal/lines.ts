@@ -8,6 +8,11 @@ import { MAX_ENTRY_BYTES } from './entry.js';
  */
 
 const CHUNK_BYTES = 256 * 1024;
+/**
+ * Reading back starts small and doubles up to CHUNK_BYTES: the last entry is usually all a writer or
+ * the handshake needs, and it should cost the same in a journal of a year as in one of a day.
+ */
+const FIRST_BACKWARD_CHUNK_BYTES = 16 * 1024;
 const NEWLINE = 0x0a;
 
 export type ForwardLine = { kind: 'line'; text: string } | { kind: 'overlong'; bytes: number };
@@ -57,14 +62,16 @@ export function readLinesForward(fd: number, fileSize: number, onLine: (line: Fo
 
 /** The offset just after the last newline (0 when there is none). */
 export function endOfLastCompleteLine(fd: number, fileSize: number): number {
-  const chunk = Buffer.alloc(CHUNK_BYTES);
+  let chunkBytes = FIRST_BACKWARD_CHUNK_BYTES;
   let end = fileSize;
   while (end > 0) {
-    const start = Math.max(0, end - CHUNK_BYTES);
+    const start = Math.max(0, end - chunkBytes);
+    const chunk = Buffer.allocUnsafe(end - start);
     const read = readSync(fd, chunk, 0, end - start, start);
     const newline = chunk.subarray(0, read).lastIndexOf(NEWLINE);
     if (newline !== -1) return start + newline + 1;
     end = start;
+    chunkBytes = Math.min(chunkBytes * 2, CHUNK_BYTES);
   }
   return 0;
 }
@@ -78,6 +85,7 @@ export function* readLinesBackward(fd: number, end: number): Generator<string> {
   if (end === 0) return;
   let position = end - 1; // the final newline is not part of the last line
   let data = Buffer.alloc(0);
+  let chunkBytes = FIRST_BACKWARD_CHUNK_BYTES;
   for (;;) {
     const newline = data.lastIndexOf(NEWLINE);
     if (newline !== -1) {
@@ -90,7 +98,8 @@ export function* readLinesBackward(fd: number, end: number): Generator<string> {
       return;
     }
     if (data.length > MAX_ENTRY_BYTES) throw new OverlongLine(`a line before offset ${position + data.length} is longer than ${MAX_ENTRY_BYTES} bytes`);
-    const size = Math.min(CHUNK_BYTES, position);
+    const size = Math.min(chunkBytes, position);
+    chunkBytes = Math.min(chunkBytes * 2, CHUNK_BYTES);
     position -= size;
     const chunk = Buffer.alloc(size);
     readSync(fd, chunk, 0, size, position);

@@ -1,6 +1,8 @@
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
 import { PRODUCT_VERSION } from '../../../src/shared/version.js';
 import type { ChainCheck } from './chain.js';
+import { currentOsUser } from './entry.js';
+import type { AnchorCheck } from './head.js';
 import { sendHistories, type SendHistory, type SendStatus } from './history.js';
 import type { JournalReading } from './journal.js';
 import { journalTimestamp } from './timestamp.js';
@@ -49,6 +51,33 @@ export function describeChain(check: ChainCheck): string {
   return `BROKEN at line ${firstBreak.line}${firstBreak.seq === undefined ? '' : ` (entry ${firstBreak.seq})`}: ${firstBreak.reason}; the ${check.entries} entries before it are intact`;
 }
 
+/** Whether the journal reaches its head anchor, and when not, what a person should do. */
+export function describeHead(head: AnchorCheck): string[] {
+  switch (head.status) {
+    case 'matches':
+      return ['head anchor reached'];
+    case 'absent':
+      return ['NOT ANCHORED: there is no head file beside the journal, so a cut cannot be ruled out (an install older than the anchor, or the file was deleted); the next write anchors it from the last entry and journals that it did'];
+    case 'unreadable':
+      return [`HEAD ANCHOR UNREADABLE (${head.reason}): sends are refused; if the journal is intact, delete journal/head and the next write anchors it again, journaling that it did`];
+    case 'truncated':
+      return [
+        `TRUNCATED: the journal ends at entry ${head.lastSeq} but its head anchor says entry ${head.anchoredSeq} was written; entries ${head.lastSeq + 1}–${head.anchoredSeq} are missing`,
+        'sends are refused until the journal is restored from a backup that verifies up to the anchored entry; without one, `eattest-host journal --accept-loss` journals the loss and sends go on (from the day after the last lost entry, so that no lost send of the day can go out twice)',
+      ];
+    case 'diverged':
+      return [
+        `REWRITTEN: the journal's entry ${head.anchoredSeq} is not the one its head anchor names`,
+        'sends are refused until the journal is restored from a backup that verifies up to the anchored entry',
+      ];
+  }
+}
+
+/** The chain is intact and reaches its anchor: the exit code of `eattest-host journal`. */
+export function journalIntact(reading: JournalReading): boolean {
+  return reading.check.ok && reading.head.status === 'matches';
+}
+
 export function describeTornTail(reading: JournalReading): string[] {
   const lines: string[] = [];
   if (reading.tornTailBytes > 0) {
@@ -59,7 +88,7 @@ export function describeTornTail(reading: JournalReading): string[] {
 }
 
 export function summarizeJournal(reading: JournalReading, now: Date): string {
-  if (!reading.exists) return `No journal yet at ${reading.file}: nothing has been sent from this computer.\n`;
+  if (!reading.exists && reading.head.status === 'matches') return `No journal yet at ${reading.file}: nothing has been sent from this computer.\n`;
   const today = journalTimestamp(now).slice(0, 10);
   const todays = sendHistories(reading.entries).filter((send) => send.attempts[0]?.intent.at.startsWith(today) === true);
   const cancels = reading.entries.filter((entry) => entry.record.kind === 'cancel-intent' && entry.at.startsWith(today)).length;
@@ -67,6 +96,7 @@ export function summarizeJournal(reading: JournalReading, now: Date): string {
   return [
     `Journal ${reading.file}`,
     `  chain ${describeChain(reading.check)}`,
+    ...describeHead(reading.head).map((line) => `  ${line}`),
     ...describeTornTail(reading).map((line) => `  ${line}`),
     `Today's sends (${today}, Belgian time): ${todays.length}${cancels > 0 ? `; cancellations requested: ${cancels}` : ''}`,
     ...todays.map(describeSend),
@@ -77,12 +107,7 @@ export function summarizeJournal(reading: JournalReading, now: Date): string {
 
 /** Everything an auditor needs: the entries as written, the chain check, and who exported when. */
 export function journalExport(reading: JournalReading, now: Date): unknown {
-  let osUser = 'unknown';
-  try {
-    osUser = userInfo().username;
-  } catch {
-    osUser = process.env['USER'] ?? 'unknown';
-  }
+  const osUser = currentOsUser();
   return {
     format: 'eattest-transmission-journal',
     version: 1,
@@ -90,6 +115,7 @@ export function journalExport(reading: JournalReading, now: Date): unknown {
     exportedBy: { osUser, hostName: hostname(), software: `eattest-host ${PRODUCT_VERSION}` },
     journalFile: reading.file,
     chain: reading.check,
+    headAnchor: reading.head,
     hashing: 'each entry: hash = SHA-256 (hex) of the canonical JSON (sorted keys, no whitespace) of {seq, at, prev, record}; prev = the previous entry hash, 64 zeros for the first',
     tornTailBytes: reading.tornTailBytes,
     quarantined: reading.quarantined.map((name) => `quarantine/${name}`),

@@ -1,7 +1,6 @@
 import type { JournalSend } from '../../../src/shared/domain/receipt.js';
-import { AppError } from '../../../src/shared/errors.js';
 import { sendHistories, type SendHistory } from '../journal/history.js';
-import { readJournal } from '../journal/journal.js';
+import { readJournalSince } from '../journal/journal.js';
 import type { Logger } from '../log.js';
 import { loadSendRecord } from './send-records.js';
 
@@ -34,10 +33,11 @@ function statusOf(send: SendHistory): Pick<JournalSend, 'status' | 'acknowledgem
 }
 
 export function journalDay(stateDir: string, date: string, log: Logger): JournalSend[] {
-  const reading = readJournal(stateDir);
-  if (!reading.check.ok) throw new AppError('JOURNAL_UNAVAILABLE', 'the journal chain is broken; run `eattest-host journal --verify`');
+  // A day's sends are journaled from that day on (only today's care is sent): the journal's older
+  // years are not read, and a broken link in what is read is a JOURNAL_UNAVAILABLE error.
+  const entries = readJournalSince(stateDir, date);
   const sends: JournalSend[] = [];
-  for (const send of sendHistories(reading.entries)) {
+  for (const send of sendHistories(entries)) {
     const first = send.attempts[0]?.intent;
     const last = send.attempts.at(-1);
     if (first === undefined || last === undefined || first.record.careDate !== date) continue;

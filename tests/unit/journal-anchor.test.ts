@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { JournalAnchor, journalAlarm, type JournalHeadStore, type SeenJournalHead } from '../../src/background/journal-anchor.js';
+import type { HostRequest } from '../../src/background/patient-data.js';
+import type { JournalHeadReport } from '../../src/shared/host-protocol.js';
+
+/** The extension's anchor of the host's journal: the highest head seen, and the alarm when the host reports less. */
+
+const HASH_A = 'a'.repeat(64);
+const HASH_B = 'b'.repeat(64);
+const report = (seq: number, hash = HASH_A, anchor: JournalHeadReport['anchor'] = 'matches'): JournalHeadReport => ({ seq, hash, anchor });
+
+class MemoryHeadStore implements JournalHeadStore {
+  head: SeenJournalHead | undefined;
+  writes = 0;
+  highestJournalHead(): Promise<SeenJournalHead | undefined> {
+    return Promise.resolve(this.head);
+  }
+  keepJournalHead(head: SeenJournalHead): Promise<void> {
+    this.writes += 1;
+    this.head = head;
+    return Promise.resolve();
+  }
+}
+
+const noHost: HostRequest = (command) => Promise.reject(new Error(`unexpected ${command}`));
+
+describe('the journal head the extension keeps', () => {
+  it('keeps the highest head reported, writing only when it grows', async () => {
+    const store = new MemoryHeadStore();
+    const anchor = new JournalAnchor(noHost, store, () => new Date('2026-11-30T09:00:00Z'));
+    expect(await anchor.observe(report(3))).toBeUndefined();
+    expect(await anchor.observe(report(3))).toBeUndefined();
+    expect(await anchor.observe(report(9, HASH_B))).toBeUndefined();
+    expect(store.head).toEqual({ seq: 9, hash: HASH_B, seenAt: '2026-11-30T09:00:00.000Z' });
+    expect(store.writes).toBe(2);
+    // A host that could not read its journal folder reports nothing: nothing to compare, nothing kept.
+    expect(await anchor.observe(undefined)).toBeUndefined();
+  });
+
+  it('raises the alarm for a lower seq, another hash at the seq it saw, or the host’s own finding, and keeps the higher head', async () => {
+    const seen: SeenJournalHead = { seq: 14, hash: HASH_A, seenAt: '2026-11-30T09:00:00.000Z' };
+    expect(journalAlarm(report(2), seen)?.toPayload()).toMatchObject({ code: 'JOURNAL_TAMPERED', details: { anchor: 'this browser', anchoredSeq: 14, anchoredSeenAt: seen.seenAt, lastSeq: 2 } });
+    expect(journalAlarm(report(14, HASH_B), seen)?.details).toEqual({ anchor: 'this browser', anchoredSeq: 14, anchoredSeenAt: seen.seenAt });
+    expect(journalAlarm(report(20, HASH_B, 'truncated'), seen)?.details).toEqual({ anchor: 'the head file', status: 'truncated', lastSeq: 20 });
+    expect(journalAlarm(report(20, HASH_B, 'absent'), seen)).toBeUndefined();
+    expect(journalAlarm(report(0), undefined)).toBeUndefined();
+
+    const store = new MemoryHeadStore();
+    store.head = seen;
+    const anchor = new JournalAnchor(noHost, store);
+    expect((await anchor.observe(report(2)))?.code).toBe('JOURNAL_TAMPERED');
+    expect(store.head).toEqual(seen);
+  });
+
+  it('before a send, asks the host for its head now and refuses on the alarm', async () => {
+    const store = new MemoryHeadStore();
+    store.head = { seq: 14, hash: HASH_A, seenAt: '2026-11-30T09:00:00.000Z' };
+    let head = report(2);
+    const asked: string[] = [];
+    const host = ((command: string) => {
+      asked.push(command);
+      return Promise.resolve({ hostVersion: '0.1.0', protocolVersion: 1, environment: 'simulator', certificate: null, uptimeMs: 1, journalHead: head });
+    }) as HostRequest;
+    const anchor = new JournalAnchor(host, store);
+    await expect(anchor.refuseIfTampered()).rejects.toMatchObject({ code: 'JOURNAL_TAMPERED' });
+    // The journal restored up to (and beyond) what this browser saw: sends go again.
+    head = report(15, HASH_B);
+    await expect(anchor.refuseIfTampered()).resolves.toBeUndefined();
+    expect(asked).toEqual(['status', 'status']);
+  });
+});
