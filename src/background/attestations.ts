@@ -38,7 +38,7 @@ export class Attestations {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async send(attestation: Attestation): Promise<AttestOutcome> {
+  async send(attestation: Attestation, journalAnchor?: { seq: number; hash: string }): Promise<AttestOutcome> {
     const today = brusselsDate(this.now());
     // Today's care only (PROTOCOL rule 6); the host checks again before it journals.
     if (attestation.careDate !== today) throw new AppError('DATE_NOT_ALLOWED', 'an eAttest is sent for today’s care only', { careDate: attestation.careDate, today });
@@ -77,7 +77,7 @@ export class Attestations {
     this.inFlight.add(key);
     try {
       const jsis = (await insurer) === 'rcam';
-      const outcome = await this.host('attest', { attestation, ...(jsis ? { jsis } : {}) });
+      const outcome = await this.host('attest', { attestation, ...(jsis ? { jsis } : {}), ...(journalAnchor !== undefined ? { journalAnchor } : {}) });
       await this.recordOutcome(pending, outcome);
       return outcome;
     } catch (error) {
@@ -205,7 +205,7 @@ function refuseWithProblems(attestation: Attestation, today: string, profession:
 }
 
 /** Errors that mean the host sent nothing for this draft. */
-const NOTHING_SENT: ReadonlySet<string> = new Set(['ALREADY_ATTESTED', 'DATE_NOT_ALLOWED', 'SEND_IN_FLIGHT']);
+const NOTHING_SENT: ReadonlySet<string> = new Set(['ALREADY_ATTESTED', 'DATE_NOT_ALLOWED', 'SEND_IN_FLIGHT', 'JOURNAL_TAMPERED']);
 
 function recordOf(pending: AttestationRecord, outcome: AttestOutcome, now: Date): AttestationRecord {
   // A settled record keeps no error of an earlier attempt.

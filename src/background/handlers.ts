@@ -37,9 +37,11 @@ export function createHandlers(host: NativeHostClient, patientData: PatientData,
     'tariffs.get': (message, sender) => patientData.tariffs(message.ssin, message.codes, pageOf(sender), message.teeth),
     'dmg.get': (message, sender) => patientData.dmgHolder(message.ssin, pageOf(sender)),
     'attestation.send': async (message) => {
-      // A journal cut back may have lost this very send: nothing leaves until it reaches its anchors again.
-      await journalAnchor.refuseIfTampered();
-      const outcome = await attestations.send(message.attestation);
+      // A journal cut back may have lost this very send: the host refuses it unless its journal still
+      // reaches the highest head this extension saw.
+      const outcome = await attestations.send(message.attestation, await journalAnchor.anchorForSend()).finally(() => {
+        journalAnchor.follow().catch(() => undefined);
+      });
       if (outcome.outcome === 'acknowledged' && message.tabId !== undefined) {
         // Into the EHR's field when its adapter names one; the number is already safe in the journal.
         writeAcknowledgementToTab(consultation.proposals, consultation.sendToTab, message.tabId, message.attestation.patient.ssin, outcome.acknowledgementNumber).catch(

@@ -78,10 +78,20 @@ export class JournalAnchor {
     return run;
   }
 
-  /** Before an eAttest leaves: the host's journal as it is now must reach every anchor. */
-  async refuseIfTampered(): Promise<void> {
-    const status = await this.host('status', {});
-    const alarm = await this.observe(status.journalHead);
-    if (alarm !== undefined) throw alarm;
+  /**
+   * What an eAttest carries to the host: the highest head seen. The host checks it in the same
+   * locked read that decides the send (no extra round trip) and refuses, JOURNAL_TAMPERED, when
+   * its journal no longer reaches it.
+   */
+  async anchorForSend(): Promise<{ seq: number; hash: string } | undefined> {
+    await this.queue;
+    const seen = await this.store.highestJournalHead();
+    return seen === undefined ? undefined : { seq: seen.seq, hash: seen.hash };
+  }
+
+  /** After a send, off the clinician's path: the journal grew, and the anchor follows it. */
+  async follow(): Promise<void> {
+    const alarm = await this.observe((await this.host('status', {})).journalHead);
+    if (alarm !== undefined) console.warn('[eattest] journal anchor', alarm.message);
   }
 }

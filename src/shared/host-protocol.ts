@@ -125,6 +125,11 @@ export const attestParamsSchema = z.strictObject({
   attestation: attestationSchema,
   /** The insurability of the day says the patient is insured by JSIS (insurer "rcam"): the send is routed there (PROTOCOL §2.4, §11). */
   jsis: z.optional(z.boolean()),
+  /**
+   * The highest head of the host's journal the extension has seen (its second anchor): the host
+   * refuses the send, JOURNAL_TAMPERED, when its journal no longer reaches it.
+   */
+  journalAnchor: z.optional(z.strictObject({ seq: z.int().check(z.gte(0)), hash: z.string().check(z.regex(/^[0-9a-f]{64}$/)) })),
 });
 /** Cancel a whole acknowledged attestation (PROTOCOL §8.4). */
 export const cancelParamsSchema = z.strictObject({

@@ -52,20 +52,19 @@ describe('the journal head the extension keeps', () => {
     expect(store.head).toEqual(seen);
   });
 
-  it('before a send, asks the host for its head now and refuses on the alarm', async () => {
+  it('gives a send the highest head seen, asking the host nothing, and follows the journal after it', async () => {
     const store = new MemoryHeadStore();
     store.head = { seq: 14, hash: HASH_A, seenAt: '2026-11-30T09:00:00.000Z' };
-    let head = report(2);
     const asked: string[] = [];
     const host = ((command: string) => {
       asked.push(command);
-      return Promise.resolve({ hostVersion: '0.1.0', protocolVersion: 1, environment: 'simulator', certificate: null, uptimeMs: 1, journalHead: head });
+      return Promise.resolve({ hostVersion: '0.1.0', protocolVersion: 1, environment: 'simulator', certificate: null, uptimeMs: 1, journalHead: report(16, HASH_B) });
     }) as HostRequest;
     const anchor = new JournalAnchor(host, store);
-    await expect(anchor.refuseIfTampered()).rejects.toMatchObject({ code: 'JOURNAL_TAMPERED' });
-    // The journal restored up to (and beyond) what this browser saw: sends go again.
-    head = report(15, HASH_B);
-    await expect(anchor.refuseIfTampered()).resolves.toBeUndefined();
-    expect(asked).toEqual(['status', 'status']);
+    expect(await anchor.anchorForSend()).toEqual({ seq: 14, hash: HASH_A });
+    expect(asked).toEqual([]);
+    await anchor.follow();
+    expect(asked).toEqual(['status']);
+    expect(await anchor.anchorForSend()).toEqual({ seq: 16, hash: HASH_B });
   });
 });

@@ -265,7 +265,7 @@ describe('attestation.send through the router and its handler', () => {
     const attestations = new Attestations(host, store, undefined, () => new Date('2026-11-30T09:00:00Z'));
     // Only the attestation handler is exercised: the host client and the patient data are not reached.
     // A journal that reaches its anchors (journal-anchor.test.ts covers the other case).
-    const intactJournal = { refuseIfTampered: () => Promise.resolve() } as unknown as JournalAnchor;
+    const intactJournal = { anchorForSend: () => Promise.resolve(undefined), follow: () => Promise.resolve() } as unknown as JournalAnchor;
     const handlers = createHandlers(undefined as unknown as NativeHostClient, undefined as unknown as PatientData, {} as ConsultationDeps, attestations, intactJournal);
     const route = createRouter(handlers, context);
     const attestation = {

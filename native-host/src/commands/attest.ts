@@ -6,5 +6,5 @@ export const attest: CommandHandler<'attest'> = (params, context) =>
   attestWithJournal(
     { config: context.config, stateDir: context.stateDir, log: context.log, ehealth: context.ehealth, certificateSsin: context.certificateSummary()?.ssin, via: 'browser' },
     params.attestation,
-    { jsis: params.jsis },
+    { jsis: params.jsis, journalAnchor: params.journalAnchor },
   );

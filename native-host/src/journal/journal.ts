@@ -58,6 +58,12 @@ export interface TransactionOptions {
    * record it writes moves the anchor past the lost entries.
    */
   whenTampered?: 'refuse' | 'record' | 'accept-loss';
+  /**
+   * The highest head the caller (the extension) has seen of this journal: a third anchor, checked
+   * in the same locked read as the head file, so that a journal cut together with its head file is
+   * refused without a separate round trip.
+   */
+  callerAnchor?: { seq: number; hash: string; name: string } | undefined;
 }
 
 /** What a transaction's work learns of the journal's anchors (only `acceptLoss` needs it). */
@@ -222,11 +228,19 @@ function entryHashAt(fd: number, end: number, known: readonly JournalEntry[], se
 export type Tampering = { check: Exclude<AnchorCheck, { status: 'matches' | 'absent' }>; anchor: string };
 
 /** The first anchor the journal does not reach: its head file, or what this process last saw. */
-function tamperingOf(headFile: HeadFile, inProcess: { seq: number; hash: string } | undefined, lastSeq: number, hashAt: (seq: number) => string | undefined): Tampering | undefined {
+function tamperingOf(
+  headFile: HeadFile,
+  inProcess: { seq: number; hash: string } | undefined,
+  caller: TransactionOptions['callerAnchor'],
+  lastSeq: number,
+  hashAt: (seq: number) => string | undefined,
+): Tampering | undefined {
   const fromFile = checkHeadFile(headFile, lastSeq, hashAt);
   if (fromFile.status !== 'matches' && fromFile.status !== 'absent') return { check: fromFile, anchor: 'the head file' };
-  const fromProcess = inProcess === undefined ? undefined : checkAnchor(inProcess, lastSeq, hashAt);
-  if (fromProcess !== undefined && fromProcess.status !== 'matches' && fromProcess.status !== 'absent') return { check: fromProcess, anchor: 'this host process' };
+  for (const [anchor, name] of [[inProcess, 'this host process'], [caller, caller?.name]] as const) {
+    const check = anchor === undefined ? undefined : checkAnchor(anchor, lastSeq, hashAt);
+    if (check !== undefined && check.status !== 'matches' && check.status !== 'absent') return { check, anchor: name ?? 'the caller' };
+  }
   return undefined;
 }
 
@@ -294,7 +308,7 @@ export class Journal {
       const lastSeq = tail.last?.seq ?? 0;
       const headFile = readHeadFile(this.paths.head);
       const file = fd;
-      const tampering = tamperingOf(headFile, anchoredInProcess.get(this.paths.file), lastSeq, (seq) => entryHashAt(file, completeEnd, tail.recent, seq));
+      const tampering = tamperingOf(headFile, anchoredInProcess.get(this.paths.file), options.callerAnchor, lastSeq, (seq) => entryHashAt(file, completeEnd, tail.recent, seq));
       if (headFile.kind === 'absent' && lastSeq > 0 && tampering === undefined) {
         // An install older than the anchor, or the file deleted: anchored from here on, and said so in
         // the journal itself. A cut made before that is the extension's anchor to catch.

@@ -90,7 +90,8 @@ function sameAttestation(a: Attestation, b: Attestation): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
-export async function attestWithJournal(deps: EattestDependencies, proposed: Attestation, options: { jsis?: boolean | undefined } = {}): Promise<AttestOutcome> {
+export async function attestWithJournal(deps: EattestDependencies, proposed: Attestation, options: { jsis?: boolean | undefined; journalAnchor?: { seq: number; hash: string } | undefined } = {}): Promise<AttestOutcome> {
+  const callerAnchor = options.journalAnchor === undefined ? undefined : { ...options.journalAnchor, name: 'this browser' };
   const clock = deps.clock ?? (() => new Date());
   const attestation = withCollectingEntity(proposed, deps.config);
   const today = brusselsDate(clock());
@@ -103,7 +104,7 @@ export async function attestWithJournal(deps: EattestDependencies, proposed: Att
   await journal.transaction(async (recent, now) => {
     await refuseFromJournalAlone(recent, attestation, deps.certificateSsin, now);
     return { records: [], value: undefined };
-  });
+  }, { callerAnchor });
 
   const token = await (await deps.ehealth.sts()).token();
   const provider = careProviderOf(token);
@@ -130,7 +131,7 @@ export async function attestWithJournal(deps: EattestDependencies, proposed: Att
         patientSsin: sent.attestation.patient.ssin,
         request: Buffer.from(sent.sealed.sealed).toString('base64'),
       };
-    });
+    }, { callerAnchor });
     if (!('intent' in reservation)) throw refusalError(reservation.decision);
     const { decision, intent, inFlight } = reservation;
     try {

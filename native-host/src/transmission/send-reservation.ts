@@ -3,7 +3,7 @@ import { AppError } from '../../../src/shared/errors.js';
 import type { EntryOfKind, RecordOfKind } from '../journal/entry.js';
 import { attemptInFlight, markInFlight, sendInFlightError, type InFlightMarker } from './in-flight.js';
 import { decideSend, type SendDecision, type SendRequest } from './send-rules.js';
-import type { Journal } from '../journal/journal.js';
+import type { Journal, TransactionOptions } from '../journal/journal.js';
 import { crashPoint } from './crash-points.js';
 
 /**
@@ -19,7 +19,12 @@ export type Reservation = { decision: Extract<SendDecision, { action: 'refuse' }
  * `buildIntent` builds the request with the decided InputReference and attemptNbr (signing and
  * sealing, no network) and returns the intent record to journal before the request is sent.
  */
-export async function reserveSend(journal: Journal, request: SendRequest, buildIntent: (go: SendGo) => Promise<RecordOfKind<'send-intent'>>): Promise<Reservation> {
+export async function reserveSend(
+  journal: Journal,
+  request: SendRequest,
+  buildIntent: (go: SendGo) => Promise<RecordOfKind<'send-intent'>>,
+  { callerAnchor }: Pick<TransactionOptions, 'callerAnchor'> = {},
+): Promise<Reservation> {
   const stateDir = dirname(journal.paths.directory);
   let inFlight: InFlightMarker | undefined;
   const { value, appended } = await journal.transaction<SendDecision>(async (recent, now) => {
@@ -36,7 +41,7 @@ export async function reserveSend(journal: Journal, request: SendRequest, buildI
     // Marked before the intent is written: a process that sees the intent also sees the marker.
     inFlight = markInFlight(stateDir, request, now.getTime());
     return { records: [intent], value: decision };
-  }).catch((error: unknown) => {
+  }, { callerAnchor }).catch((error: unknown) => {
     // The intent was not written: nothing of ours is on its way.
     inFlight?.release();
     throw error;
