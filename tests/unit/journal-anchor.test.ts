@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { JournalAnchor, journalAlarm, type JournalHeadStore, type SeenJournalHead } from '../../src/background/journal-anchor.js';
 import type { HostRequest } from '../../src/background/patient-data.js';
 import type { JournalHeadReport } from '../../src/shared/host-protocol.js';
+import { GENESIS_HASH } from '../../native-host/src/journal/entry.js';
+import { checkAnchor } from '../../native-host/src/journal/head.js';
 
 /** The extension's anchor of the host's journal: the highest head seen, and the alarm when the host reports less. */
 
@@ -66,5 +68,13 @@ describe('the journal head the extension keeps', () => {
     await anchor.follow();
     expect(asked).toEqual(['status']);
     expect(await anchor.anchorForSend()).toEqual({ seq: 16, hash: HASH_B });
+  });
+
+  it('on the host: an anchor seen on an empty journal (seq 0) is reached by every journal; a higher one only by a journal that holds it', () => {
+    expect(checkAnchor({ seq: 0, hash: GENESIS_HASH }, 0, () => undefined)).toEqual({ status: 'matches' });
+    expect(checkAnchor({ seq: 0, hash: GENESIS_HASH }, 7, () => HASH_B)).toEqual({ status: 'matches' });
+    expect(checkAnchor({ seq: 7, hash: HASH_A }, 6, () => HASH_A)).toEqual({ status: 'truncated', anchoredSeq: 7, lastSeq: 6 });
+    expect(checkAnchor({ seq: 7, hash: HASH_A }, 9, () => HASH_B)).toEqual({ status: 'diverged', anchoredSeq: 7 });
+    expect(checkAnchor({ seq: 7, hash: HASH_A }, 9, (seq) => (seq === 7 ? HASH_A : undefined))).toEqual({ status: 'matches' });
   });
 });

@@ -60,6 +60,8 @@ export type AnchorCheck =
  * as needed; undefined when the journal has no such entry.
  */
 export function checkAnchor(anchor: { seq: number; hash: string }, lastSeq: number, hashAt: (seq: number) => string | undefined): AnchorCheck {
+  // Seq 0 is the empty journal (GENESIS_HASH): every journal reaches it.
+  if (anchor.seq === 0) return { status: 'matches' };
   if (anchor.seq > lastSeq) return { status: 'truncated', anchoredSeq: anchor.seq, lastSeq };
   return hashAt(anchor.seq) === anchor.hash ? { status: 'matches' } : { status: 'diverged', anchoredSeq: anchor.seq };
 }
