@@ -221,6 +221,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       }
       faults.replace(parsed.data);
       send(response, 204, '', 'text/plain');
+    } else if (path === '/__control/attestations' && request.method === 'DELETE') {
+      attestations.clear();
+      send(response, 204, '', 'text/plain');
     } else {
       send(response, 404, 'not found', 'text/plain');
     }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { get } from 'node:https';
+import { get, request } from 'node:https';
 
 /** GET on the simulator's control endpoint, trusting its test CA; the parsed JSON. */
 export function simulatorControl(simulatorUrl: string, caFile: string, path: 'attestations' | 'stats'): Promise<unknown> {
@@ -21,4 +21,16 @@ export function simulatorControl(simulatorUrl: string, caFile: string, path: 'at
 export async function simulatorAttestations(simulatorUrl: string, caFile: string): Promise<unknown[]> {
   const body = (await simulatorControl(simulatorUrl, caFile, 'attestations')) as { attestations: unknown[] };
   return body.attestations;
+}
+
+/** DELETE on the simulator's control endpoint: forgets the stored attestations, or zeroes the request counts. */
+export function simulatorControlReset(simulatorUrl: string, caFile: string, path: 'attestations' | 'stats'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    request(`${simulatorUrl}/__control/${path}`, { method: 'DELETE', ca: readFileSync(caFile, 'utf8') }, (response) => {
+      response.resume();
+      response.on('end', () => (response.statusCode === 204 ? resolve() : reject(new Error(`DELETE /__control/${path} answered ${response.statusCode ?? '?'}`))));
+    })
+      .on('error', reject)
+      .end();
+  });
 }

@@ -7,6 +7,8 @@
 export interface AttestedAct {
   code: string;
   date: string;
+  /** What the patient paid for the act (the cgd's patientpaid), when the request said: the receipt must show the same. */
+  amountPaidCents?: number;
 }
 
 export interface StoredAttestation {
@@ -62,6 +64,11 @@ export class AttestationStore {
 
   add(attestation: StoredAttestation): void {
     this.attestations.push(attestation);
+  }
+
+  /** Forgets every attestation (DELETE /__control/attestations): the fault matrix starts each cell on a clean insurer. */
+  clear(): void {
+    this.attestations.length = 0;
   }
 
   list(): StoredAttestation[] {
