@@ -49,6 +49,8 @@ export interface Simulator {
   port: number;
   /** Requests received per service since start (or the last reset): the bench counts round trips with it. */
   requestCounts(): Record<ServiceName, number>;
+  /** Service requests still being handled (a latency fault keeps one): the fault matrix waits for none before it counts. */
+  inFlight(): number;
   setFaults(rules: readonly FaultRule[]): void;
   close(): Promise<void>;
 }
@@ -71,6 +73,14 @@ function clinicianDirectory(pki: TestPki): Map<string, KnownClinician> {
 
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
+    // A client gone before its body was read (a latency fault outlived it): nothing more will come.
+    if (request.destroyed && !request.readableEnded) {
+      reject(new BadRequest('the client went away'));
+      return;
+    }
+    request.on('close', () => {
+      if (!request.readableEnded) reject(new BadRequest('the client went away'));
+    });
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
@@ -101,6 +111,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const now = options.now ?? (() => new Date());
   const faults = new FaultPlan(options.faults);
   const counts = Object.fromEntries(Object.values(ROUTES).map((service) => [service, 0])) as Record<ServiceName, number>;
+  let inFlight = 0;
   const stsConfig: StsConfig = {
     ca: new X509Certificate(pem(pki.caCert)),
     signingKey: createPrivateKey(pem(pki.sts.key)),
@@ -163,6 +174,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return;
     }
     counts[service] += 1;
+    inFlight += 1;
     const fault = faults.take(service);
     void (async () => {
       if (fault?.kind === 'reset') {
@@ -196,12 +208,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
           sendFault(response, FAULTS.undefinedError);
         }
       }
-    })();
+    })().finally(() => (inFlight -= 1));
   });
 
   const control = async (request: IncomingMessage, response: ServerResponse, path: string): Promise<void> => {
     if (path === '/__control/stats' && request.method === 'GET') {
-      send(response, 200, JSON.stringify({ requests: counts }), 'application/json');
+      send(response, 200, JSON.stringify({ requests: counts, inFlight }), 'application/json');
     } else if (path === '/__control/stats' && request.method === 'DELETE') {
       for (const service of Object.keys(counts) as ServiceName[]) counts[service] = 0;
       send(response, 204, '', 'text/plain');
@@ -238,6 +250,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     url: `https://127.0.0.1:${port}`,
     port,
     requestCounts: () => ({ ...counts }),
+    inFlight: () => inFlight,
     setFaults: (rules) => faults.replace(rules),
     close: async () => {
       await new Promise<void>((resolve) => {

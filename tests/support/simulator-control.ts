@@ -34,3 +34,13 @@ export function simulatorControlReset(simulatorUrl: string, caFile: string, path
       .end();
   });
 }
+
+/** Until the simulator handles no service request (a latency fault may outlive its client): what it holds is then final. */
+export async function simulatorQuiet(simulatorUrl: string, caFile: string): Promise<void> {
+  for (let probe = 0; probe < 1200; probe += 1) {
+    const stats = (await simulatorControl(simulatorUrl, caFile, 'stats')) as { inFlight?: number };
+    if (stats.inFlight === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('the simulator is still handling requests');
+}
