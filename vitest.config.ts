@@ -16,6 +16,10 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: { name: 'adversarial', include: ['tests/adversarial/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000, globalSetup: ['tests/support/global-setup.ts'], fileParallelism: false },
+      },
+      {
+        extends: true,
         test: { name: 'conformance', include: ['tests/conformance/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 120_000, globalSetup: ['tests/support/global-setup.ts'] },
       },
       {
