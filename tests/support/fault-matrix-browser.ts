@@ -2,7 +2,7 @@ import type { Page } from 'puppeteer-core';
 import type { StoredAttestation } from '../../simulator/src/eattest/store.js';
 import type { AttestationRecord } from '../../src/shared/domain/receipt.js';
 import { extensionId, launchWithExtension, type ExtensionBrowser } from './chromium.js';
-import { correctField, openPopupFromEhr, type FlowBench } from './content-e2e.js';
+import { contentScriptRegistered, correctField, openPopupFromEhr, type FlowBench } from './content-e2e.js';
 import type { BrowserCellResult } from './fault-matrix.js';
 import { simulatorControl, simulatorControlReset, simulatorQuiet } from './simulator-control.js';
 
@@ -113,6 +113,7 @@ async function strike(matrix: BrowserMatrixBench, fault: BrowserFault, popup: Pa
       const { profileDir } = matrix.session;
       await matrix.session.browser.close();
       matrix.session = await launchWithExtension({ installHost: true, stateDir: matrix.bench.stateDir, extensionDir: matrix.bench.extensionDir, profileDir });
+      await contentScriptRegistered(matrix.session);
       return { resumed: Promise.resolve() };
     }
   }
@@ -158,9 +159,10 @@ export async function runBrowserCell(matrix: BrowserMatrixBench, fault: BrowserF
       // Not sent, its outcome unknown, or still pending in the journal (its host died with it): send again.
       if (record === undefined || record.status === 'unknown' || record.status === 'notSent' || record.status === 'pending') {
         await sendFromPopup(looked.popup, code);
-        await looked.popup.waitForSelector('[data-testid="ack-number"], [data-testid="attestation-confirm"] [data-error-code], [data-testid="attestation-result"][data-outcome="refused"]', { timeout: 30_000 });
+        const answer = await looked.popup.waitForSelector('[data-testid="ack-number"], [data-testid="attestation-confirm"] [data-error-code], [data-testid="attestation-result"][data-outcome="refused"]', { timeout: 30_000 });
+        const refusal = await answer?.evaluate((element) => element.getAttribute('data-error-code'));
         record = recordOf(await ledger(looked.popup), code);
-        seen.push(`sent again: ${record?.status ?? 'none'}`);
+        seen.push(`sent again${typeof refusal === 'string' ? ` (${refusal})` : ''}: ${record?.status ?? 'none'}`);
       }
       await looked.popup.close().catch(() => undefined);
     }
