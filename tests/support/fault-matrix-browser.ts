@@ -163,6 +163,8 @@ export async function runBrowserCell(matrix: BrowserMatrixBench, fault: BrowserF
         const refusal = await answer?.evaluate((element) => element.getAttribute('data-error-code'));
         record = recordOf(await ledger(looked.popup), code);
         seen.push(`sent again${typeof refusal === 'string' ? ` (${refusal})` : ''}: ${record?.status ?? 'none'}`);
+        // The host says the first send is still on its way: the clinician waits for it before looking again.
+        if (refusal === 'SEND_IN_FLIGHT') await simulatorQuiet(bench.simulator.url, bench.pki.caCert);
       }
       await looked.popup.close().catch(() => undefined);
     }
