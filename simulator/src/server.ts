@@ -49,8 +49,6 @@ export interface Simulator {
   port: number;
   /** Requests received per service since start (or the last reset): the bench counts round trips with it. */
   requestCounts(): Record<ServiceName, number>;
-  /** Service requests still being handled (a latency fault keeps one): the fault matrix waits for none before it counts. */
-  inFlight(): number;
   setFaults(rules: readonly FaultRule[]): void;
   close(): Promise<void>;
 }
@@ -111,6 +109,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const now = options.now ?? (() => new Date());
   const faults = new FaultPlan(options.faults);
   const counts = Object.fromEntries(Object.values(ROUTES).map((service) => [service, 0])) as Record<ServiceName, number>;
+  /** Service requests still being handled (a latency fault keeps one), in the stats: the fault matrix waits for none before it counts. */
   let inFlight = 0;
   const stsConfig: StsConfig = {
     ca: new X509Certificate(pem(pki.caCert)),
@@ -250,7 +249,6 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     url: `https://127.0.0.1:${port}`,
     port,
     requestCounts: () => ({ ...counts }),
-    inFlight: () => inFlight,
     setFaults: (rules) => faults.replace(rules),
     close: async () => {
       await new Promise<void>((resolve) => {

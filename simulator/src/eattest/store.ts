@@ -1,7 +1,7 @@
 /**
  * What the insurers hold: every accepted eAttest with its acknowledgement number, the InputReference
  * it came under (a retry with that reference is the same attestation, not a new one) and whether
- * it was cancelled. In memory, per simulator; GET /__control/attestations lists it for the tests.
+ * it was cancelled. In memory, per simulator; GET /__control/attestations lists it for the tests, DELETE forgets it.
  */
 
 export interface AttestedAct {
