@@ -12,7 +12,6 @@ import { encodeFrame } from './framing.js';
 import { storedCertificateSummary } from './certificate/stored.js';
 import { runSession } from './host-session.js';
 import { createFileLogger, type Logger } from './log.js';
-import { armCrashPoint } from './transmission/crash-points.js';
 
 type HostServices = typeof import('./host-services.js');
 
@@ -62,7 +61,6 @@ export function runNativeHost(args: readonly string[], codeCache?: CodeCachedMod
     return;
   }
 
-  armCrashPoint(config.environment);
   log.info('host started', { pid: process.pid, caller: caller.extensionId, environment: config.environment });
   const { context, load } = lazyContext({ config, stateDir, log, caller, startedAt }, codeCache);
   const handlers = lazyCommandHandlers(load);

@@ -7,7 +7,6 @@ import { GENESIS_HASH, journalRecordSchema, MAX_ENTRY_BYTES, type JournalEntry, 
 import { endOfLastCompleteLine, OverlongLine, readBytes, readLinesBackward, readLinesForward } from './lines.js';
 import { acquireLock, LockLost, LockTimeout } from './lock.js';
 import { journalTimestamp } from './timestamp.js';
-import { crashPoint, isArmed } from '../transmission/crash-points.js';
 
 /**
  * The transmission journal: `<stateDir>/journal/journal.jsonl`, append-only JSON lines, each
@@ -288,7 +287,6 @@ export class Journal {
     if (entries.some((entry) => Buffer.byteLength(entryLine(entry)) > MAX_ENTRY_BYTES)) {
       throw new AppError('INTERNAL', `a journal entry would exceed ${MAX_ENTRY_BYTES} bytes`);
     }
-    if (isArmed('during-outcome-write') && records.some((record) => record.kind === 'send-outcome')) { writeFully(fd, Buffer.from(text.slice(0, text.length >> 1), 'utf8')); fsyncSync(fd); crashPoint('during-outcome-write'); }
     writeFully(fd, Buffer.from(text, 'utf8'));
     fsyncSync(fd);
     return entries;

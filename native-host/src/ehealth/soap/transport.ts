@@ -2,7 +2,6 @@ import { Agent, request } from 'node:https';
 import { AppError } from '../../../../src/shared/errors.js';
 import { parseXml, XmlRejected } from '../xml/parse.js';
 import { faultError, readSoapFault } from './fault.js';
-import { crashPoint } from '../../transmission/crash-points.js';
 
 /**
  * SOAP 1.1 over HTTPS. One keep-alive agent per transport, so a warm call costs one round trip on
@@ -124,7 +123,7 @@ export class SoapTransport {
         },
       );
       req.on('error', (error: NodeJS.ErrnoException) => fail(networkError(call.service, error)));
-      req.end(body, () => call.service === 'eattest' && crashPoint('after-request-left'));
+      req.end(body);
     });
   }
 }

@@ -18,7 +18,6 @@ import { ATTEST_SOAP_ACTIONS } from './protocol.js';
 import { readSendAnswer, sealAttestation, sendAttestationRequest, type SealedAttestation } from './send-attestation.js';
 import { loadSendRecord, saveSendRecord } from './send-records.js';
 import type { SignedAnswer } from './signature-evidence.js';
-import { crashPoint } from '../../transmission/crash-points.js';
 
 /**
  * The `attest` command's work (PROTOCOL rule 1 and 6, §8.6): today's care only; the journal decides
@@ -89,7 +88,6 @@ export async function attestWithJournal(deps: EattestDependencies, proposed: Att
   let sent: { sealed: SealedAttestation; attestation: Attestation; jsis: boolean } | undefined;
   const reservation = await reserveSend(journal, { consultationKey: key, careDate: attestation.careDate }, async (go): Promise<RecordOfKind<'send-intent'>> => {
     sent = await sealedFor(deps, go, attestation, key, options.jsis ?? false, provider, clock());
-    crashPoint('before-intent');
     return {
       kind: 'send-intent',
       consultationKey: key,
@@ -105,7 +103,6 @@ export async function attestWithJournal(deps: EattestDependencies, proposed: Att
     };
   });
   if (!('intent' in reservation)) throw refusalError(reservation.decision);
-  crashPoint('after-intent');
   if (sent === undefined) throw new AppError('INTERNAL', 'the intent was journaled without its request');
   const { decision, intent } = reservation;
   if (decision.action === 'retry') deps.log.info('eAttest retry of an unsettled send', { inputReference: decision.inputReference, attemptNbr: decision.attemptNbr });
@@ -128,7 +125,6 @@ async function transmit(deps: EattestDependencies, journal: Journal, intent: Ent
   // A retry is itself a disturbance the protocol wants on record (art. 3).
   const retry = attemptNbr > 1 ? [disturbance('retry', `attempt ${attemptNbr} of ${inputReference}, after an attempt whose outcome stayed unknown`)] : [];
   const call = await observedCall(deps.ehealth, { url: deps.ehealth.endpoints.eAttest, action: ATTEST_SOAP_ACTIONS.send, body: prepared.body }, retry);
-  crashPoint('after-answer');
   const outcome = (result: RecordOfKind<'send-outcome'>['result'], disturbances: Disturbance[], response?: Uint8Array, signed?: SignedAnswer): Promise<JournalEntry> =>
     journal.append({ kind: 'send-outcome', result, ...outcomeFields(intent, call, disturbances, response, signed) });
   const unsettled = (error: AppError) =>
