@@ -71,6 +71,14 @@ function clinicianDirectory(pki: TestPki): Map<string, KnownClinician> {
 
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
+    // A client gone before its body was read (a latency fault outlived it): nothing more will come.
+    if (request.destroyed && !request.readableEnded) {
+      reject(new BadRequest('the client went away'));
+      return;
+    }
+    request.on('close', () => {
+      if (!request.readableEnded) reject(new BadRequest('the client went away'));
+    });
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
@@ -101,6 +109,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const now = options.now ?? (() => new Date());
   const faults = new FaultPlan(options.faults);
   const counts = Object.fromEntries(Object.values(ROUTES).map((service) => [service, 0])) as Record<ServiceName, number>;
+  /** Service requests still being handled (a latency fault keeps one), in the stats: the fault matrix waits for none before it counts. */
+  let inFlight = 0;
   const stsConfig: StsConfig = {
     ca: new X509Certificate(pem(pki.caCert)),
     signingKey: createPrivateKey(pem(pki.sts.key)),
@@ -165,6 +175,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return;
     }
     counts[service] += 1;
+    inFlight += 1;
     const fault = faults.take(service);
     void (async () => {
       if (fault?.kind === 'reset') {
@@ -198,12 +209,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
           sendFault(response, FAULTS.undefinedError);
         }
       }
-    })();
+    })().finally(() => (inFlight -= 1));
   });
 
   const control = async (request: IncomingMessage, response: ServerResponse, path: string): Promise<void> => {
     if (path === '/__control/stats' && request.method === 'GET') {
-      send(response, 200, JSON.stringify({ requests: counts }), 'application/json');
+      send(response, 200, JSON.stringify({ requests: counts, inFlight }), 'application/json');
     } else if (path === '/__control/stats' && request.method === 'DELETE') {
       for (const service of Object.keys(counts) as ServiceName[]) counts[service] = 0;
       send(response, 204, '', 'text/plain');
@@ -222,6 +233,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         return;
       }
       faults.replace(parsed.data);
+      send(response, 204, '', 'text/plain');
+    } else if (path === '/__control/attestations' && request.method === 'DELETE') {
+      attestations.clear();
       send(response, 204, '', 'text/plain');
     } else {
       send(response, 404, 'not found', 'text/plain');

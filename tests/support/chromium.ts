@@ -33,6 +33,8 @@ export interface LaunchOptions {
   env?: Record<string, string>;
   /** Another build of the extension (e.g. a copy with host permissions granted up front); same key, same id. */
   extensionDir?: string;
+  /** The profile of an earlier launch, for a browser started again (it stays when this one closes). */
+  profileDir?: string;
 }
 
 export async function launchWithExtension(options: LaunchOptions): Promise<ExtensionBrowser> {
@@ -40,7 +42,7 @@ export async function launchWithExtension(options: LaunchOptions): Promise<Exten
   const extensionDir = options.extensionDir ?? builtExtensionDir;
   if (!existsSync(join(extensionDir, 'manifest.json'))) throw new Error('the extension is not built: run npm run build');
   const workDir = mkdtempSync(join(tmpdir(), 'eattest-e2e-'));
-  const profileDir = join(workDir, 'profile');
+  const profileDir = options.profileDir ?? join(workDir, 'profile');
   const stateDir = options.stateDir ?? join(workDir, 'host-state');
   if (options.installHost) {
     const kindOption = (options.installKind ?? 'development') === 'development' ? ['--development'] : [];

@@ -94,6 +94,13 @@ interface Claim {
   dateUrl: string;
 }
 
+/** The act as the insurer keeps it: code, date and, when the request said, what the patient paid. */
+function attestedAct(claim: Claim): AttestedAct {
+  const paid = claim.transaction === undefined ? undefined : itemOf(claim.transaction, 'CD-ITEM-MYCARENET|patientpaid');
+  const cents = paid === undefined ? Number.NaN : centsOf(paid);
+  return { code: claim.code, date: claim.date, ...(Number.isFinite(cents) ? { amountPaidCents: cents } : {}) };
+}
+
 /** The act of a cgd: its claim (code, norm, quantity) and date of service; what is missing is an error. */
 function claimOf(transaction: KmehrTransaction, errors: KmehrRefusal[]): Claim | undefined {
   const claim = transaction.items.find((item) => item.kind === 'CD-ITEM|claim');
@@ -280,7 +287,7 @@ export function judgeSend(context: SendContext): SendJudgement {
   const insurer = patient?.membership?.insurer ?? '000';
   if (patient === undefined || !inOrderOn(patient, today) || (insurer === 'rcam') !== routedToJsis) {
     errors.push(refusal('120', patientUrl));
-    return { errors, insurer, acts: claims.map(({ code, date }) => ({ code, date })), ...supervised };
+    return { errors, insurer, acts: claims.map(attestedAct), ...supervised };
   }
   if (patient.paymentByInsurer === true) errors.push(refusal('196', patientUrl));
   if ((context.identityReadingRequiredBy ?? NO_INSURER_REQUIRES_IDENTITY_READING).has(insurer)) {
@@ -298,7 +305,7 @@ export function judgeSend(context: SendContext): SendJudgement {
     const known = context.store.alreadyAttested(patient.ssin, { code: claim.code, date: claim.date });
     if (known !== undefined && !(known.providerNihii11 === caller.nihii11 && known.inputReference === context.inputReference)) errors.push(refusal('187', claim.url));
   }
-  return { errors, patient, insurer, acts: claims.map(({ code, date }) => ({ code, date })), ...supervised };
+  return { errors, patient, insurer, acts: claims.map(attestedAct), ...supervised };
 }
 
 export interface CancelJudgement {

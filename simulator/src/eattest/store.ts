@@ -1,12 +1,14 @@
 /**
  * What the insurers hold: every accepted eAttest with its acknowledgement number, the InputReference
  * it came under (a retry with that reference is the same attestation, not a new one) and whether
- * it was cancelled. In memory, per simulator; GET /__control/attestations lists it for the tests.
+ * it was cancelled. In memory, per simulator; GET /__control/attestations lists it for the tests, DELETE forgets it.
  */
 
 export interface AttestedAct {
   code: string;
   date: string;
+  /** What the patient paid for the act (the cgd's patientpaid), when the request said: the receipt must show the same. */
+  amountPaidCents?: number;
 }
 
 export interface StoredAttestation {
@@ -62,6 +64,11 @@ export class AttestationStore {
 
   add(attestation: StoredAttestation): void {
     this.attestations.push(attestation);
+  }
+
+  /** Forgets every attestation (DELETE /__control/attestations): the fault matrix starts each cell on a clean insurer. */
+  clear(): void {
+    this.attestations.length = 0;
   }
 
   list(): StoredAttestation[] {
