@@ -104,11 +104,38 @@ function parseJsonNamingNoValue(text: string, file: string): unknown {
     return JSON.parse(text) as unknown;
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
-    const position = Number(/at position (\d+)/.exec(error.message)?.[1] ?? Number.NaN);
-    if (Number.isNaN(position)) throw new ConfigError(`${file} is not valid JSON`);
-    const before = text.slice(0, position).split('\n');
+    const before = text.slice(0, syntaxErrorOffset(text)).split('\n');
     throw new ConfigError(`${file} is not valid JSON (line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1})`);
   }
+}
+
+/** Whether `prefix` is valid JSON or could still become valid: its only fault, if any, is at its end. */
+function wellFormedSoFar(prefix: string): boolean {
+  try {
+    JSON.parse(prefix);
+    return true;
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    if (error.message.includes('Unexpected end of JSON input')) return true;
+    const position = Number(/at position (\d+)/.exec(error.message)?.[1] ?? Number.NaN);
+    return position >= prefix.length;
+  }
+}
+
+/**
+ * Where the first fault of `text` is, found by bisecting on its prefixes: V8 gives no position for
+ * some faults ("Unexpected token 'Q', …"), only a quote of the text around them. At most 17 parses
+ * of at most 64 KiB.
+ */
+function syntaxErrorOffset(text: string): number {
+  let good = 0;
+  let bad = text.length;
+  while (bad - good > 1) {
+    const middle = Math.floor((good + bad) / 2);
+    if (wellFormedSoFar(text.slice(0, middle))) good = middle;
+    else bad = middle;
+  }
+  return wellFormedSoFar(text.slice(0, bad)) ? bad : good;
 }
 
 export function loadConfig(stateDir: string, env: NodeJS.ProcessEnv = process.env): HostConfig {

@@ -88,6 +88,10 @@ describe('loadConfig', () => {
       expect(error.message).not.toMatch(/s3cr3t|pass/);
     }
     expect(configError(() => loadConfig(stateDir('{\n  "environment": "simulator" "x"\n}'), {})).message).toMatch(/not valid JSON \(line 2, column 30\)$/);
+    // V8 gives no position for an unexpected token, only a quote of the text around it (here a password typed without quotes).
+    const unquoted = configError(() => loadConfig(stateDir('{\n  "mycarenet": {\n    "licencePassword": Qx7-Zr9vW2-kP4mT8\n  }\n}'), {})).message;
+    expect(unquoted).toMatch(/not valid JSON \(line 3, column 24\)$/);
+    expect(unquoted).not.toContain('Qx7');
   });
 
   it('refuses an unknown key', () => {

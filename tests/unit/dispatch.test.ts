@@ -95,7 +95,8 @@ describe('Dispatcher', () => {
     const dispatcher = new Dispatcher(commandHandlers, context);
     const reply = await dispatcher.handle(hello('h1'));
     expect(reply.id).toBe('h1');
-    expect(expectResult(reply)).toEqual({ hostVersion: PRODUCT_VERSION, protocolVersion: HOST_PROTOCOL_VERSION });
+    // The journal's head comes with the handshake (an empty journal here): the extension's anchor starts from it.
+    expect(expectResult(reply)).toEqual({ hostVersion: PRODUCT_VERSION, protocolVersion: HOST_PROTOCOL_VERSION, journalHead: { seq: 0, hash: '0'.repeat(64), anchor: 'matches' } });
   });
 
   it('refuses another protocol version and stays before the handshake', async () => {
