@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CertificateCustody, PASSWORD_FILE } from '../../native-host/src/certificate/custody.js';
+import { CertificateCustody, PASSWORD_FILE, UNLOCK_KEY_FILE } from '../../native-host/src/certificate/custody.js';
 import { CUSTODY_FILE, CUSTODY_KDF } from '../../native-host/src/certificate/custody-file.js';
 import type { Keystore } from '../../native-host/src/certificate/keys.js';
 import { openKeystore } from '../../native-host/src/certificate/keystore.js';
@@ -57,6 +57,10 @@ describe('custody files under the old KDF', () => {
     expect((await reopened.authentication()).certificate.fingerprint256).toBe(keystore.authentication.certificate.fingerprint256);
     expect([...(await reopened.encryptionKeys()).keys()]).toEqual([...keystore.encryption.keys()]);
     expect(readFileSync(file, 'utf8')).toBe(after);
-    expect(logged).toEqual(['custody file opened', 'custody file sealed again under the current KDF', 'custody file opened']);
+    // The unlock key kept at the reseal is the new file's; without it, the password opens the new file through scrypt.
+    expect(logged).toEqual(['custody file opened', 'custody file sealed again under the current KDF', 'custody file opened with its unlock key']);
+    rmSync(join(dir, UNLOCK_KEY_FILE));
+    expect((await new CertificateCustody(config, dir, { log }).authentication()).certificate.fingerprint256).toBe(keystore.authentication.certificate.fingerprint256);
+    expect(logged.at(-1)).toBe('custody file opened');
   });
 });

@@ -39,7 +39,7 @@ describe('certificate import and doctor', () => {
     expect(result.out).toMatch(/days to expiry {2}\d{3,4}/);
     expect(result.out).toContain(`OU=${doctor.identity.givenName.toUpperCase()} ${doctor.identity.surname.toUpperCase()}`);
     expect(result.out + result.err).not.toContain(doctor.password);
-    for (const file of ['keystore.json', 'keystore.password', 'config.json']) expect(statSync(join(stateDir, file)).mode & 0o777).toBe(0o600);
+    for (const file of ['keystore.json', 'keystore.password', 'keystore.unlock-key', 'config.json']) expect(statSync(join(stateDir, file)).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(join(stateDir, 'config.json'), 'utf8'))).toMatchObject({ keystore: { passwordStore: 'file' }, profession: 'doctor' });
 
     const report = run(['doctor']);

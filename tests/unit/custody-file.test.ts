@@ -1,10 +1,10 @@
 import { createPublicKey, sign, verify, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CertificateCustody, PASSWORD_FILE } from '../../native-host/src/certificate/custody.js';
-import { CUSTODY_FILE, CUSTODY_KDF, custodyText, isCustodyFile, openCustodyFile } from '../../native-host/src/certificate/custody-file.js';
+import { CertificateCustody, PASSWORD_FILE, UNLOCK_KEY_FILE } from '../../native-host/src/certificate/custody.js';
+import { CUSTODY_FILE, CUSTODY_KDF, sealCustody, isCustodyFile, openCustodyFile } from '../../native-host/src/certificate/custody-file.js';
 import type { Keystore } from '../../native-host/src/certificate/keys.js';
 import { openKeystore } from '../../native-host/src/certificate/keystore.js';
 import { hostConfigSchema } from '../../native-host/src/config.js';
@@ -20,7 +20,7 @@ describe('the custody file', () => {
   beforeAll(async () => {
     doctor = (await ensureTestPki()).clinicians.doctorRsa;
     keystore = openKeystore(readFileSync(doctor.legacyKeystore), doctor.password);
-    text = await custodyText(keystore, doctor.password);
+    text = (await sealCustody(keystore, doctor.password)).text;
   });
 
   const reason = async (run: () => Promise<unknown>): Promise<string> => {
@@ -59,7 +59,7 @@ describe('the custody file', () => {
     expect(custody.kdf).toMatchObject({ name: 'scrypt', r: 8, p: 1 });
     expect(custody.kdf.N).toBeGreaterThanOrEqual(2 ** 15);
     expect(custody.encryption).toHaveLength(keystore.encryption.size);
-    const again = JSON.parse(await custodyText(keystore, doctor.password)) as typeof custody;
+    const again = JSON.parse((await sealCustody(keystore, doctor.password)).text) as typeof custody;
     expect(again.kdf.salt).not.toBe(custody.kdf.salt);
   });
 
@@ -94,7 +94,7 @@ describe('the custody file', () => {
   });
 
   it('reports a file sealed under weaker scrypt parameters as outdated', async () => {
-    const weaker = await custodyText(keystore, doctor.password, { ...CUSTODY_KDF, N: CUSTODY_KDF.N / 2 });
+    const weaker = (await sealCustody(keystore, doctor.password, { ...CUSTODY_KDF, N: CUSTODY_KDF.N / 2 })).text;
     expect((await openCustodyFile(Buffer.from(weaker), doctor.password)).outdated).toBe(true);
   });
 });
@@ -106,7 +106,7 @@ describe('custody opened ahead of use', () => {
     doctor = (await ensureTestPki()).clinicians.doctorRsa;
     stateDir = mkdtempSync(join(tmpdir(), 'eattest-custody-'));
     const keystore = openKeystore(readFileSync(doctor.modernKeystore), doctor.password);
-    writeFileSync(join(stateDir, CUSTODY_FILE), await custodyText(keystore, doctor.password), { mode: 0o600 });
+    writeFileSync(join(stateDir, CUSTODY_FILE), (await sealCustody(keystore, doctor.password)).text, { mode: 0o600 });
     writeFileSync(join(stateDir, PASSWORD_FILE), doctor.password, { mode: 0o600 });
   });
   afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
@@ -121,6 +121,27 @@ describe('custody opened ahead of use', () => {
     expect(first).toBe(await custody.authentication());
     expect(first.certificate.fingerprint256).toBe(new X509Certificate(readFileSync(doctor.authCert)).fingerprint256);
     expect(logged).toEqual(['custody file opened']);
+  });
+
+  it('keeps the unlock key beside the password (0600), and the next start opens the keys with it, without the KDF', async () => {
+    const logged: string[] = [];
+    const log = { info: (message: string) => logged.push(message), warn: () => undefined, error: () => undefined };
+    const config = hostConfigSchema.parse({ keystore: { file: join(stateDir, CUSTODY_FILE), passwordStore: 'file' } });
+    const unlockKeyFile = join(stateDir, UNLOCK_KEY_FILE);
+    // Kept by the opening of the test above.
+    expect(statSync(unlockKeyFile).mode & 0o777).toBe(0o600);
+    const next = await new CertificateCustody(config, stateDir, { log }).authentication();
+    expect(next.certificate.fingerprint256).toBe(new X509Certificate(readFileSync(doctor.authCert)).fingerprint256);
+    expect(logged).toEqual(['custody file opened with its unlock key']);
+
+    // A key that is not this file's (another salt, or damaged) is not trusted: the password and the KDF open it, and the key is kept again.
+    const [version, salt] = readFileSync(unlockKeyFile, 'utf8').split(':');
+    writeFileSync(unlockKeyFile, `${version}:${salt}:${Buffer.alloc(32, 7).toString('base64')}`, { mode: 0o600 });
+    logged.length = 0;
+    await new CertificateCustody(config, stateDir, { log }).authentication();
+    expect(logged).toEqual(['custody file opened']);
+    await new CertificateCustody(config, stateDir, { log }).authentication();
+    expect(logged).toEqual(['custody file opened', 'custody file opened with its unlock key']);
   });
 
   it('leaves a failure to the first use, which reports it', async () => {

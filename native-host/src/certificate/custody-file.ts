@@ -108,8 +108,22 @@ function sealEntry(entry: KeystoreEntry, key: Buffer): CustodyEntry {
   };
 }
 
-/** The custody file's text for an opened keystore, under the current KDF and a fresh salt. */
-export async function custodyText(keystore: Keystore, password: string, kdf: KdfParameters = CUSTODY_KDF): Promise<string> {
+/**
+ * What the KDF derived from the password for one custody file, bound to that file's salt: kept in
+ * the OS secret store beside the password (custody.ts), it opens the file without the KDF. Whoever
+ * can read it can read the password there too; the KDF protects the file stolen without the store.
+ */
+function unlockKeyText(salt: Buffer, key: Buffer): string {
+  return `v2:${salt.toString('base64')}:${key.toString('base64')}`;
+}
+
+export interface SealedCustody {
+  text: string;
+  unlockKey: string;
+}
+
+/** The custody file's text for an opened keystore, under the current KDF and a fresh salt, and its unlock key. */
+export async function sealCustody(keystore: Keystore, password: string, kdf: KdfParameters = CUSTODY_KDF): Promise<SealedCustody> {
   const salt = randomBytes(SALT_BYTES);
   const key = await deriveKey(password, salt, kdf);
   const custody = {
@@ -119,8 +133,9 @@ export async function custodyText(keystore: Keystore, password: string, kdf: Kdf
     authentication: sealEntry(keystore.authentication, key),
     encryption: [...keystore.encryption.values()].map((entry) => sealEntry(entry, key)),
   } satisfies z.infer<typeof custodySchema>;
+  const unlockKey = unlockKeyText(salt, key);
   key.fill(0);
-  return `${JSON.stringify(custody, null, 2)}\n`;
+  return { text: `${JSON.stringify(custody, null, 2)}\n`, unlockKey };
 }
 
 /** Whether these bytes are a custody file (rather than a PKCS#12 keystore, which is DER). */
@@ -187,16 +202,43 @@ export interface OpenedCustody {
   keystore: Keystore;
   /** Sealed under an older or weaker KDF than CUSTODY_KDF: custody rewrites it. */
   outdated: boolean;
+  /** What opens this file without the KDF next time (a file of the current format only). */
+  unlockKey?: string;
 }
 
-export async function openCustodyFile(bytes: Uint8Array, password: string): Promise<OpenedCustody> {
+function custodyJson(bytes: Uint8Array): unknown {
   if (bytes.byteLength > MAX_CUSTODY_BYTES) throw unreadable('the custody file is too large');
-  let raw: unknown;
   try {
-    raw = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    return JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch {
     throw unreadable('the custody file is not JSON');
   }
+}
+
+/**
+ * Opens a custody file with the unlock key kept from an earlier opening, without the KDF; undefined
+ * when the key is not this file's (sealed again since, another import) or does not open it: the
+ * caller then asks for the password.
+ */
+export function openCustodyFileWithUnlockKey(bytes: Uint8Array, unlockKey: string): OpenedCustody | undefined {
+  const parsed = custodySchema.safeParse(custodyJson(bytes));
+  const [version, salt, keyText] = unlockKey.split(':');
+  if (!parsed.success || version !== 'v2' || salt !== parsed.data.kdf.salt || keyText === undefined) return undefined;
+  const key = Buffer.from(keyText, 'base64');
+  if (key.length !== 32) return undefined;
+  try {
+    const authentication = openEntry(parsed.data.authentication, key);
+    const keystore = keystoreOf(authentication, parsed.data.encryption.map((entry) => openEntry(entry, key)));
+    return { keystore, outdated: weakerThan(parsed.data.kdf, CUSTODY_KDF) };
+  } catch {
+    return undefined;
+  } finally {
+    key.fill(0);
+  }
+}
+
+export async function openCustodyFile(bytes: Uint8Array, password: string): Promise<OpenedCustody> {
+  const raw = custodyJson(bytes);
   const legacy = legacyCustodySchema.safeParse(raw);
   if (legacy.success) {
     const secret = Buffer.from(password, 'utf8');
@@ -210,7 +252,7 @@ export async function openCustodyFile(bytes: Uint8Array, password: string): Prom
   try {
     const authentication = openEntry(parsed.data.authentication, key);
     const keystore = keystoreOf(authentication, parsed.data.encryption.map((entry) => openEntry(entry, key)));
-    return { keystore, outdated: weakerThan(kdf, CUSTODY_KDF) };
+    return { keystore, outdated: weakerThan(kdf, CUSTODY_KDF), unlockKey: unlockKeyText(Buffer.from(kdf.salt, 'base64'), key) };
   } finally {
     key.fill(0);
   }

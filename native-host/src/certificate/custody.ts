@@ -6,9 +6,9 @@ import type { HostConfig } from '../config.js';
 import { replaceFileDurably } from '../durable-file.js';
 import type { Logger } from '../log.js';
 import { storedCertificateSummary } from './stored.js';
-import { custodyText, isCustodyFile, openCustodyFile } from './custody-file.js';
+import { isCustodyFile, openCustodyFile, openCustodyFileWithUnlockKey, sealCustody } from './custody-file.js';
 import type { Keystore, KeystoreEntry } from './keys.js';
-import { FilePasswordStore, osPasswordStore, type PasswordStore } from './password-store.js';
+import { FilePasswordStore, osPasswordStore, UNLOCK_KEY_ACCOUNT, type PasswordStore } from './password-store.js';
 
 /**
  * The custody of the clinician's keystore inside the host process. The keystore is opened on
@@ -17,10 +17,16 @@ import { FilePasswordStore, osPasswordStore, type PasswordStore } from './passwo
  */
 
 export const PASSWORD_FILE = 'keystore.password';
+export const UNLOCK_KEY_FILE = 'keystore.unlock-key';
 
 export function passwordStoreFor(config: HostConfig, stateDir: string): PasswordStore | undefined {
   if (config.keystore === undefined) return undefined;
   return config.keystore.passwordStore === 'file' ? new FilePasswordStore(join(stateDir, PASSWORD_FILE)) : osPasswordStore();
+}
+
+/** Where the custody file's unlock key is kept: beside the password, in the same kind of store. */
+export function unlockKeyStoreFor(kind: 'os' | 'file', stateDir: string): PasswordStore {
+  return kind === 'file' ? new FilePasswordStore(join(stateDir, UNLOCK_KEY_FILE)) : osPasswordStore(process.platform, UNLOCK_KEY_ACCOUNT);
 }
 
 export class CertificateCustody {
@@ -95,6 +101,17 @@ export class CertificateCustody {
     } catch {
       throw new AppError('CERTIFICATE_MISSING', 'the imported keystore file is missing');
     }
+    const unlockKeys = unlockKeyStoreFor(settings.passwordStore, this.stateDir);
+    if (isCustodyFile(bytes)) {
+      // The unlock key kept at the last opening opens the file without the KDF (~85 ms of a cold send).
+      const unlockKey = await unlockKeys.get().catch(() => undefined);
+      const unlocked = unlockKey === undefined ? undefined : openCustodyFileWithUnlockKey(bytes, unlockKey);
+      if (unlocked !== undefined && !unlocked.outdated) {
+        onKdfStarted();
+        this.log?.info('custody file opened with its unlock key');
+        return unlocked.keystore;
+      }
+    }
     const password = await store.get();
     if (password === undefined) throw new AppError('CERTIFICATE_PASSWORD_MISSING', `no keystore password in ${store.describe()}`);
     // Installations imported before the custody file existed still hold the PKCS#12 copy.
@@ -103,10 +120,11 @@ export class CertificateCustody {
       // The call starts the KDF before it first waits.
       const opening = openCustodyFile(bytes, password);
       onKdfStarted();
-      const { keystore, outdated } = await opening;
-      // The KDF is most of this, on the cold send's path: the log shows what it costs here.
+      const { keystore, outdated, unlockKey } = await opening;
+      // The KDF is most of this: the log shows what it costs here.
       this.log?.info('custody file opened', { elapsedMs: Math.round(performance.now() - started), outdated });
-      if (outdated) await this.reseal(settings.file, keystore, password);
+      const kept = outdated ? await this.reseal(settings.file, keystore, password) : unlockKey;
+      if (kept !== undefined) await this.keepUnlockKey(unlockKeys, kept);
       return keystore;
     }
     // node-forge (and its ~100 ms of loading) only for such a state folder.
@@ -119,12 +137,24 @@ export class CertificateCustody {
    * again under the current one, now that the password is at hand. The old text stays until the
    * new one is durably in place; if that fails the keys still serve, and the next unlock retries.
    */
-  private async reseal(file: string, keystore: Keystore, password: string): Promise<void> {
+  private async reseal(file: string, keystore: Keystore, password: string): Promise<string | undefined> {
     try {
-      replaceFileDurably(file, await custodyText(keystore, password), 0o600);
+      const sealed = await sealCustody(keystore, password);
+      replaceFileDurably(file, sealed.text, 0o600);
       this.log?.info('custody file sealed again under the current KDF');
+      return sealed.unlockKey;
     } catch (error) {
       this.log?.warn('custody file not sealed again', { error: error instanceof Error ? error.name : 'unknown' });
+      return undefined;
+    }
+  }
+
+  /** A store that refuses it costs the next start the KDF again, nothing more. */
+  private async keepUnlockKey(unlockKeys: PasswordStore, unlockKey: string): Promise<void> {
+    try {
+      await unlockKeys.set(unlockKey);
+    } catch (error) {
+      this.log?.warn('custody unlock key not kept', { store: unlockKeys.describe(), error: error instanceof Error ? error.name : 'unknown' });
     }
   }
 }

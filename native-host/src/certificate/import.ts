@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { AppError } from '../../../src/shared/errors.js';
 import { updateConfig, type Supervisor } from '../config.js';
 import { replaceFileDurably } from '../durable-file.js';
-import { PASSWORD_FILE } from './custody.js';
-import { CUSTODY_FILE, custodyText } from './custody-file.js';
+import { PASSWORD_FILE, unlockKeyStoreFor } from './custody.js';
+import { CUSTODY_FILE, sealCustody } from './custody-file.js';
 import { summarize } from './identity.js';
 import { openKeystore } from './keystore.js';
 import { SUMMARY_FILE, type StoredCertificate } from './stored.js';
@@ -53,9 +53,12 @@ export async function importCertificate(request: ImportRequest): Promise<StoredC
   mkdirSync(request.stateDir, { recursive: true, mode: 0o700 });
   // Not a copy of the given file: the host's own custody file, which opens natively (certificate/custody-file.ts).
   const keystoreFile = join(request.stateDir, CUSTODY_FILE);
-  replaceFileDurably(keystoreFile, await custodyText(keystore, request.password), 0o600);
+  const sealed = await sealCustody(keystore, request.password);
+  replaceFileDurably(keystoreFile, sealed.text, 0o600);
   const store = request.passwordStore === 'file' ? new FilePasswordStore(join(request.stateDir, PASSWORD_FILE)) : osPasswordStore();
   await store.set(request.password);
+  // The first start then opens the keys without the KDF (custody.ts).
+  await unlockKeyStoreFor(request.passwordStore, request.stateDir).set(sealed.unlockKey);
   writeFileSync(join(request.stateDir, SUMMARY_FILE), `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
   updateConfig(request.stateDir, (raw) => {
     raw['keystore'] = { file: keystoreFile, passwordStore: request.passwordStore };
