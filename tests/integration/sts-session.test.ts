@@ -105,6 +105,8 @@ describe('eHealth session (STS) through the host', () => {
   it('says when the keystore password is wrong, without ever writing it anywhere', async () => {
     const stateDir = provisionHostState({ pki, clinician: pki.clinicians.doctorRsa, simulatorUrl: simulator.url });
     writeFileSync(join(stateDir, 'keystore.password'), 'not-the-password', { mode: 0o600 });
+    // Without the unlock key kept at import, the password is what opens the custody file.
+    rmSync(join(stateDir, 'keystore.unlock-key'));
     const host = await hostFor(stateDir);
     const reply = await host.request('provider', {});
     expect(errorCode(reply)).toBe('CERTIFICATE_UNREADABLE');
