@@ -39,7 +39,8 @@ describe('custody files under the old KDF', () => {
     const logged: string[] = [];
     const log: Logger = { info: (message) => logged.push(message), warn: (message) => logged.push(message), error: (message) => logged.push(message) };
     const before = readFileSync(file, 'utf8');
-    expect(before).toContain('-----BEGIN ENCRYPTED PRIVATE KEY-----');
+    // The version-1 file: PEM-encrypted PKCS#8 (PBKDF2 at 2,048 iterations).
+    expect(before).toContain('ENCRYPTED PRIVATE KEY-----');
 
     const first = await new CertificateCustody(config, dir, { log }).authentication();
     expect(first.certificate.fingerprint256).toBe(keystore.authentication.certificate.fingerprint256);
