@@ -44,7 +44,8 @@ class HostRetired extends AppError {
 export function disconnectError(reason: string | undefined, hostError: ErrorPayload | undefined): AppError {
   if (hostError !== undefined) return AppError.fromPayload(hostError);
   const text = reason ?? '';
-  if (/not found/i.test(text)) return new AppError('HOST_NOT_INSTALLED', 'the eAttest host is not installed for this browser', { reason: text });
+  // Chromium: "Specified native messaging host not found."; Firefox: "No such native application <name>".
+  if (/not found|no such native application/i.test(text)) return new AppError('HOST_NOT_INSTALLED', 'the eAttest host is not installed for this browser', { reason: text });
   if (/forbidden/i.test(text)) return new AppError('HOST_FORBIDDEN', 'the installed host does not allow this extension', { reason: text });
   return new AppError('HOST_CRASHED', 'the eAttest host stopped unexpectedly', { reason: text || 'port closed' });
 }

@@ -256,10 +256,10 @@ describe('NativeHostClient', () => {
     const h = harness(helloOnlyHost);
     const outcome = rejection(h.client.request('status', {}));
     await flush();
-    h.setLastError(undefined);
+    h.setLastError('Native host has exited.');
     h.port().close('No such native application be.eattest.companion');
-    // Firefox's wording does not say "not found": it is a crash as far as we can tell.
-    expect((await outcome).code).toBe('HOST_CRASHED');
+    // Firefox's wording for a host with no manifest: not installed (lastError alone would say a crash).
+    expect((await outcome).code).toBe('HOST_NOT_INSTALLED');
     const h2 = harness(helloOnlyHost);
     const outcome2 = rejection(h2.client.request('status', {}));
     await flush();
@@ -436,6 +436,7 @@ describe('disconnectError', () => {
 
   it('matches the browser reasons case-insensitively', () => {
     expect(disconnectError('specified native messaging host NOT FOUND', undefined).code).toBe('HOST_NOT_INSTALLED');
+    expect(disconnectError('No such native application be.eattest.companion', undefined).code).toBe('HOST_NOT_INSTALLED');
     expect(disconnectError('FORBIDDEN', undefined).code).toBe('HOST_FORBIDDEN');
     expect(disconnectError(undefined, undefined).toPayload()).toEqual({
       code: 'HOST_CRASHED',
