@@ -10,6 +10,7 @@ import { runEattestCli } from './mycarenet/eattest/cli.js';
 import { runSupportCli, SUPPORT_COMMANDS, SUPPORT_USAGE, type SupportCommand } from './mycarenet/support-cli.js';
 import { applyPlan, describePlan, describeUninstallStep, uninstall } from './install/apply.js';
 import { formatFindings, runDoctor } from './install/doctor.js';
+import { thisHostVersion } from './install/versions.js';
 import { BROWSERS, InstallError, planInstall, type Browser, type InstallTarget, type TargetPlatform } from './install/plan.js';
 
 /** `eattest-host` on the command line: install, uninstall, doctor. Output goes to stdout here (not a native-messaging session). */
@@ -32,7 +33,7 @@ Usage:
       Give up a send whose outcome stayed unknown, after checking with the insurer; journaled with your reason.
 ${SUPPORT_USAGE}  eattest-host attest --file CONSULTATION.json [--jsis] | cancel --ack NUMBER --ssin SSIN --reason A-G
       Send (or cancel) an eAttest from the command line, through the same journal; prints the outcome as JSON.
-  eattest-host --version
+  eattest-host --version | version --json
 `;
 
 export class UsageError extends Error {
@@ -83,6 +84,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         platform: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         development: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
       },
       strict: true,
       allowPositionals: false,
@@ -127,7 +129,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       case '--version':
       case 'version':
-        io.out(`${PRODUCT_VERSION}\n`);
+        // --json: the version and protocol range, for doctor asking an installed host program.
+        io.out(values.json ? `${JSON.stringify(thisHostVersion())}\n` : `${PRODUCT_VERSION}\n`);
         return 0;
       case undefined:
       case 'help':

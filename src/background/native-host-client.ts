@@ -1,7 +1,8 @@
 import { AppError, describeZodIssues, type ErrorCode, type ErrorPayload } from '../shared/errors.js';
 import { MAX_BROWSER_TO_HOST_BYTES } from '../shared/limits.js';
 import { hostCommands, hostReplySchema, idleExitNoticeSchema, type HostCommandName, type HostParams, type HostResult } from '../shared/host-protocol.js';
-import { HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../shared/version.js';
+import { negotiateProtocol, rangeOf, versionMismatchError } from '../shared/protocol-handshake.js';
+import { HOST_PROTOCOL_RANGE, HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../shared/version.js';
 import { BACKGROUND_ATTEST_WAIT_MS } from '../shared/transmission-timing.js';
 
 /** The part of a native-messaging port the client uses (runtime.Port in both Chromium and Firefox). */
@@ -43,7 +44,8 @@ class HostRetired extends AppError {
 export function disconnectError(reason: string | undefined, hostError: ErrorPayload | undefined): AppError {
   if (hostError !== undefined) return AppError.fromPayload(hostError);
   const text = reason ?? '';
-  if (/not found/i.test(text)) return new AppError('HOST_NOT_INSTALLED', 'the eAttest host is not installed for this browser', { reason: text });
+  // Chromium: "Specified native messaging host not found."; Firefox: "No such native application <name>".
+  if (/not found|no such native application/i.test(text)) return new AppError('HOST_NOT_INSTALLED', 'the eAttest host is not installed for this browser', { reason: text });
   if (/forbidden/i.test(text)) return new AppError('HOST_FORBIDDEN', 'the installed host does not allow this extension', { reason: text });
   return new AppError('HOST_CRASHED', 'the eAttest host stopped unexpectedly', { reason: text || 'port closed' });
 }
@@ -88,19 +90,32 @@ export class NativeHostClient {
     this.port = port;
     port.onMessage.addListener((message) => this.receive(port, message));
     port.onDisconnect.addListener((closed) => this.closed(port, closed.error?.message ?? this.options.lastErrorMessage()));
-    const ready = this.send(port, 'hello', { protocolVersion: HOST_PROTOCOL_VERSION, extensionVersion: PRODUCT_VERSION }, this.handshakeTimeoutMs).then((hello) => {
-      if (hello.protocolVersion !== HOST_PROTOCOL_VERSION) {
-        throw new AppError('HOST_VERSION_MISMATCH', 'the host speaks another protocol version', {
-          hostVersion: hello.hostVersion,
-          hostProtocolVersion: hello.protocolVersion,
-          extensionProtocolVersion: HOST_PROTOCOL_VERSION,
-        });
-      }
-      return hello;
-    });
+    const ready = this.handshake(port);
     this.ready = ready;
     ready.catch(() => this.drop(port));
     return ready;
+  }
+
+  /**
+   * Says this extension's versions; the host answers with the version the pair speaks. A host that
+   * predates protocol ranges refuses the hello itself as malformed: it is the one to update.
+   */
+  private async handshake(port: NativePort): Promise<HostResult<'hello'>> {
+    const extension = { version: PRODUCT_VERSION, range: { ...HOST_PROTOCOL_RANGE } };
+    let hello: HostResult<'hello'>;
+    try {
+      hello = await this.send(port, 'hello', { protocolVersion: HOST_PROTOCOL_VERSION, protocolRange: extension.range, extensionVersion: PRODUCT_VERSION }, this.handshakeTimeoutMs);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'INVALID_MESSAGE') throw versionMismatchError('host', extension, { version: 'unknown', range: { min: 1, max: 1 } });
+      throw error;
+    }
+    const host = { version: hello.hostVersion, range: rangeOf(hello) };
+    const negotiation = negotiateProtocol(extension.range, host.range);
+    if ('update' in negotiation) throw versionMismatchError(negotiation.update, extension, host);
+    if (hello.protocolVersion !== negotiation.agreed) {
+      throw new AppError('INVALID_MESSAGE', 'the host agreed on a protocol version the pair does not share', { hostProtocolVersion: hello.protocolVersion, expected: negotiation.agreed });
+    }
+    return hello;
   }
 
   async request<C extends HostCommandName>(command: C, params: HostParams<C>, timeoutMs = waitFor(command, this.requestTimeoutMs)): Promise<HostResult<C>> {

@@ -47,13 +47,23 @@ export const journalHeadReportSchema = z.strictObject({
 });
 export type JournalHeadReport = z.infer<typeof journalHeadReportSchema>;
 
+/** The protocol versions one side speaks (src/shared/protocol-handshake.ts), both ends included. */
+export const protocolRangeSchema = z.strictObject({ min: z.int().check(z.positive()), max: z.int().check(z.positive()) }).check(z.refine((range) => range.min <= range.max, 'min must not exceed max'));
+
+/**
+ * The handshake. `protocolVersion` is the highest version the extension speaks (all a version-1
+ * extension says); `protocolRange`, all it speaks. The host answers with the version the pair will
+ * speak and its own range, or HOST_VERSION_MISMATCH naming the side to update.
+ */
 export const helloParamsSchema = z.strictObject({
   protocolVersion: z.int().check(z.positive()),
   extensionVersion: versionString,
+  protocolRange: z.optional(protocolRangeSchema),
 });
 export const helloResultSchema = z.strictObject({
   hostVersion: versionString,
   protocolVersion: z.int().check(z.positive()),
+  protocolRange: z.optional(protocolRangeSchema),
   /** Absent when the host could not read its journal folder. */
   journalHead: z.optional(journalHeadReportSchema),
 });

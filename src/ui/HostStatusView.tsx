@@ -45,6 +45,15 @@ export function HostStatusView({ onStatus }: { onStatus?: (status: HostStatus) =
           <strong>{t('hostConnected')}</strong>
         </p>
       )}
+      {status.certificate === null && (
+        // First run: the host works but cannot sign in until it holds the clinician's certificate.
+        <div class="error" role="alert" data-testid="first-run" data-step="certificate">
+          <p>
+            <strong>{t('firstRunCertificate')}</strong>
+          </p>
+          <p>{t('firstRunCertificate_next')}</p>
+        </div>
+      )}
       <dl>
         <dt>{t('hostVersion')}</dt>
         <dd data-testid="host-version">{status.hostVersion}</dd>

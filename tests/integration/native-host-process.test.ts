@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FrameDecoder } from '../../native-host/src/framing.js';
-import { PRODUCT_VERSION } from '../../src/shared/version.js';
+import { HOST_PROTOCOL_RANGE, HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../../src/shared/version.js';
 import { frameHeader, hello, startHost, type HostProcess } from '../support/host-process.js';
 
 /** The built host as the browser runs it: a child process speaking frames over real pipes. */
@@ -18,7 +18,7 @@ describe('native host process', () => {
     host = startHost();
     // With no journal yet, its head is the empty one, anchored.
     const journalHead = { seq: 0, hash: '0'.repeat(64), anchor: 'matches' };
-    expect(await hello(host)).toEqual({ id: 't1', ok: true, result: { hostVersion: PRODUCT_VERSION, protocolVersion: 1, journalHead } });
+    expect(await hello(host)).toEqual({ id: 't1', ok: true, result: { hostVersion: PRODUCT_VERSION, protocolVersion: HOST_PROTOCOL_VERSION, protocolRange: HOST_PROTOCOL_RANGE, journalHead } });
     const status = await host.request('status', {});
     expect(status.ok).toBe(true);
     expect(status.ok && status.result).toMatchObject({ hostVersion: PRODUCT_VERSION, environment: 'simulator', certificate: null, journalHead });
@@ -40,11 +40,35 @@ describe('native host process', () => {
     expect(readFileSync(join(stateDir, 'host.log'), 'utf8')).toContain('host services loaded');
   });
 
-  it('refuses a different protocol version with a typed error', async () => {
+  it('tells a too-new extension to wait for the host: update the host to the extension\'s version', async () => {
     host = startHost();
-    const reply = await hello(host, 99);
+    const newer = HOST_PROTOCOL_RANGE.max + 1;
+    const reply = await hello(host, { protocolVersion: newer, protocolRange: { min: newer, max: newer + 1 }, extensionVersion: '9.0.0' });
     expect(reply.ok).toBe(false);
-    expect(!reply.ok && reply.error.code).toBe('HOST_VERSION_MISMATCH');
+    expect(!reply.ok && reply.error).toMatchObject({
+      code: 'HOST_VERSION_MISMATCH',
+      details: { update: 'host', toVersion: '9.0.0', hostVersion: PRODUCT_VERSION, hostProtocolMin: HOST_PROTOCOL_RANGE.min, hostProtocolMax: HOST_PROTOCOL_RANGE.max },
+    });
+    // Still before the handshake: nothing else is answered.
+    const status = await host.request('status', {});
+    expect(!status.ok && status.error.code).toBe('INVALID_MESSAGE');
+  });
+
+  it('tells a too-old extension (today\'s protocol-1 hello, without a range) to update the extension to the host\'s version', async () => {
+    host = startHost();
+    const reply = await host.request('hello', { protocolVersion: 1, extensionVersion: '0.0.9' });
+    expect(reply.ok).toBe(false);
+    expect(!reply.ok && reply.error).toMatchObject({
+      code: 'HOST_VERSION_MISMATCH',
+      details: { update: 'extension', toVersion: PRODUCT_VERSION, extensionVersion: '0.0.9', extensionProtocolMin: 1, extensionProtocolMax: 1 },
+    });
+    expect(readFileSync(join(host.stateDir, 'host.log'), 'utf8')).toContain('protocol version mismatch');
+  });
+
+  it('speaks the highest version both know with an extension whose range reaches beyond the host\'s', async () => {
+    host = startHost();
+    const reply = await hello(host, { protocolVersion: HOST_PROTOCOL_RANGE.max + 3, protocolRange: { min: HOST_PROTOCOL_RANGE.min, max: HOST_PROTOCOL_RANGE.max + 3 } });
+    expect(reply.ok && reply.result).toMatchObject({ protocolVersion: HOST_PROTOCOL_RANGE.max, protocolRange: HOST_PROTOCOL_RANGE });
   });
 
   it('answers bad input with typed errors and stays up', async () => {

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FrameDecoder, encodeFrame } from '../../native-host/src/framing.js';
-import { hostReplySchema, type HostReply } from '../../src/shared/host-protocol.js';
+import { hostReplySchema, type HostParams, type HostReply } from '../../src/shared/host-protocol.js';
 import { DEVELOPMENT_CHROMIUM_EXTENSION_ID, INSTALL_KIND_VARIABLE, chromiumOrigin } from '../../src/shared/identity.js';
-import { HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../../src/shared/version.js';
+import { HOST_PROTOCOL_RANGE, HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../../src/shared/version.js';
 import { builtHostScript } from './paths.js';
 
 /**
@@ -97,8 +97,9 @@ export function resultOf(reply: HostReply): unknown {
   return reply.result;
 }
 
-export function hello(host: HostProcess, protocolVersion = HOST_PROTOCOL_VERSION): Promise<HostReply> {
-  return host.request('hello', { protocolVersion, extensionVersion: PRODUCT_VERSION });
+/** The handshake as this build's extension says it; `extension` stands in for an older or newer one. */
+export function hello(host: HostProcess, extension: Partial<HostParams<'hello'>> = {}): Promise<HostReply> {
+  return host.request('hello', { protocolVersion: HOST_PROTOCOL_VERSION, protocolRange: HOST_PROTOCOL_RANGE, extensionVersion: PRODUCT_VERSION, ...extension });
 }
 
 /** A frame header in the machine's byte order, for tests that build frames by hand. */

@@ -4,7 +4,7 @@ import type { CommandContext, CommandTable } from '../../native-host/src/command
 import { Dispatcher } from '../../native-host/src/dispatch.js';
 import type { Logger } from '../../native-host/src/log.js';
 import type { HostReply } from '../../src/shared/host-protocol.js';
-import { HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../../src/shared/version.js';
+import { HOST_PROTOCOL_RANGE, HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../../src/shared/version.js';
 import { CertificateCustody } from '../../native-host/src/certificate/custody.js';
 import { hostConfigSchema } from '../../native-host/src/config.js';
 import { EhealthServices } from '../../native-host/src/ehealth/services.js';
@@ -44,8 +44,8 @@ function body(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value), 'utf8');
 }
 
-function hello(id = 'h1', protocolVersion = HOST_PROTOCOL_VERSION): Buffer {
-  return body({ id, command: 'hello', params: { protocolVersion, extensionVersion: PRODUCT_VERSION } });
+function hello(id = 'h1', protocolRange: { min: number; max: number } = HOST_PROTOCOL_RANGE): Buffer {
+  return body({ id, command: 'hello', params: { protocolVersion: protocolRange.max, protocolRange, extensionVersion: PRODUCT_VERSION } });
 }
 
 function expectError(reply: HostReply): Extract<HostReply, { ok: false }>['error'] {
@@ -96,20 +96,47 @@ describe('Dispatcher', () => {
     const reply = await dispatcher.handle(hello('h1'));
     expect(reply.id).toBe('h1');
     // The journal's head comes with the handshake (an empty journal here): the extension's anchor starts from it.
-    expect(expectResult(reply)).toEqual({ hostVersion: PRODUCT_VERSION, protocolVersion: HOST_PROTOCOL_VERSION, journalHead: { seq: 0, hash: '0'.repeat(64), anchor: 'matches' } });
+    expect(expectResult(reply)).toEqual({
+      hostVersion: PRODUCT_VERSION,
+      protocolVersion: HOST_PROTOCOL_VERSION,
+      protocolRange: HOST_PROTOCOL_RANGE,
+      journalHead: { seq: 0, hash: '0'.repeat(64), anchor: 'matches' },
+    });
   });
 
-  it('refuses another protocol version and stays before the handshake', async () => {
+  it('refuses a too-new extension, naming the host as the side to update, and stays before the handshake', async () => {
     const { context, lines } = fakeContext();
     const dispatcher = new Dispatcher(commandHandlers, context);
-    const reply = await dispatcher.handle(hello('h1', HOST_PROTOCOL_VERSION + 1));
+    const newer = HOST_PROTOCOL_RANGE.max + 1;
+    const reply = await dispatcher.handle(hello('h1', { min: newer, max: newer }));
     expect(reply.id).toBe('h1');
     const error = expectError(reply);
     expect(error.code).toBe('HOST_VERSION_MISMATCH');
-    expect(error.details).toMatchObject({ hostProtocolVersion: HOST_PROTOCOL_VERSION, extensionProtocolVersion: HOST_PROTOCOL_VERSION + 1 });
+    expect(error.details).toMatchObject({ update: 'host', toVersion: PRODUCT_VERSION, hostProtocolMax: HOST_PROTOCOL_RANGE.max, extensionProtocolMin: newer });
     expect(lines.map((line) => line.level)).toEqual(['warn']);
     const status = await dispatcher.handle(body({ id: 's1', command: 'status', params: {} }));
     expect(expectError(status).code).toBe('INVALID_MESSAGE');
+  });
+
+  it('refuses a too-old extension (a protocol-1 hello, without a range), naming the extension as the side to update', async () => {
+    const { context } = fakeContext();
+    const dispatcher = new Dispatcher(commandHandlers, context);
+    const reply = await dispatcher.handle(body({ id: 'h1', command: 'hello', params: { protocolVersion: 1, extensionVersion: '0.0.9' } }));
+    expect(expectError(reply)).toMatchObject({ code: 'HOST_VERSION_MISMATCH', details: { update: 'extension', toVersion: PRODUCT_VERSION, extensionVersion: '0.0.9' } });
+  });
+
+  it('agrees on the highest version both speak when the ranges overlap', async () => {
+    const { context } = fakeContext();
+    const dispatcher = new Dispatcher(commandHandlers, context);
+    const reply = await dispatcher.handle(hello('h1', { min: HOST_PROTOCOL_RANGE.min, max: HOST_PROTOCOL_RANGE.max + 2 }));
+    expect(expectResult(reply)).toMatchObject({ protocolVersion: HOST_PROTOCOL_RANGE.max });
+  });
+
+  it('refuses a range whose min exceeds its max as a malformed hello', async () => {
+    const { context } = fakeContext();
+    const dispatcher = new Dispatcher(commandHandlers, context);
+    const reply = await dispatcher.handle(hello('h1', { min: 5, max: 3 }));
+    expect(expectError(reply).code).toBe('INVALID_MESSAGE');
   });
 
   it('answers status after hello', async () => {

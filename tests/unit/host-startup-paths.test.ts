@@ -7,7 +7,7 @@ import { lazyCommandHandlers } from '../../native-host/src/commands/lazy.js';
 import { OID } from '../../native-host/src/ehealth/seal/oids.js';
 import { decryptKey, pkcs1v15Message } from '../../native-host/src/ehealth/seal/key-transport.js';
 import { hostConfigSchema } from '../../native-host/src/config.js';
-import { HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../../src/shared/version.js';
+import { HOST_PROTOCOL_RANGE, HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../../src/shared/version.js';
 
 /**
  * The performance work of issue 7 that changes behaviour-bearing code: RSAES-PKCS1-v1_5 key
@@ -84,6 +84,7 @@ describe('the lazily loaded command table', () => {
     expect(await table.hello({ protocolVersion: HOST_PROTOCOL_VERSION, extensionVersion: PRODUCT_VERSION }, context)).toEqual({
       hostVersion: PRODUCT_VERSION,
       protocolVersion: HOST_PROTOCOL_VERSION,
+      protocolRange: HOST_PROTOCOL_RANGE,
       // No journal yet: the empty head, anchored.
       journalHead: { seq: 0, hash: '0'.repeat(64), anchor: 'matches' },
     });

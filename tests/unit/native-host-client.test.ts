@@ -4,7 +4,7 @@ import { AppError } from '../../src/shared/errors.js';
 import type { HostStatus } from '../../src/shared/host-protocol.js';
 import { MAX_BROWSER_TO_HOST_BYTES } from '../../src/shared/limits.js';
 import { BACKGROUND_ATTEST_WAIT_MS, HOST_ATTEST_WORST_CASE_MS } from '../../src/shared/transmission-timing.js';
-import { HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../../src/shared/version.js';
+import { HOST_PROTOCOL_RANGE, HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../../src/shared/version.js';
 
 interface Request {
   id: string;
@@ -17,11 +17,13 @@ type HostBehaviour = (request: Request, port: FakePort) => unknown;
 
 type DisconnectListener = Parameters<NativePort['onDisconnect']['addListener']>[0];
 
-const status: HostStatus = { hostVersion: '0.1.0', protocolVersion: 1, environment: 'simulator', certificate: null, uptimeMs: 42 };
+const status: HostStatus = { hostVersion: '0.1.0', protocolVersion: HOST_PROTOCOL_VERSION, environment: 'simulator', certificate: null, uptimeMs: 42 };
+
+const healthyHello = { hostVersion: '0.1.0', protocolVersion: HOST_PROTOCOL_VERSION, protocolRange: HOST_PROTOCOL_RANGE };
 
 /** Answers hello and status like a healthy host. */
 const healthyHost: HostBehaviour = (request) => {
-  if (request.command === 'hello') return { id: request.id, ok: true, result: { hostVersion: '0.1.0', protocolVersion: 1 } };
+  if (request.command === 'hello') return { id: request.id, ok: true, result: healthyHello };
   if (request.command === 'status') return { id: request.id, ok: true, result: status };
   return undefined;
 };
@@ -134,7 +136,7 @@ describe('NativeHostClient', () => {
     expect(result).toEqual(status);
     expect(h.connect).toHaveBeenCalledTimes(1);
     expect(h.port().posted).toEqual([
-      { id: '1', command: 'hello', params: { protocolVersion: HOST_PROTOCOL_VERSION, extensionVersion: PRODUCT_VERSION } },
+      { id: '1', command: 'hello', params: { protocolVersion: HOST_PROTOCOL_VERSION, protocolRange: HOST_PROTOCOL_RANGE, extensionVersion: PRODUCT_VERSION } },
       { id: '2', command: 'status', params: {} },
     ]);
     expect(h.client.connected).toBe(true);
@@ -143,7 +145,7 @@ describe('NativeHostClient', () => {
   it('returns the hello result from connect and shares one handshake between callers', async () => {
     const h = harness();
     const [a, b] = await Promise.all([h.client.connect(), h.client.connect()]);
-    expect(a).toEqual({ hostVersion: '0.1.0', protocolVersion: 1 });
+    expect(a).toEqual(healthyHello);
     expect(b).toBe(a);
     await Promise.all([h.client.request('status', {}), h.client.request('status', {})]);
     expect(h.connect).toHaveBeenCalledTimes(1);
@@ -254,10 +256,10 @@ describe('NativeHostClient', () => {
     const h = harness(helloOnlyHost);
     const outcome = rejection(h.client.request('status', {}));
     await flush();
-    h.setLastError(undefined);
+    h.setLastError('Native host has exited.');
     h.port().close('No such native application be.eattest.companion');
-    // Firefox's wording does not say "not found": it is a crash as far as we can tell.
-    expect((await outcome).code).toBe('HOST_CRASHED');
+    // Firefox's wording for a host with no manifest: not installed (lastError alone would say a crash).
+    expect((await outcome).code).toBe('HOST_NOT_INSTALLED');
     const h2 = harness(helloOnlyHost);
     const outcome2 = rejection(h2.client.request('status', {}));
     await flush();
@@ -324,14 +326,35 @@ describe('NativeHostClient', () => {
     expect(h.port().posted.map((request) => request.command)).toEqual(['hello']);
   });
 
-  it('rejects a handshake with another protocol version with HOST_VERSION_MISMATCH', async () => {
-    const h = harness((request) => ({ id: request.id, ok: true, result: { hostVersion: '9.0.0', protocolVersion: 2 } }));
+  it('rejects a handshake with a host whose range is wholly above its own: update the extension to the host\'s version', async () => {
+    const newer = HOST_PROTOCOL_RANGE.max + 1;
+    const h = harness((request) => ({ id: request.id, ok: true, result: { hostVersion: '9.0.0', protocolVersion: newer, protocolRange: { min: newer, max: newer } } }));
     const error = await rejection(h.client.connect());
     expect(error.code).toBe('HOST_VERSION_MISMATCH');
-    expect(error.details).toEqual({ hostVersion: '9.0.0', hostProtocolVersion: 2, extensionProtocolVersion: HOST_PROTOCOL_VERSION });
+    expect(error.details).toMatchObject({ update: 'extension', toVersion: '9.0.0', hostProtocolMin: newer, extensionProtocolMax: HOST_PROTOCOL_RANGE.max });
     await flush();
     expect(h.port().disconnected).toBe(true);
     expect(h.client.connected).toBe(false);
+  });
+
+  it('rejects a handshake with a host of an older protocol (no range, a single older version): update the host to this version', async () => {
+    const h = harness((request) => ({ id: request.id, ok: true, result: { hostVersion: '0.0.9', protocolVersion: HOST_PROTOCOL_RANGE.min - 1 } }));
+    const error = await rejection(h.client.connect());
+    expect(error.code).toBe('HOST_VERSION_MISMATCH');
+    expect(error.details).toMatchObject({ update: 'host', toVersion: PRODUCT_VERSION, hostVersion: '0.0.9' });
+  });
+
+  it('takes a host that refuses the ranged hello as malformed (a protocol-1 host) for a host to update', async () => {
+    const h = harness((request) => ({ id: request.id, ok: false, error: { code: 'INVALID_MESSAGE', message: 'unrecognized key: protocolRange' } }));
+    const error = await rejection(h.client.connect());
+    expect(error.code).toBe('HOST_VERSION_MISMATCH');
+    expect(error.details).toMatchObject({ update: 'host', toVersion: PRODUCT_VERSION });
+  });
+
+  it('refuses a host that claims a version outside what the pair shares', async () => {
+    const h = harness((request) => ({ id: request.id, ok: true, result: { ...healthyHello, protocolVersion: HOST_PROTOCOL_RANGE.max + 5, protocolRange: { min: 1, max: HOST_PROTOCOL_RANGE.max + 5 } } }));
+    const error = await rejection(h.client.connect());
+    expect(error.code).toBe('INVALID_MESSAGE');
   });
 
   it('turns a host error reply into an AppError with its code and details', async () => {
@@ -353,7 +376,7 @@ describe('NativeHostClient', () => {
     const h = harness((request) =>
       request.command === 'hello'
         ? healthyHost(request, undefined as never)
-        : { id: request.id, ok: true, result: { hostVersion: '0.1.0', protocolVersion: 1 } },
+        : { id: request.id, ok: true, result: { hostVersion: '0.1.0', protocolVersion: HOST_PROTOCOL_VERSION } },
     );
     const error = await rejection(h.client.request('status', {}));
     expect(error.code).toBe('INVALID_MESSAGE');
@@ -413,6 +436,7 @@ describe('disconnectError', () => {
 
   it('matches the browser reasons case-insensitively', () => {
     expect(disconnectError('specified native messaging host NOT FOUND', undefined).code).toBe('HOST_NOT_INSTALLED');
+    expect(disconnectError('No such native application be.eattest.companion', undefined).code).toBe('HOST_NOT_INSTALLED');
     expect(disconnectError('FORBIDDEN', undefined).code).toBe('HOST_FORBIDDEN');
     expect(disconnectError(undefined, undefined).toPayload()).toEqual({
       code: 'HOST_CRASHED',

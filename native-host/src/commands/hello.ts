@@ -1,18 +1,15 @@
-import { AppError } from '../../../src/shared/errors.js';
-import { HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../../../src/shared/version.js';
+import { negotiateProtocol, rangeOf, versionMismatchError } from '../../../src/shared/protocol-handshake.js';
+import { HOST_PROTOCOL_RANGE, PRODUCT_VERSION } from '../../../src/shared/version.js';
 import type { CommandHandler } from './context.js';
 import { reportedJournalHead } from './journal-head.js';
 
-/** The version handshake: the extension and the host must speak the same protocol version. */
+/** The version handshake: the pair speaks the highest protocol version both know, or the error names the side to update. */
 export const hello: CommandHandler<'hello'> = (params, context) => {
-  if (params.protocolVersion !== HOST_PROTOCOL_VERSION) {
-    context.log.warn('protocol version mismatch', { extension: params.protocolVersion, host: HOST_PROTOCOL_VERSION });
-    throw new AppError('HOST_VERSION_MISMATCH', 'the extension and the host speak different protocol versions', {
-      hostVersion: PRODUCT_VERSION,
-      hostProtocolVersion: HOST_PROTOCOL_VERSION,
-      extensionVersion: params.extensionVersion,
-      extensionProtocolVersion: params.protocolVersion,
-    });
+  const extensionRange = rangeOf(params);
+  const negotiation = negotiateProtocol(extensionRange, HOST_PROTOCOL_RANGE);
+  if ('update' in negotiation) {
+    context.log.warn('protocol version mismatch', { extension: `${extensionRange.min}-${extensionRange.max}`, host: `${HOST_PROTOCOL_RANGE.min}-${HOST_PROTOCOL_RANGE.max}`, update: negotiation.update });
+    throw versionMismatchError(negotiation.update, { version: params.extensionVersion, range: extensionRange }, { version: PRODUCT_VERSION, range: HOST_PROTOCOL_RANGE });
   }
-  return { hostVersion: PRODUCT_VERSION, protocolVersion: HOST_PROTOCOL_VERSION, ...reportedJournalHead(context) };
+  return { hostVersion: PRODUCT_VERSION, protocolVersion: negotiation.agreed, protocolRange: { ...HOST_PROTOCOL_RANGE }, ...reportedJournalHead(context) };
 };

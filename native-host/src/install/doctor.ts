@@ -9,6 +9,7 @@ import { EXPIRY_WARNING_DAYS, withDaysToExpiry } from '../certificate/identity.j
 import { loadConfig, type HostConfig } from '../config.js';
 import { loadPlatformAnchors, loadStsSigners, platformTrustSources, stsSignerSetting } from '../ehealth/trust/trust-store.js';
 import { readOurManifest, type InstalledManifest } from './apply.js';
+import { describeProtocolRange, installedExtensionVersions, installedHostVersion, thisHostVersion } from './versions.js';
 import { BROWSERS, allowedEntries, browserUserDataDirectory, installLocations, launcherKind, type Browser, type InstallTarget } from './plan.js';
 
 export interface Finding {
@@ -83,6 +84,27 @@ function checkAllowedExtensions(target: InstallTarget, manifest: InstalledManife
   return findings;
 }
 
+/**
+ * The installed host's version and protocol range (as the browser would start it), and the versions
+ * of our extension this browser's profiles hold, when they can be found. The extension's own popup
+ * says whether a pair works together; here, a pair of different versions is pointed out.
+ */
+function checkVersions(target: InstallTarget, kind: InstallKind, host: ReturnType<typeof installedHostVersion>, reinstall: string): Finding[] {
+  if (host === undefined) return [{ level: 'warning', text: `${target.browser}: the installed host program does not say its version`, fix: reinstall }];
+  const findings: Finding[] = [{ level: 'ok', text: `${target.browser}: installed host ${host.version}, ${describeProtocolRange(host.protocolRange)}` }];
+  const userData = browserUserDataDirectory(target);
+  if (userData === undefined) return findings;
+  for (const extension of installedExtensionVersions(userData, allowedExtensions(kind).chromium)) {
+    const where = `${target.browser}: extension ${extension.version} (${extension.id}) in profile ${extension.profile}`;
+    findings.push(
+      extension.version === host.version
+        ? { level: 'ok', text: `${where}, the host's version` }
+        : { level: 'info', text: `${where}, the host is ${host.version}`, fix: 'if the extension\'s popup says they do not work together, update the one it names' },
+    );
+  }
+  return findings;
+}
+
 function checkBrowser(target: InstallTarget, installHint: string): Finding[] {
   const { manifestPath } = installLocations(target);
   const manifest = readOurManifest(manifestPath);
@@ -107,6 +129,7 @@ function checkBrowser(target: InstallTarget, installHint: string): Finding[] {
       }
       if (!existsSync(nodePath)) findings.push({ level: 'problem', text: `${target.browser}: the launcher's node (${nodePath}) is gone`, fix: reinstall });
       if (!existsSync(hostScript)) findings.push({ level: 'problem', text: `${target.browser}: the host program (${hostScript}) is gone`, fix: `build it (npm run build), then ${reinstall}` });
+      else findings.push(...checkVersions(target, kind, installedHostVersion(nodePath, hostScript), reinstall));
     }
   } catch {
     findings.push({ level: 'problem', text: `${target.browser}: the launcher ${launcherPath} is missing or not executable`, fix: reinstall });
@@ -206,7 +229,8 @@ export async function runDoctor(options: {
   installHint: string;
   now?: Date;
 }): Promise<Finding[]> {
-  const findings: Finding[] = [];
+  const program = thisHostVersion();
+  const findings: Finding[] = [{ level: 'ok', text: `eattest-host ${program.version}, ${describeProtocolRange(program.protocolRange)}` }];
   const [major = 0, minor = 0] = options.nodeVersion.replace(/^v/, '').split('.').map(Number);
   if (major < MIN_NODE[0] || (major === MIN_NODE[0] && minor < MIN_NODE[1])) {
     findings.push({ level: 'problem', text: `node ${options.nodeVersion} is too old`, fix: `install Node.js ${MIN_NODE.join('.')} or newer, then reinstall the host` });
