@@ -131,15 +131,23 @@ const scenarios: Record<string, (command: string) => Promise<void>> = {
     expect(run.code, run.err).toBe(0);
     expect(run.out).toContain('Installed the eAttest host for chromium (production install)');
     expect(existsSync(chromiumManifest())).toBe(true);
+    // The line's comment: "or chrome, edge, firefox".
+    for (const browser of ['chrome', 'edge', 'firefox']) {
+      const other = await sh(command.replace('chromium', browser));
+      expect(other.code, other.err).toBe(0);
+      expect(other.out).toContain(`Installed the eAttest host for ${browser} (production install)`);
+    }
   },
   [`${HOST}doctor`]: async (command) => {
     const run = await sh(command);
+    for (const browser of ['chromium', 'chrome', 'edge', 'firefox']) expect(run.out).toContain(`ok       ${browser}: manifest at `);
     expect(run.out).toContain(`ok       chromium: manifest at ${chromiumManifest()}`);
     expect(run.code, run.out).toBe(0);
   },
   [`${HOST}uninstall --browser chromium`]: async (command) => {
-    expect((await sh(command)).code).toBe(0);
+    for (const browser of ['chromium', 'chrome', 'edge', 'firefox']) expect((await sh(command.replace('chromium', browser))).code).toBe(0);
     expect(existsSync(chromiumManifest())).toBe(false);
+    expect((await sh(`${HOST}doctor`)).out).toContain('the host is not installed for any browser');
   },
   [`${HOST}install --development`]: async (command) => {
     // The inline mention names the option; the browser is the reader's.
@@ -186,6 +194,8 @@ const scenarios: Record<string, (command: string) => Promise<void>> = {
   },
   [`${HOST}inspect FILE`]: async (command) => {
     expect(json(await sh(command.replace('FILE', 'answer.xml')))).toMatchObject({ kind: 'memberdata-response' });
+    // Taken literally, there is no file FILE: said plainly, no stack trace.
+    expect(await sh(command)).toMatchObject({ code: 2, err: 'eattest-host inspect: FILE cannot be read (ENOENT)\n' });
   },
   [`${HOST}inspect`]: async (command) => {
     // The prose names the command; without its file it says how to call it.
