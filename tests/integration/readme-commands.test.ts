@@ -242,10 +242,16 @@ const scenarios: Record<string, (command: string) => Promise<void>> = {
     expect(run.out).toContain(error.details.inputReference);
   },
   [`${HOST}journal --accept-loss`]: async (command) => {
-    // An intact journal has nothing to accept; a cut one is the case the README describes.
-    const run = await sh(command);
-    expect(run.code).not.toBe(0);
-    expect(`${run.out}${run.err}`).toContain('nothing was lost');
+    // An intact journal has nothing to accept.
+    const intact = await sh(command);
+    expect(intact.code).not.toBe(0);
+    expect(`${intact.out}${intact.err}`).toContain('nothing was lost');
+    // Cut from its end, as the README says: refused while a lost entry is today's.
+    const journalFile = join(home, '.local', 'state', 'eattest', 'journal', 'journal.jsonl');
+    writeFileSync(journalFile, `${readFileSync(journalFile, 'utf8').split('\n').slice(0, 2).join('\n')}\n`);
+    const cut = await sh(command);
+    expect(cut.code).toBe(1);
+    expect(cut.err).toContain('the last lost entry was written today');
   },
   [`${HOST}certificate import SSIN_….acc-p12 --password-stdin --profession physiotherapist`]: async (command) => {
     const physiotherapist = pki.clinicians.physiotherapist;
