@@ -157,6 +157,8 @@ const scenarios: Record<string, (command: string) => Promise<void>> = {
     expect(await sh(`${HOST}uninstall --browser chromium`)).toMatchObject({ code: 0 });
   },
   [`${HOST}insurability --ssin …`]: async (command) => {
+    // Taken literally, a usage error that says what an SSIN is.
+    expect(await sh(command)).toMatchObject({ code: 2, err: expect.stringContaining('not a valid SSIN') as unknown });
     const run = await sh(command.replace('…', '85041213359'));
     expect(run.code, run.err).toBe(0);
     expect(json(run)).toMatchObject({ insurer: '100', route: { kind: 'eattest' } });
@@ -212,6 +214,10 @@ const scenarios: Record<string, (command: string) => Promise<void>> = {
     acknowledgementNumber = String(outcome['acknowledgementNumber']);
   },
   [`${HOST}cancel --ack 100-1-261130-0000001-45 --ssin 85041213359 --reason B`]: async (command) => {
+    // The README's number is an example the insurer does not hold: its refusal, as JSON.
+    const example = await sh(command);
+    expect(example.code, example.err).toBe(0);
+    expect(json(example)).toMatchObject({ outcome: 'refused' });
     const run = await sh(command.replace('100-1-261130-0000001-45', acknowledgementNumber));
     expect(run.code, run.err).toBe(0);
     expect(json(run)).toMatchObject({ outcome: 'cancelled' });
@@ -237,6 +243,8 @@ const scenarios: Record<string, (command: string) => Promise<void>> = {
     expect(unknown.code).toBe(1);
     const error = (JSON.parse(unknown.err) as { error: { code: string; details: { inputReference: string } } }).error;
     expect(error.code).toBe('MYCARENET_UNAVAILABLE');
+    // Taken literally, the reason is too short to be one.
+    expect(await sh(command)).toMatchObject({ code: 2, err: expect.stringContaining('the reason is 10 to 500 characters') as unknown });
     const run = await sh(command.replace('--reference R', `--reference ${error.details.inputReference}`).replace('"…"', '"the insurer has no trace of it"'));
     expect(run.code, run.err).toBe(0);
     expect(run.out).toContain(error.details.inputReference);
