@@ -73,8 +73,10 @@ const workDir = mkdtempSync(join(repoRoot, '.test-results', 'readme-commands-'))
 const fakeBin = mkdtempSync(join(tmpdir(), 'eattest-readme-bin-'));
 const today = brusselsDateTime(new Date()).date;
 
+const homes: string[] = [];
 function newHome(): string {
   const home = mkdtempSync(join(tmpdir(), 'eattest-readme-home-'));
+  homes.push(home);
   const stateDir = join(home, '.local', 'state', 'eattest');
   mkdirSync(stateDir, { recursive: true });
   writeHostConfig(stateDir, { pki, simulatorUrl: simulator.url });
@@ -310,7 +312,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await simulator.close();
-  for (const dir of [workDir, fakeBin]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [workDir, fakeBin, ...homes]) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('the README commands', () => {
@@ -332,5 +334,5 @@ describe('the README commands', () => {
         throw new Error(`README command \`${command}\`: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
     }
-  }, 120_000);
+  }, 120_000); // some 45 commands in a row, each an npm and a node start: more than the project's 30 s per test on a loaded machine
 });
