@@ -1,8 +1,9 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FilePasswordStore, SecretToolStore } from '../../native-host/src/certificate/password-store.js';
+import { writeFakeSecretTool } from '../support/fake-secret-tool.js';
 
 /**
  * The password stores as the host uses them. secret-tool needs a desktop keyring over D-Bus, which
@@ -33,22 +34,7 @@ describe('password stores', () => {
 
   it('hands the password to secret-tool on stdin, never as an argument', async () => {
     const log = join(dir, 'calls.log');
-    const vault = join(dir, 'vault');
-    const fake = join(dir, 'secret-tool');
-    writeFileSync(
-      fake,
-      [
-        '#!/bin/sh',
-        `printf '%s\\n' "$*" >> '${log}'`,
-        'case "$1" in',
-        `  store) cat > '${vault}' ;;`,
-        `  lookup) [ -f '${vault}' ] && cat '${vault}' || exit 1 ;;`,
-        `  clear) rm -f '${vault}' ;;`,
-        'esac',
-        '',
-      ].join('\n'),
-    );
-    chmodSync(fake, 0o755);
+    writeFakeSecretTool(dir, log);
     process.env['PATH'] = `${dir}${delimiter}${savedPath ?? ''}`;
     const store = new SecretToolStore();
     expect(await store.get()).toBeUndefined();

@@ -20,6 +20,18 @@ export function provisionHostState(options: {
   importOptions?: readonly string[];
 }): string {
   const stateDir = mkdtempSync(join(tmpdir(), 'eattest-state-'));
+  writeHostConfig(stateDir, options);
+  const keystore = options.keystore === 'modern' ? options.clinician.modernKeystore : options.clinician.legacyKeystore;
+  execFileSync(
+    process.execPath,
+    [builtHostScript, 'certificate', 'import', keystore, '--password-file', options.clinician.passwordFile, '--password-store', 'file', '--profession', options.clinician.identity.profession, '--state-dir', stateDir, ...(options.importOptions ?? [])],
+    { stdio: 'pipe' },
+  );
+  return stateDir;
+}
+
+/** The host's `config.json` for the simulator environment, as a clinician would write it (README, "MyCareNet, and the simulator"). */
+export function writeHostConfig(stateDir: string, options: { pki: TestPki; simulatorUrl: string; config?: Record<string, unknown> }): void {
   writeFileSync(
     join(stateDir, 'config.json'),
     JSON.stringify({
@@ -35,11 +47,4 @@ export function provisionHostState(options: {
     // As the host writes it: only its owner may read the configuration.
     { mode: 0o600 },
   );
-  const keystore = options.keystore === 'modern' ? options.clinician.modernKeystore : options.clinician.legacyKeystore;
-  execFileSync(
-    process.execPath,
-    [builtHostScript, 'certificate', 'import', keystore, '--password-file', options.clinician.passwordFile, '--password-store', 'file', '--profession', options.clinician.identity.profession, '--state-dir', stateDir, ...(options.importOptions ?? [])],
-    { stdio: 'pipe' },
-  );
-  return stateDir;
 }

@@ -28,7 +28,14 @@ export class NotRecognised extends Error {
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 export function inspectFile(path: string): Record<string, unknown> {
-  if (statSync(path).size > MAX_FILE_BYTES) throw new NotRecognised(`${path} is larger than ${MAX_FILE_BYTES} bytes`);
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (error) {
+    // A mistyped name is the reader's slip: said plainly (exit 2), not a stack trace.
+    throw new NotRecognised(`${path} cannot be read (${error instanceof Error && 'code' in error ? String(error.code) : 'unknown'})`);
+  }
+  if (size > MAX_FILE_BYTES) throw new NotRecognised(`${path} is larger than ${MAX_FILE_BYTES} bytes`);
   let root: Element;
   try {
     root = parseXml(readFileSync(path, 'utf8'), MAX_FILE_BYTES).documentElement;
