@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brusselsDateTime } from '../../native-host/src/mycarenet/commons/kmehr.js';
+import { ensureTestPki, type TestPki } from '../../simulator/pki/test-pki.js';
+import { scenarioByKey } from '../../simulator/src/scenarios.js';
+import { startSimulator, type Simulator } from '../../simulator/src/server.js';
+import type { Insurability } from '../../src/shared/domain/insurability.js';
+import { PRODUCT_VERSION } from '../../src/shared/version.js';
+import { packageHost } from '../../scripts/package-host.js';
+import { hello, resultOf, startHost, type HostProcess } from '../support/host-process.js';
+import { provisionHostState } from '../support/provisioning.js';
+
+/**
+ * The packaged host (`npm run package`: a Node single-executable application) run as the browser
+ * runs it, with no Node and no program folder beside it: its command line, the handshake over
+ * native messaging (the certificate imported by its own `certificate import`) and one real insurability consultation against the simulator over HTTPS.
+ * Packaging takes a few seconds, so it is done once here rather than by `npm run build`.
+ */
+
+const run = promisify(execFile);
+let executable: string;
+let pki: TestPki;
+let simulator: Simulator;
+let host: HostProcess | undefined;
+
+beforeAll(async () => {
+  executable = await packageHost();
+  pki = await ensureTestPki();
+  simulator = await startSimulator({ pki });
+});
+afterAll(async () => {
+  await host?.stop();
+  await simulator.close();
+});
+
+describe('the packaged host', () => {
+  it('states its version', async () => {
+    const { stdout } = await run(executable, ['--version']);
+    expect(stdout.trim()).toBe(PRODUCT_VERSION);
+  });
+
+  it('runs doctor against its state folder', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'eattest-packaged-'));
+    try {
+      // Not installed for any browser nor given a certificate: doctor says so and exits 1.
+      const failure: unknown = await run(executable, ['doctor'], { env: { ...process.env, HOME: stateDir, EATTEST_STATE_DIR: stateDir } }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toMatchObject({ code: 1 });
+      const { stdout } = failure as { stdout: string };
+      expect(stdout).toContain(`state directory ${stateDir}`);
+      expect(stdout).toContain('no eHealth certificate imported yet');
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers the handshake and consults insurability over native messaging', async () => {
+    const packaged = startHost({ executable, stateDir: provisionHostState({ pki, clinician: pki.clinicians.doctorRsa, simulatorUrl: simulator.url, executable }) });
+    host = packaged;
+    const greeting = resultOf(await hello(packaged));
+    expect(greeting).toMatchObject({ hostVersion: PRODUCT_VERSION });
+
+    const patient = scenarioByKey('inOrder');
+    const reply = await packaged.request('insurability', { ssin: patient.ssin, date: brusselsDateTime(new Date()).date, contactType: 'other' });
+    const result = resultOf(reply) as Insurability;
+    expect(result.route).toEqual({ kind: 'eattest', reason: 'insured' });
+    expect(result.patient).toMatchObject({ ssin: patient.ssin, familyName: patient.familyName });
+    expect(packaged.stderrText()).not.toMatch(/ExperimentalWarning|single-executable/i);
+  });
+});
