@@ -16,8 +16,9 @@ import { provisionHostState } from '../support/provisioning.js';
 
 /**
  * The packaged host (`npm run package`: a Node single-executable application) run as the browser
- * runs it, with no Node and no program folder beside it: its command line, the handshake over
- * native messaging (the certificate imported by its own `certificate import`) and one real insurability consultation against the simulator over HTTPS.
+ * runs it, with no Node and no program folder beside it: its command line, its own `install`, and
+ * through the launcher that wrote, the handshake over native messaging (the certificate imported by
+ * its own `certificate import`) and one real insurability consultation against the simulator over HTTPS.
  * Packaging takes a few seconds, so it is done once here rather than by `npm run build`.
  */
 
@@ -60,17 +61,33 @@ describe('the packaged host', () => {
     }
   });
 
-  it('answers the handshake and consults insurability over native messaging', async () => {
-    const packaged = startHost({ executable, stateDir: provisionHostState({ pki, clinician: pki.clinicians.doctorRsa, simulatorUrl: simulator.url, executable }) });
-    host = packaged;
-    const greeting = resultOf(await hello(packaged));
-    expect(greeting).toMatchObject({ hostVersion: PRODUCT_VERSION });
+  it('installs itself for Chromium; its launcher answers the handshake and consults insurability over native messaging', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'eattest-packaged-home-'));
+    const stateDir = provisionHostState({ pki, clinician: pki.clinicians.doctorRsa, simulatorUrl: simulator.url, executable });
+    const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local', 'share'), EATTEST_STATE_DIR: stateDir };
+    try {
+      const installed = await run(executable, ['install', '--browser', 'chromium', '--development'], { env });
+      const launcher = /^\s*launcher (.+)$/m.exec(installed.stdout)?.[1];
+      expect(launcher).toBeDefined();
+      const doctor: unknown = await run(executable, ['doctor', '--browser', 'chromium'], { env }).then(
+        (result) => result,
+        (error: unknown) => error,
+      );
+      expect((doctor as { stdout: string }).stdout).not.toMatch(/PROBLEM\s+chromium/);
 
-    const patient = scenarioByKey('inOrder');
-    const reply = await packaged.request('insurability', { ssin: patient.ssin, date: brusselsDateTime(new Date()).date, contactType: 'other' });
-    const result = resultOf(reply) as Insurability;
-    expect(result.route).toEqual({ kind: 'eattest', reason: 'insured' });
-    expect(result.patient).toMatchObject({ ssin: patient.ssin, familyName: patient.familyName });
-    expect(packaged.stderrText()).not.toMatch(/ExperimentalWarning|single-executable/i);
+      const packaged = startHost({ launcher: launcher ?? '', stateDir, env: { HOME: home } });
+      host = packaged;
+      const greeting = resultOf(await hello(packaged));
+      expect(greeting).toMatchObject({ hostVersion: PRODUCT_VERSION });
+
+      const patient = scenarioByKey('inOrder');
+      const reply = await packaged.request('insurability', { ssin: patient.ssin, date: brusselsDateTime(new Date()).date, contactType: 'other' });
+      const result = resultOf(reply) as Insurability;
+      expect(result.route).toEqual({ kind: 'eattest', reason: 'insured' });
+      expect(result.patient).toMatchObject({ ssin: patient.ssin, familyName: patient.familyName });
+      expect(packaged.stderrText()).not.toMatch(/ExperimentalWarning|single-executable/i);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
