@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,7 +10,10 @@ import { scenarioByKey } from '../../simulator/src/scenarios.js';
 import { startSimulator, type Simulator } from '../../simulator/src/server.js';
 import type { Insurability } from '../../src/shared/domain/insurability.js';
 import { PRODUCT_VERSION } from '../../src/shared/version.js';
+import { BROWSERS, launcherScript, linuxSystemManifestDirectory } from '../../native-host/src/install/plan.js';
+import { DEB_HOST_PATH, DEB_LAUNCHER_PATH, DEB_PACKAGE_NAME, debInstalledPaths, packageDeb } from '../../scripts/package-deb.js';
 import { packageHost } from '../../scripts/package-host.js';
+import { DEVELOPMENT_CHROMIUM_EXTENSION_ID, INSTALL_KIND_VARIABLE, NATIVE_HOST_NAME, STORE_EXTENSION_IDS, chromiumOrigin } from '../../src/shared/identity.js';
 import { hello, resultOf, startHost, type HostProcess } from '../support/host-process.js';
 import { provisionHostState } from '../support/provisioning.js';
 
@@ -19,17 +22,21 @@ import { provisionHostState } from '../support/provisioning.js';
  * runs it, with no Node and no program folder beside it: its command line, its own `install`, and
  * through the launcher that wrote, the handshake over native messaging (the certificate imported by
  * its own `certificate import`) and one real insurability consultation against the simulator over HTTPS.
- * Packaging takes a few seconds, so it is done once here rather than by `npm run build`.
+ * Then the .deb, extracted into a scratch root: exactly its files, production manifests in the
+ * browsers' system folders, and the installed host answering a store build of the extension.
+ * Packaging takes a few seconds, so it is done once here (one file: two would race on dist/package/).
  */
 
 const run = promisify(execFile);
 let executable: string;
+let deb: string;
 let pki: TestPki;
 let simulator: Simulator;
 let host: HostProcess | undefined;
 
 beforeAll(async () => {
   executable = await packageHost();
+  deb = packageDeb(executable);
   pki = await ensureTestPki();
   simulator = await startSimulator({ pki });
 });
@@ -88,6 +95,50 @@ describe('the packaged host', () => {
       expect(packaged.stderrText()).not.toMatch(/ExperimentalWarning|single-executable/i);
     } finally {
       rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the .deb', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'eattest-deb-root-'));
+    execFileSync('dpkg-deb', ['-x', deb, root]);
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('names the package, its version and architecture', () => {
+    const fields = execFileSync('dpkg-deb', ['-f', deb, 'Package', 'Version', 'Architecture'], { encoding: 'utf8' });
+    expect(fields).toBe(`Package: ${DEB_PACKAGE_NAME}\nVersion: ${PRODUCT_VERSION}\nArchitecture: amd64\n`);
+  });
+
+  it('installs the host, its launcher, the command and the four manifests, and nothing else', () => {
+    const files = readdirSync(root, { recursive: true, withFileTypes: true })
+      .filter((entry) => !entry.isDirectory())
+      .map((entry) => `/${join(entry.parentPath, entry.name).slice(root.length + 1)}`);
+    expect(files.sort()).toEqual(debInstalledPaths().sort());
+  });
+
+  it('registers a production host for each browser: the store extensions only, started through the launcher', () => {
+    expect(readFileSync(join(root, DEB_LAUNCHER_PATH), 'utf8')).toBe(launcherScript('linux', { nodePath: DEB_HOST_PATH, hostScript: DEB_HOST_PATH, kind: 'production' }));
+    for (const browser of BROWSERS) {
+      const manifest: unknown = JSON.parse(readFileSync(join(root, linuxSystemManifestDirectory(browser), `${NATIVE_HOST_NAME}.json`), 'utf8'));
+      const allowList = browser === 'firefox' ? { allowed_extensions: [STORE_EXTENSION_IDS.firefoxAddons] } : { allowed_origins: [STORE_EXTENSION_IDS.chromeWebStore, STORE_EXTENSION_IDS.edgeAddons].map(chromiumOrigin) };
+      expect(manifest).toEqual({ name: NATIVE_HOST_NAME, description: expect.any(String) as unknown, path: DEB_LAUNCHER_PATH, type: 'stdio', ...allowList });
+      expect(JSON.stringify(manifest)).not.toContain(chromiumOrigin(DEVELOPMENT_CHROMIUM_EXTENSION_ID));
+    }
+  });
+
+  it('installs a host that answers a store build of the extension', async () => {
+    const installed = startHost({
+      executable: join(root, DEB_HOST_PATH),
+      args: [chromiumOrigin(STORE_EXTENSION_IDS.chromeWebStore)],
+      env: { [INSTALL_KIND_VARIABLE]: 'production' },
+    });
+    try {
+      expect(resultOf(await hello(installed))).toMatchObject({ hostVersion: PRODUCT_VERSION });
+    } finally {
+      await installed.stop();
     }
   });
 });
