@@ -15,6 +15,8 @@ export interface HostStartupFigures {
   hostIdleRssKiB: number;
   nodeIdleRssKiB: number;
   hostMemoryRatio: number;
+  /** The packaged host (a single executable, `npm run package`), measured interleaved with the two above. */
+  packaged?: { hostStartToHandshakeMs: Summary; hostStartRatio: number };
 }
 
 /** Resident set size of a process, from /proc (Linux). */
@@ -24,10 +26,10 @@ export function rssKiB(pid: number): number {
   return Number(match[1]);
 }
 
-/** One host start: spawn to handshake answered; the host is then asked to stop. */
-export async function startToHandshake(stateDir: string, measureIdle: boolean): Promise<{ elapsedMs: number; idleRssKiB?: number }> {
+/** One host start (the built one, or the packaged `executable`): spawn to handshake answered; the host is then asked to stop. */
+export async function startToHandshake(stateDir: string, measureIdle: boolean, executable?: string): Promise<{ elapsedMs: number; idleRssKiB?: number }> {
   const started = performance.now();
-  const host = startHost({ stateDir });
+  const host = startHost({ stateDir, ...(executable !== undefined ? { executable } : {}) });
   const reply = await hello(host);
   const elapsedMs = performance.now() - started;
   if (!reply.ok) throw new Error(`the host refused the handshake: ${JSON.stringify(reply.error)}`);
@@ -55,15 +57,23 @@ async function bareNodeIdleRss(): Promise<number> {
   return rss;
 }
 
-export async function measureHostStartup(options: { iterations: number; stateDir: string }): Promise<HostStartupFigures> {
+function packagedFigures(hostStart: Summary, nodeStart: Summary): NonNullable<HostStartupFigures['packaged']> {
+  return { hostStartToHandshakeMs: hostStart, hostStartRatio: ratio(hostStart.median, nodeStart.median) };
+}
+
+export async function measureHostStartup(options: { iterations: number; stateDir: string; packagedHost?: string }): Promise<HostStartupFigures> {
   const host: number[] = [];
+  const packaged: number[] = [];
   const bare: number[] = [];
+  const { packagedHost } = options;
   // One unmeasured start of each warms the file cache.
   await startToHandshake(options.stateDir, false);
+  if (packagedHost !== undefined) await startToHandshake(options.stateDir, false, packagedHost);
   await nodeBareStart();
   for (let run = 0; run < options.iterations; run += 1) {
-    // Interleaved, so that both see the same machine load.
+    // Interleaved, so that all see the same machine load.
     host.push((await startToHandshake(options.stateDir, false)).elapsedMs);
+    if (packagedHost !== undefined) packaged.push((await startToHandshake(options.stateDir, false, packagedHost)).elapsedMs);
     bare.push(await nodeBareStart());
   }
   const idleHost: number[] = [];
@@ -83,5 +93,6 @@ export async function measureHostStartup(options: { iterations: number; stateDir
     hostIdleRssKiB: hostRss,
     nodeIdleRssKiB: nodeRss,
     hostMemoryRatio: ratio(hostRss, nodeRss),
+    ...(packaged.length > 0 ? { packaged: packagedFigures(summarize(packaged), nodeStart) } : {}),
   };
 }

@@ -30,9 +30,21 @@ export interface HostProcess {
 /** The development build's origin: the host is started as a development install's launcher starts it. */
 export const allowedOrigin = chromiumOrigin(DEVELOPMENT_CHROMIUM_EXTENSION_ID);
 
-export function startHost(options: { args?: string[]; env?: Record<string, string>; stateDir?: string } = {}): HostProcess {
+/**
+ * `executable`: a packaged host (scripts/package-host.ts) to start instead of the built one under
+ * this Node; it is the whole host, so it is started with the host's arguments alone.
+ * `launcher`: a launcher `install` wrote, started as the browser starts it (with the caller alone).
+ */
+export function startHost(options: { args?: string[]; env?: Record<string, string>; stateDir?: string; executable?: string; launcher?: string } = {}): HostProcess {
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'eattest-host-'));
-  const child = spawn(process.execPath, [builtHostScript, 'host', ...(options.args ?? [allowedOrigin])], {
+  const callerArgs = options.args ?? [allowedOrigin];
+  const [command, args] =
+    options.launcher !== undefined
+      ? [options.launcher, callerArgs]
+      : options.executable !== undefined
+        ? [options.executable, ['host', ...callerArgs]]
+        : [process.execPath, [builtHostScript, 'host', ...callerArgs]];
+  const child = spawn(command, args, {
     env: { ...process.env, EATTEST_STATE_DIR: stateDir, [INSTALL_KIND_VARIABLE]: 'development', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

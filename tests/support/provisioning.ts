@@ -18,13 +18,16 @@ export function provisionHostState(options: {
   config?: Record<string, unknown>;
   /** More options of `certificate import` (a trainee's --supervisor-…). */
   importOptions?: readonly string[];
+  /** A packaged host (scripts/package-host.ts) to import with instead of the built one under this Node. */
+  executable?: string;
 }): string {
   const stateDir = mkdtempSync(join(tmpdir(), 'eattest-state-'));
   writeHostConfig(stateDir, options);
   const keystore = options.keystore === 'modern' ? options.clinician.modernKeystore : options.clinician.legacyKeystore;
+  const [command, ...hostArgs] = options.executable === undefined ? [process.execPath, builtHostScript] : [options.executable];
   execFileSync(
-    process.execPath,
-    [builtHostScript, 'certificate', 'import', keystore, '--password-file', options.clinician.passwordFile, '--password-store', 'file', '--profession', options.clinician.identity.profession, '--state-dir', stateDir, ...(options.importOptions ?? [])],
+    command,
+    [...hostArgs, 'certificate', 'import', keystore, '--password-file', options.clinician.passwordFile, '--password-store', 'file', '--profession', options.clinician.identity.profession, '--state-dir', stateDir, ...(options.importOptions ?? [])],
     { stdio: 'pipe' },
   );
   return stateDir;

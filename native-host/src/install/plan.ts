@@ -172,3 +172,16 @@ export function planInstall(target: InstallTarget, launcher: LauncherSpec): Inst
   if (registryKey !== undefined) steps.push({ kind: 'registry', key: registryKey, value: manifestPath });
   return { browser: target.browser, platform: target.platform, kind: launcher.kind, manifestPath, launcherPath, steps };
 }
+
+/**
+ * The system-wide folder where a browser on Linux looks for host manifests (for every user): where
+ * the Linux package puts them (scripts/package-deb.ts), beside the per-user ones `install` writes.
+ */
+export function linuxSystemManifestDirectory(browser: Browser): string {
+  return {
+    chromium: '/etc/chromium/native-messaging-hosts',
+    chrome: '/etc/opt/chrome/native-messaging-hosts',
+    edge: '/etc/opt/edge/native-messaging-hosts',
+    firefox: '/usr/lib/mozilla/native-messaging-hosts',
+  }[browser];
+}

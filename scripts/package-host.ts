@@ -1,0 +1,49 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+/**
+ * The host as one executable without a Node install: a Node single-executable application
+ * (node --experimental-sea-config, then postject, the way Node 20 documents it). The program is
+ * bundled into one CommonJS script (native-host/vite.sea.config.ts), V8's code cache for it is
+ * made at packaging time (useCodeCache), and the blob is injected into a copy of the Node binary
+ * that runs this script. The executable is for the platform this runs on (Linux x64 in CI).
+ */
+
+const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+export const packageDir = join(repoRoot, 'dist', 'package');
+const seaDir = join(packageDir, 'sea');
+export const packagedHostPath = join(packageDir, process.platform === 'win32' ? 'eattest-host.exe' : 'eattest-host');
+
+/** Node's documented fuse: the marker postject flips so that the binary runs its injected blob. */
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+export async function packageHost(options: { log?: (text: string) => void } = {}): Promise<string> {
+  const log = options.log ?? (() => undefined);
+  log('bundling the host into one script…');
+  await build({ root: repoRoot, configFile: join(repoRoot, 'native-host', 'vite.sea.config.ts'), logLevel: 'warn' });
+
+  const blob = join(seaDir, 'eattest-host.blob');
+  const seaConfig = join(seaDir, 'sea-config.json');
+  writeFileSync(
+    seaConfig,
+    JSON.stringify({ main: join(seaDir, 'eattest-host.cjs'), output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }),
+  );
+  log('preparing the single-executable blob (with its code cache)…');
+  execFileSync(process.execPath, ['--experimental-sea-config', seaConfig], { cwd: seaDir, stdio: ['ignore', 'ignore', 'pipe'] });
+
+  log(`injecting it into a copy of ${process.execPath}…`);
+  mkdirSync(packageDir, { recursive: true });
+  rmSync(packagedHostPath, { force: true });
+  copyFileSync(process.execPath, packagedHostPath);
+  chmodSync(packagedHostPath, 0o755);
+  const postject = createRequire(import.meta.url).resolve('postject/dist/cli.js');
+  const injectArgs = [postject, packagedHostPath, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE];
+  if (process.platform === 'darwin') injectArgs.push('--macho-segment-name', 'NODE_SEA');
+  execFileSync(process.execPath, injectArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
+  log(`wrote ${packagedHostPath}`);
+  return packagedHostPath;
+}
