@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, win32 } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BROWSERS, allowedEntries, planInstall, type InstallStep, type InstallTarget } from '../../native-host/src/install/plan.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../native-host/src/cli.js';
+import { BROWSERS, allowedEntries, planInstall, type InstallTarget } from '../../native-host/src/install/plan.js';
 import { DEVELOPMENT_CHROMIUM_EXTENSION_ID } from '../../src/shared/identity.js';
 import { innoSetupScript, macosDistribution, macosPayloadPath, macosPostinstallScript, pascalString } from '../../scripts/package-installers.js';
 
@@ -13,19 +14,62 @@ import { innoSetupScript, macosDistribution, macosPayloadPath, macosPostinstallS
  * computes for that user when run by the packaged host (node and host script: the executable).
  */
 
-type FileStep = Extract<InstallStep, { kind: 'file' }>;
+interface DryRun {
+  /** Each file the dry run would write, with its mode and its lines as it prints them. */
+  files: Map<string, { mode: number; lines: string[] }>;
+  registry: { key: string; value: string }[];
+}
 
-/** What production installs for every browser write, from plan.ts (as the dry run prints it). */
-function dryRunSteps(target: Omit<InstallTarget, 'browser'>, hostPath: string): { files: Map<string, FileStep>; registry: { key: string; value: string }[] } {
-  const files = new Map<string, FileStep>();
-  const registry: { key: string; value: string }[] = [];
+/**
+ * `eattest-host install --browser X --dry-run --platform P` for every browser, for a user with this
+ * home and environment, read back from what it prints. Run by the packaged host, node and the host
+ * script are both the executable: here node is this process's, which the launcher's line names.
+ */
+async function dryRun(platform: 'win32' | 'darwin', env: { HOME: string; LOCALAPPDATA?: string }, hostPath: string): Promise<DryRun> {
+  vi.stubEnv('HOME', env.HOME);
+  vi.stubEnv('LOCALAPPDATA', env.LOCALAPPDATA);
+  const result: DryRun = { files: new Map(), registry: [] };
+  try {
+    for (const browser of BROWSERS) {
+      let out = '';
+      const io = { out: (text: string) => void (out += text), err: (text: string) => void (out += text), hostScript: hostPath };
+      expect(await runCli(['install', '--browser', browser, '--dry-run', '--platform', platform], io), out).toBe(0);
+      let current: string[] | undefined;
+      for (const line of out.replaceAll(process.execPath, hostPath).trimEnd().split('\n')) {
+        const write = /^write (.+) \(mode ([0-7]+)\)$/.exec(line);
+        const registry = /^reg add "(.+)" \/ve \/t REG_SZ \/d "(.+)" \/f$/.exec(line);
+        if (write !== null) {
+          current = [];
+          result.files.set(write[1] as string, { mode: parseInt(write[2] as string, 8), lines: current });
+        } else if (registry !== null) {
+          result.registry.push({ key: registry[1] as string, value: registry[2] as string });
+        } else if (line.startsWith('  | ') || line === '  |') {
+          current?.push(line.slice(4));
+        } else {
+          expect(line).toBe(`# ${browser} on ${platform}`);
+        }
+      }
+    }
+  } finally {
+    vi.unstubAllEnvs();
+  }
+  return result;
+}
+
+/** A file's content as the dry run prints it: its lines, whatever their breaks. */
+function printedLines(content: string): string[] {
+  return content.trimEnd().split(/\r?\n/);
+}
+
+/** Exactly what the packaged host's install writes (plan.ts, which the dry run prints): contents byte for byte. */
+function plannedFiles(target: Omit<InstallTarget, 'browser'>, hostPath: string): Map<string, string> {
+  const files = new Map<string, string>();
   for (const browser of BROWSERS) {
     for (const step of planInstall({ ...target, browser }, { nodePath: hostPath, hostScript: hostPath, kind: 'production' }).steps) {
-      if (step.kind === 'registry') registry.push({ key: step.key, value: step.value });
-      else files.set(step.path, step);
+      if (step.kind === 'file') files.set(step.path, step.content);
     }
   }
-  return { files, registry };
+  return files;
 }
 
 function expectStoreIdsOnly(files: Map<string, string>): void {
@@ -97,10 +141,11 @@ describe('the Windows installer (Inno Setup)', () => {
     expect(installedHost()).toBe(`${localAppData}\\eAttest\\eattest-host.exe`);
   });
 
-  it('writes the files and the HKCU registry values the dry run computes, and nothing else', () => {
-    const expected = dryRunSteps({ platform: 'win32', home: 'C:\\Users\\Dr O\'Brien', env: { LOCALAPPDATA: localAppData } }, installedHost());
+  it('writes the files and the HKCU registry values the dry run computes, and nothing else', async () => {
+    const expected = await dryRun('win32', { HOME: "C:\\Users\\Dr O'Brien", LOCALAPPDATA: localAppData }, installedHost());
     const files = writtenFiles();
-    expect(new Map([...expected.files].map(([path, step]) => [path, step.content]))).toEqual(files);
+    expect(new Map([...files].map(([path, content]) => [path, printedLines(content)]))).toEqual(new Map([...expected.files].map(([path, file]) => [path, file.lines])));
+    expect(files).toEqual(plannedFiles({ platform: 'win32', home: "C:\\Users\\Dr O'Brien", env: { LOCALAPPDATA: localAppData } }, installedHost()));
     const registry = innoSection(script, 'Registry').map(innoParameters);
     expect(registry.map((entry) => ({ key: `${entry['Root']}\\${entry['Subkey']}`, value: fill(entry['ValueData'] ?? '', false) }))).toEqual(expected.registry);
     expect(registry.map((entry) => entry['Subkey'])).toEqual([
@@ -153,7 +198,7 @@ describe('the macOS package (pkgbuild component + postinstall)', () => {
     return home;
   }
 
-  it('writes the launcher and the manifests the dry run computes for that home, and nothing else', () => {
+  it('writes the launcher and the manifests the dry run computes for that home, and nothing else', async () => {
     const home = scratchHome();
     const hostPath = join(home, macosPayloadPath());
     mkdirSync(join(hostPath, '..'), { recursive: true });
@@ -163,13 +208,14 @@ describe('the macOS package (pkgbuild component + postinstall)', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
 
-    const expected = dryRunSteps({ platform: 'darwin', home, env: {} }, hostPath);
+    const expected = await dryRun('darwin', { HOME: home }, hostPath);
     const written = new Map<string, string>();
-    for (const [path, step] of expected.files) {
+    for (const [path, file] of expected.files) {
       written.set(path, readFileSync(path, 'utf8'));
-      expect(statSync(path).mode & 0o777, path).toBe(step.mode);
+      expect(printedLines(written.get(path) ?? ''), path).toEqual(file.lines);
+      expect(statSync(path).mode & 0o777, path).toBe(file.mode);
     }
-    expect(written).toEqual(new Map([...expected.files].map(([path, step]) => [path, step.content])));
+    expect(written).toEqual(plannedFiles({ platform: 'darwin', home, env: {} }, hostPath));
     expect(expected.registry).toEqual([]);
     const listed = spawnSync('find', [home, '-type', 'f'], { encoding: 'utf8' }).stdout.trim().split('\n').sort();
     expect(listed).toEqual([hostPath, ...expected.files.keys()].sort());
