@@ -229,8 +229,27 @@ export function macosDistribution(): string {
 }
 
 /**
+ * The hardened runtime's exceptions the host needs when codesign signs it for notarization: V8
+ * compiles JavaScript to machine code at run time (Node's own macOS release is signed with these).
+ */
+export function macosEntitlements(): string {
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">',
+    '<plist version="1.0">',
+    '<dict>',
+    '  <key>com.apple.security.cs.allow-jit</key><true/>',
+    '  <key>com.apple.security.cs.allow-unsigned-executable-memory</key><true/>',
+    '</dict>',
+    '</plist>',
+    '',
+  ].join('\n');
+}
+
+/**
  * Writes dist/package/installers/: windows/eattest-host.iss, and macos/ with scripts/postinstall,
- * distribution.xml and the component root's folder for the host (filled on the Mac release machine).
+ * distribution.xml, entitlements.plist and the component root's folder for the host (filled on the
+ * Mac release machine).
  */
 export function packageInstallers(options: { log?: (text: string) => void } = {}): string {
   rmSync(installersDir, { recursive: true, force: true });
@@ -241,6 +260,7 @@ export function packageInstallers(options: { log?: (text: string) => void } = {}
   mkdirSync(join(macos, 'scripts'), { recursive: true });
   writeFileSync(join(macos, 'scripts', 'postinstall'), macosPostinstallScript(), { mode: 0o755 });
   writeFileSync(join(macos, 'distribution.xml'), macosDistribution());
+  writeFileSync(join(macos, 'entitlements.plist'), macosEntitlements());
   mkdirSync(join(macos, 'root', posix.dirname(macosPayloadPath())), { recursive: true });
   options.log?.(`wrote the Windows and macOS installer definitions (host ${NATIVE_HOST_NAME}) under ${installersDir}`);
   return installersDir;
