@@ -40,6 +40,8 @@ export async function packageHost(options: { log?: (text: string) => void } = {}
   rmSync(packagedHostPath, { force: true });
   copyFileSync(process.execPath, packagedHostPath);
   chmodSync(packagedHostPath, 0o755);
+  // Node's SEA steps on macOS: the copied node's signature goes before the injection (the release machine signs the result).
+  if (process.platform === 'darwin') execFileSync('codesign', ['--remove-signature', packagedHostPath], { stdio: ['ignore', 'ignore', 'pipe'] });
   const postject = createRequire(import.meta.url).resolve('postject/dist/cli.js');
   const injectArgs = [postject, packagedHostPath, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE];
   if (process.platform === 'darwin') injectArgs.push('--macho-segment-name', 'NODE_SEA');

@@ -1,5 +1,6 @@
 import { packageDeb } from './package-deb.js';
 import { packageHost } from './package-host.js';
+import { packageInstallers } from './package-installers.js';
 
 /** `npm run package`: what ships, under dist/package/: the host as one executable and, on Linux, its .deb. */
 const log = (text: string): void => {
@@ -7,3 +8,4 @@ const log = (text: string): void => {
 };
 const host = await packageHost({ log });
 if (process.platform === 'linux') packageDeb(host, { log });
+packageInstallers({ log });
