@@ -23,28 +23,39 @@ export const firefoxXpiPath = join(packageDir, `eattest-companion-${PRODUCT_VERS
 /** The oldest Firefox the .xpi installs in: ESR 128 (MV3 optional_host_permissions, module background scripts). */
 export const FIREFOX_MIN_VERSION = '128.0';
 
+/**
+ * What the extension sends outside itself, as addons.mozilla.org requires new add-ons to declare
+ * (Firefox 140+ asks the user's consent with it at install; ESR 128 ignores the key): the patient's
+ * identity and the care given, which leave through the host to MyCareNet. Nothing goes to us.
+ */
+export const FIREFOX_DATA_COLLECTION = { required: ['personallyIdentifyingInfo', 'healthInfo'] } as const;
+
 /** The manifest keys this script reads or rewrites; the rest passes through unchanged. */
 export interface BuiltManifest {
   [key: string]: unknown;
   background?: { service_worker?: string; scripts?: string[]; type?: string };
   minimum_chrome_version?: string;
-  browser_specific_settings?: { gecko?: { id?: string; strict_min_version?: string } };
+  browser_specific_settings?: { gecko?: { id?: string; strict_min_version?: string; data_collection_permissions?: { required?: readonly string[] } } };
 }
 
 /**
  * Firefox's manifest for the same files: Firefox runs the MV3 background as an event page
  * (`background.scripts`), not as a service worker, and takes its add-on id from
- * `browser_specific_settings.gecko` (the id the production host manifests allow).
+ * `browser_specific_settings.gecko` (the id the production host manifests allow). Chromium's
+ * `minimum_chrome_version` goes (Firefox warns about it); the other keys keep their order.
  */
 export function firefoxManifest(built: BuiltManifest): BuiltManifest {
-  const { background, ...rest } = built;
+  const { background } = built;
   if (background?.service_worker === undefined) throw new Error('the built manifest names no background service worker');
-  // Chromium's own key: Firefox warns about it, and the gecko setting says the same for Firefox.
-  delete rest.minimum_chrome_version;
+  const firefoxBackground = { scripts: [background.service_worker], ...(background.type === undefined ? {} : { type: background.type }) };
+  const entries = Object.entries(built)
+    .filter(([key]) => key !== 'minimum_chrome_version')
+    .map(([key, value]) => [key, key === 'background' ? firefoxBackground : value] as const);
   return {
-    ...rest,
-    background: { scripts: [background.service_worker], ...(background.type === undefined ? {} : { type: background.type }) },
-    browser_specific_settings: { gecko: { id: STORE_EXTENSION_IDS.firefoxAddons, strict_min_version: FIREFOX_MIN_VERSION } },
+    ...Object.fromEntries(entries),
+    browser_specific_settings: {
+      gecko: { id: STORE_EXTENSION_IDS.firefoxAddons, strict_min_version: FIREFOX_MIN_VERSION, data_collection_permissions: FIREFOX_DATA_COLLECTION },
+    },
   };
 }
 

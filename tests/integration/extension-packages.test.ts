@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIREFOX_MIN_VERSION, packageExtension, type BuiltManifest } from '../../scripts/package-extension.js';
+import { FIREFOX_DATA_COLLECTION, FIREFOX_MIN_VERSION, packageExtension, type BuiltManifest } from '../../scripts/package-extension.js';
 import { STORE_EXTENSION_IDS } from '../../src/shared/identity.js';
 import { repoRoot } from '../support/paths.js';
 
@@ -182,6 +182,13 @@ describe('the Firefox package', () => {
     expect(firefox.manifest.background).not.toHaveProperty('service_worker');
     expect(firefox.manifest.browser_specific_settings?.gecko?.id).toBe(STORE_EXTENSION_IDS.firefoxAddons);
     expect(firefox.manifest).not.toHaveProperty('minimum_chrome_version');
+  });
+
+  it('declares what it sends outside the extension, as addons.mozilla.org requires of new add-ons', () => {
+    const required = firefox.manifest.browser_specific_settings?.gecko?.data_collection_permissions?.required ?? [];
+    expect(required).toEqual(FIREFOX_DATA_COLLECTION.required);
+    // Patient data leaves through the host to MyCareNet: declaring 'none' would be false.
+    expect(required).toContain('healthInfo');
   });
 
   it('installs in Firefox ESR 128 and later', () => {
