@@ -88,6 +88,14 @@ function pageReferences(archive: Archive, page: string): string[] {
     .map((reference) => (reference.startsWith('/') ? reference.slice(1) : posix.normalize(posix.join(posix.dirname(page), reference))));
 }
 
+/** The modules a script of the archive imports from the extension itself (static and dynamic imports). */
+function scriptImports(archive: Archive, script: string): string[] {
+  const code = archive.read(script).toString('utf8');
+  return [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["'`]((?:\.{1,2})?\/[^"'`]+)["'`]/g)]
+    .map((match) => match[1] ?? '')
+    .map((specifier) => (specifier.startsWith('/') ? specifier.slice(1) : posix.normalize(posix.join(posix.dirname(script), specifier))));
+}
+
 /** Width and height from a PNG's header, or undefined when the bytes are no PNG. */
 function pngSize(bytes: Buffer): { width: number; height: number } | undefined {
   if (bytes.length < 24 || !bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return undefined;
@@ -132,14 +140,16 @@ describe.each([{ store: 'chrome' }, { store: 'firefox' }] as const)('the $store 
     expect(leaks).toEqual([]);
   });
 
-  it('holds every file its manifest and its pages name', () => {
+  it('holds every file its manifest names, its pages load and its scripts import', () => {
     const { manifest, entries } = archive();
     const named = manifestFiles(manifest);
     expect(named).toContain('src/popup/index.html');
     const pages = [...new Set([...named, ...entries].filter((entry) => entry.endsWith('.html')))];
     const referenced = pages.flatMap((page) => pageReferences(archive(), page));
     expect(referenced.length).toBeGreaterThan(0);
-    expect([...named, ...referenced].filter((file) => !entries.includes(file))).toEqual([]);
+    const imported = entries.filter((entry) => entry.endsWith('.js')).flatMap((script) => scriptImports(archive(), script));
+    expect(imported.length).toBeGreaterThan(0);
+    expect([...named, ...referenced, ...imported].filter((file) => !entries.includes(file))).toEqual([]);
   });
 
   it('has square PNG icons of the sizes the stores show', () => {
