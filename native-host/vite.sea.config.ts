@@ -1,5 +1,5 @@
-import { builtinModules } from 'node:module';
 import { defineConfig } from 'vite';
+import { HOST_EXTERNALS, HOST_MINIFY } from './vite.host-bundle.js';
 
 /**
  * The packaged host's program: one CommonJS file, dist/package/sea/eattest-host.cjs, since a Node
@@ -16,13 +16,13 @@ export default defineConfig({
     target: 'node20',
     sourcemap: false,
     rolldownOptions: {
-      external: [...builtinModules, ...builtinModules.map((name) => `node:${name}`)],
+      external: HOST_EXTERNALS,
       output: {
         entryFileNames: 'eattest-host.cjs',
         format: 'cjs',
         codeSplitting: false,
         // As the development build (native-host/vite.config.ts): less to compile, names kept for the log.
-        minify: { compress: { keepNames: { function: true, class: true } }, mangle: { keepNames: true } },
+        minify: HOST_MINIFY,
       },
     },
   },
