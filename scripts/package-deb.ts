@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
-import { BROWSERS, HOST_DESCRIPTION, hostManifest, launcherScript, linuxSystemManifestDirectory } from '../native-host/src/install/plan.js';
+import { BROWSERS, HOST_DESCRIPTION, LINUX_PACKAGE_PATHS, hostManifest, launcherScript, linuxSystemManifestDirectory } from '../native-host/src/install/plan.js';
 import { NATIVE_HOST_NAME } from '../src/shared/identity.js';
 import { PRODUCT_VERSION } from '../src/shared/version.js';
 import { packageDir } from './package-host.js';
@@ -15,9 +15,9 @@ import { packageDir } from './package-host.js';
 
 export const DEB_PACKAGE_NAME = 'eattest-companion-host';
 /** Where the package puts the host; the launcher and the manifests name these absolute paths. */
-export const DEB_HOST_PATH = '/usr/lib/eattest-companion/eattest-host';
-export const DEB_LAUNCHER_PATH = '/usr/lib/eattest-companion/native-messaging-host';
-export const DEB_COMMAND_PATH = '/usr/bin/eattest-host';
+export const DEB_HOST_PATH = LINUX_PACKAGE_PATHS.host;
+export const DEB_LAUNCHER_PATH = LINUX_PACKAGE_PATHS.launcher;
+export const DEB_COMMAND_PATH = LINUX_PACKAGE_PATHS.command;
 
 const DEB_ARCHITECTURES: Partial<Record<NodeJS.Architecture, string>> = { x64: 'amd64', arm64: 'arm64' };
 

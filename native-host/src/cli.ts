@@ -1,4 +1,5 @@
 import { homedir } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '../../src/shared/errors.js';
 import { PRODUCT_VERSION } from '../../src/shared/version.js';
@@ -22,8 +23,9 @@ Usage:
       Register the host with a browser for the current user, or for one Chromium profile (DIR/NativeMessagingHosts).
       Only the published extension may use it; --development lets the development build (whose key is public) use it instead.
   eattest-host uninstall --browser chromium|chrome|edge|firefox [--profile DIR] [--dry-run]
-  eattest-host doctor [--browser B] [--profile DIR]
-      What is installed where, what is wrong and what to do.
+  eattest-host doctor [--browser B] [--profile DIR] [--root DIR]
+      What is installed where, what is wrong and what to do. --root reads the Linux package's system
+      folders under DIR (a package unpacked there) instead of /.
   eattest-host certificate import FILE.p12 [--password-file F | --password-stdin] [--password-store os|file] [--profession doctor|dentist|physiotherapist|nurse|midwife|speechTherapist]
       Keep your eHealth keystore in the host; its password goes to the OS secret store (or, for development, a file).
   eattest-host journal [--verify] [--recheck-signatures] [--export FILE] [--state-dir DIR]
@@ -81,6 +83,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         browser: { type: 'string' },
         profile: { type: 'string' },
         'state-dir': { type: 'string' },
+        root: { type: 'string' },
         platform: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         development: { type: 'boolean', default: false },
@@ -90,6 +93,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       allowPositionals: false,
     });
     const dryRun = values['dry-run'];
+    if (values.root !== undefined && command !== 'doctor') throw new UsageError('--root is for doctor only');
     const platform = parsePlatform(values.platform, dryRun);
     const base: Omit<InstallTarget, 'browser'> = { platform, home: homedir(), env: process.env, profileDir: values.profile };
 
@@ -123,6 +127,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           stateDir: values['state-dir'] ?? stateDirectory(),
           nodeVersion: process.version,
           installHint: 'eattest-host install',
+          ...(values.root !== undefined ? { systemRoot: resolve(values.root) } : {}),
         });
         io.out(formatFindings(findings));
         return findings.some((finding) => finding.level === 'problem') ? 1 : 0;

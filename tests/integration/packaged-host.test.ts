@@ -1,7 +1,7 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, delimiter, dirname, join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brusselsDateTime } from '../../native-host/src/mycarenet/commons/kmehr.js';
@@ -10,12 +10,15 @@ import { scenarioByKey } from '../../simulator/src/scenarios.js';
 import { startSimulator, type Simulator } from '../../simulator/src/server.js';
 import type { Insurability } from '../../src/shared/domain/insurability.js';
 import { PRODUCT_VERSION } from '../../src/shared/version.js';
-import { BROWSERS, launcherScript, linuxSystemManifestDirectory } from '../../native-host/src/install/plan.js';
+import { BROWSERS, LINUX_PACKAGE_PATHS, launcherScript, linuxSystemManifestDirectory } from '../../native-host/src/install/plan.js';
+import { installedHostPath } from '../../scripts/package-installers.js';
 import { DEB_HOST_PATH, DEB_LAUNCHER_PATH, DEB_PACKAGE_NAME, debInstalledPaths, packageDeb } from '../../scripts/package-deb.js';
 import { packageHost } from '../../scripts/package-host.js';
 import { DEVELOPMENT_CHROMIUM_EXTENSION_ID, INSTALL_KIND_VARIABLE, NATIVE_HOST_NAME, STORE_EXTENSION_IDS, chromiumOrigin } from '../../src/shared/identity.js';
 import { hello, resultOf, startHost, type HostProcess } from '../support/host-process.js';
-import { provisionHostState } from '../support/provisioning.js';
+import { writeFakeSecretTool } from '../support/fake-secret-tool.js';
+import { provisionHostState, writeHostConfig } from '../support/provisioning.js';
+import { CLINICIAN_INSTALL_SECTION, blockCommands, inlineSpans, readmeSection } from '../support/readme.js';
 
 /**
  * The packaged host (`npm run package`: a Node single-executable application) run as the browser
@@ -141,4 +144,140 @@ describe('the .deb', () => {
       await installed.stop();
     }
   });
+});
+
+/**
+ * The README's "Install (clinician)" commands, as a clinician types them, against the packaged host:
+ * on Linux the .deb installed and removed by dpkg (into a scratch root: `dpkg --root`, the same
+ * unpacking and bookkeeping as `sudo apt install`, without touching this machine's /usr and /etc)
+ * and `eattest-host` from it; the macOS and Windows lines with the host at the place their installer
+ * definitions give, run with this platform's build of the same program (their doctor cannot find a
+ * macOS or Windows browser here, so for those only the certificate's line is checked).
+ */
+describe("the README's clinician install, on the packaged host", () => {
+  const { section } = readmeSection(CLINICIAN_INSTALL_SECTION);
+  const commands = [
+    ...blockCommands(section, ['sh', 'powershell']),
+    ...inlineSpans(section).filter((span) => /^(sudo |eattest-host |& )/.test(span)),
+  ];
+  const keystoreName = 'SSIN_20261130-120000.acc-p12';
+  let root: string;
+  let fakeBin: string;
+  let home: string;
+
+  const sh = (command: string, options: { path?: string; stdin?: string } = {}) =>
+    new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const child = spawn('sh', ['-c', command], {
+        cwd: home,
+        env: { PATH: [options.path, fakeBin, process.env['PATH']].filter((part) => part !== undefined).join(delimiter), HOME: home },
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+      child.stdin.end(options.stdin ?? '');
+      child.on('close', (code) => resolve({ code, out, err }));
+    });
+  /** dpkg with its database in the scratch root; the package's dependencies (libc) are the host system's. */
+  const dpkg = (args: string[]) => sh(['dpkg', `--root=${root}`, '--force-not-root', '--force-depends', ...args].map((word) => `'${word}'`).join(' '));
+  /** /usr/bin in the scratch root: its eattest-host is the package's relative link to the host. */
+  const installedCommandDir = () => join(root, dirname(LINUX_PACKAGE_PATHS.command));
+  const expectCertificateImported = (run: { code: number | null; out: string; err: string }) => {
+    expect(run.code, run.err).toBe(0);
+    expect(run.out).toContain(pki.clinicians.doctorRsa.identity.ssin);
+  };
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'eattest-clinician-root-'));
+    for (const dir of ['var/lib/dpkg/info', 'var/lib/dpkg/updates']) mkdirSync(join(root, dir), { recursive: true });
+    writeFileSync(join(root, 'var/lib/dpkg/status'), '');
+    fakeBin = mkdtempSync(join(tmpdir(), 'eattest-clinician-bin-'));
+    writeFakeSecretTool(fakeBin, join(fakeBin, 'calls.log'));
+    home = mkdtempSync(join(tmpdir(), 'eattest-clinician-home-'));
+    mkdirSync(join(home, 'ehealth'));
+    copyFileSync(pki.clinicians.doctorRsa.legacyKeystore, join(home, 'ehealth', keystoreName));
+    const stateDir = join(home, '.local', 'state', 'eattest');
+    mkdirSync(stateDir, { recursive: true });
+    writeHostConfig(stateDir, { pki, simulatorUrl: simulator.url });
+  });
+  afterAll(() => {
+    for (const dir of [root, fakeBin, home]) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const scenarios: Record<string, (command: string) => Promise<void>> = {
+    [`sudo apt install ./${DEB_PACKAGE_NAME}_${PRODUCT_VERSION}_amd64.deb`]: async (command) => {
+      expect(command.endsWith(basename(deb))).toBe(true);
+      const run = await dpkg(['-i', deb]);
+      expect(run.code, run.err).toBe(0);
+      for (const path of debInstalledPaths()) expect(existsSync(join(root, path)), path).toBe(true);
+      expect(posix.resolve(posix.dirname(LINUX_PACKAGE_PATHS.command), readlinkSync(join(root, LINUX_PACKAGE_PATHS.command)))).toBe(LINUX_PACKAGE_PATHS.host);
+    },
+    [`eattest-host certificate import ~/ehealth/${keystoreName} --password-stdin`]: async (command) => {
+      expectCertificateImported(await sh(command, { path: installedCommandDir(), stdin: pki.clinicians.doctorRsa.password }));
+    },
+    'eattest-host doctor': async (command) => {
+      const run = await sh(`${command} --root '${root}'`, { path: installedCommandDir() });
+      expect(run.code, run.out).toBe(0);
+      for (const browser of BROWSERS) {
+        expect(run.out).toContain(`ok       ${browser}: manifest at ${linuxSystemManifestDirectory(browser)}/${NATIVE_HOST_NAME}.json (the system package)`);
+        expect(run.out).toContain(`ok       ${browser}: production install`);
+        expect(run.out).toContain(`ok       ${browser}: installed host ${PRODUCT_VERSION}`);
+      }
+      expect(run.out).toContain(pki.clinicians.doctorRsa.identity.ssin);
+    },
+    'sudo apt remove eattest-companion-host': async (command) => {
+      expect(command).toContain(DEB_PACKAGE_NAME);
+      const run = await dpkg(['-r', DEB_PACKAGE_NAME]);
+      expect(run.code, run.err).toBe(0);
+      for (const path of debInstalledPaths()) expect(existsSync(join(root, path)), path).toBe(false);
+      // The state folder, with the journal and the certificate's custody, stays.
+      expect(existsSync(join(home, '.local', 'state', 'eattest', 'keystore.json'))).toBe(true);
+      const doctor = await sh(`'${executable}' doctor --root '${root}'`);
+      expect(doctor.out).toContain('the host is not installed for any browser');
+    },
+  };
+  const macHost = '"$HOME/Library/Application Support/eAttest/bin/eattest-host"';
+  const placeMacHost = () => {
+    const path = installedHostPath('darwin', home, {});
+    mkdirSync(dirname(path), { recursive: true });
+    copyFileSync(executable, path);
+    chmodSync(path, 0o755);
+  };
+  scenarios[`${macHost} certificate import ~/ehealth/${keystoreName} --password-stdin`] = async (command) => {
+    placeMacHost();
+    expectCertificateImported(await sh(command, { stdin: pki.clinicians.doctorRsa.password }));
+  };
+  scenarios[`${macHost} doctor`] = async (command) => {
+    const run = await sh(command);
+    expect(run.out).toMatch(new RegExp(`ok +certificate .*${pki.clinicians.doctorRsa.identity.ssin}`));
+  };
+  const windowsHost = '& "$env:LOCALAPPDATA\\eAttest\\eattest-host.exe"';
+  /** The PowerShell line as this platform runs it: the host at the Windows installer's place, the keystore in the home's ehealth folder. */
+  const windowsToHere = (command: string) => {
+    const localAppData = 'C:\\Users\\clinician\\AppData\\Local';
+    expect(installedHostPath('win32', 'C:\\Users\\clinician', { LOCALAPPDATA: localAppData })).toBe(`${localAppData}\\eAttest\\eattest-host.exe`);
+    return command.replace(windowsHost, `'${executable}'`).replace(`"$HOME\\ehealth\\${keystoreName}"`, `'${join(home, 'ehealth', keystoreName)}'`);
+  };
+  scenarios[`${windowsHost} certificate import "$HOME\\ehealth\\${keystoreName}" --password-stdin`] = async (command) => {
+    expectCertificateImported(await sh(windowsToHere(command), { stdin: pki.clinicians.doctorRsa.password }));
+  };
+  scenarios[`${windowsHost} doctor`] = async (command) => {
+    const run = await sh(windowsToHere(command));
+    expect(run.out).toMatch(new RegExp(`ok +certificate .*${pki.clinicians.doctorRsa.identity.ssin}`));
+  };
+
+  it('classifies every command of the section, and each classification is still in it', () => {
+    expect(commands.filter((command) => !(command in scenarios))).toEqual([]);
+    expect(Object.keys(scenarios).filter((command) => !commands.includes(command))).toEqual([]);
+  });
+
+  it('runs them in order: install, certificate, doctor, uninstall; then the macOS and Windows lines', async () => {
+    for (const [command, check] of Object.entries(scenarios)) {
+      try {
+        await check(command);
+      } catch (error) {
+        throw new Error(`README command \`${command}\`: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+    }
+  }, 120_000);
 });

@@ -10,6 +10,7 @@ import { PRODUCT_VERSION } from '../../src/shared/version.js';
 import { captures } from '../support/captures.js';
 import { writeFakeSecretTool } from '../support/fake-secret-tool.js';
 import { repoRoot } from '../support/paths.js';
+import { CLINICIAN_INSTALL_SECTION, blockCommands, inlineSpans, readmeSection } from '../support/readme.js';
 import { writeHostConfig } from '../support/provisioning.js';
 
 /**
@@ -24,20 +25,13 @@ import { writeHostConfig } from '../support/provisioning.js';
  */
 
 const HOST = 'npm run -s host -- ';
-const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+/** The clinician's install section is run against the packaged host, by tests/integration/packaged-host.test.ts. */
+const { rest: readme } = readmeSection(CLINICIAN_INSTALL_SECTION);
 
-/** The README's commands: lines of sh blocks (comments dropped, `\` continuations joined) and inline host commands in the prose. */
+/** The README's commands: lines of sh blocks and inline host commands in the prose. */
 function readmeCommands(): string[] {
-  const found = new Set<string>();
-  const fence = /^```(\w*)\n([\s\S]*?)^```$/gm;
-  for (const [, language, body] of readme.matchAll(fence)) {
-    if (language !== 'sh') continue;
-    for (const line of (body ?? '').replace(/\\\n\s*/g, '').split('\n')) {
-      const command = line.replace(/\s+#\s.*$/, '').trim();
-      if (command !== '') found.add(command);
-    }
-  }
-  for (const [, span = ''] of readme.replace(fence, '').matchAll(/`([^`\n]+)`/g)) {
+  const found = new Set(blockCommands(readme, ['sh']));
+  for (const span of inlineSpans(readme)) {
     if (span.startsWith(HOST) || span.startsWith('npx eattest-host')) found.add(span);
     else if (/^eattest-host [a-z]/.test(span)) found.add(`${HOST}${span.slice('eattest-host '.length)}`);
   }

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { AppError } from '../../../src/shared/errors.js';
-import { DEVELOPMENT_CHROMIUM_EXTENSION_ID, INSTALL_KINDS, allowedExtensions, chromiumOrigin, type InstallKind } from '../../../src/shared/identity.js';
+import { DEVELOPMENT_CHROMIUM_EXTENSION_ID, INSTALL_KINDS, NATIVE_HOST_NAME, allowedExtensions, chromiumOrigin, type InstallKind } from '../../../src/shared/identity.js';
 import { passwordStoreFor } from '../certificate/custody.js';
 import { readStoredCertificate } from '../certificate/stored.js';
 import { EXPIRY_WARNING_DAYS, withDaysToExpiry } from '../certificate/identity.js';
@@ -10,7 +10,7 @@ import { loadConfig, type HostConfig } from '../config.js';
 import { loadPlatformAnchors, loadStsSigners, platformTrustSources, stsSignerSetting } from '../ehealth/trust/trust-store.js';
 import { readOurManifest, type InstalledManifest } from './apply.js';
 import { describeProtocolRange, installedExtensionVersions, installedHostVersion, thisHostVersion } from './versions.js';
-import { BROWSERS, allowedEntries, browserUserDataDirectory, installLocations, launcherKind, type Browser, type InstallTarget } from './plan.js';
+import { BROWSERS, LINUX_PACKAGE_PATHS, allowedEntries, browserUserDataDirectory, installLocations, launcherKind, linuxSystemManifestDirectory, type Browser, type InstallTarget } from './plan.js';
 
 export interface Finding {
   level: 'ok' | 'info' | 'warning' | 'problem';
@@ -105,10 +105,46 @@ function checkVersions(target: InstallTarget, kind: InstallKind, host: ReturnTyp
   return findings;
 }
 
-function checkBrowser(target: InstallTarget, installHint: string): Finding[] {
+/**
+ * The Linux package's install for this browser (system manifest, launcher, host), read under
+ * `systemRoot` ('/' on a clinician's machine; a folder the package was unpacked into, for packagers).
+ * Undefined when there is no system manifest.
+ */
+function checkSystemPackage(target: InstallTarget, systemRoot: string): Finding[] | undefined {
+  const manifestPath = posix.join(linuxSystemManifestDirectory(target.browser), `${NATIVE_HOST_NAME}.json`);
+  const manifest = readOurManifest(join(systemRoot, manifestPath));
+  if (manifest === null) return undefined;
+  const reinstall = 'reinstall the package (sudo apt install --reinstall ./eattest-companion-host_VERSION_amd64.deb)';
+  const findings: Finding[] = [{ level: 'ok', text: `${target.browser}: manifest at ${manifestPath} (the system package)` }];
+  findings.push(...checkAllowedExtensions(target, manifest, 'production', reinstall));
+  if (manifest.path !== LINUX_PACKAGE_PATHS.launcher) {
+    findings.push({ level: 'warning', text: `${target.browser}: the manifest points to ${manifest.path}, not ${LINUX_PACKAGE_PATHS.launcher}`, fix: reinstall });
+  }
+  const launcherPath = join(systemRoot, LINUX_PACKAGE_PATHS.launcher);
+  try {
+    accessSync(launcherPath, constants.X_OK);
+    const launcher = readFileSync(launcherPath, 'utf8');
+    const [hostPath, hostArgument] = launcherTargets(launcher);
+    if (hostPath !== LINUX_PACKAGE_PATHS.host || hostArgument !== LINUX_PACKAGE_PATHS.host || launcherKind(launcher) !== 'production') {
+      findings.push({ level: 'problem', text: `${target.browser}: the launcher ${LINUX_PACKAGE_PATHS.launcher} is not the package's`, fix: reinstall });
+    } else {
+      const host = join(systemRoot, LINUX_PACKAGE_PATHS.host);
+      if (!existsSync(host)) findings.push({ level: 'problem', text: `${target.browser}: the host program (${LINUX_PACKAGE_PATHS.host}) is gone`, fix: reinstall });
+      else findings.push(...checkVersions(target, 'production', installedHostVersion(host, host), reinstall));
+    }
+  } catch {
+    findings.push({ level: 'problem', text: `${target.browser}: the launcher ${LINUX_PACKAGE_PATHS.launcher} is missing or not executable`, fix: reinstall });
+  }
+  return findings;
+}
+
+function checkBrowser(target: InstallTarget, installHint: string, systemRoot: string): Finding[] {
   const { manifestPath } = installLocations(target);
   const manifest = readOurManifest(manifestPath);
-  if (manifest === null) return [{ level: 'info', text: `${target.browser}: not installed (no manifest at ${manifestPath})` }];
+  if (manifest === null) {
+    const packaged = target.platform === 'linux' && target.profileDir === undefined ? checkSystemPackage(target, systemRoot) : undefined;
+    return packaged ?? [{ level: 'info', text: `${target.browser}: not installed (no manifest at ${manifestPath})` }];
+  }
   const kind = manifestKind(target, manifest);
   const { launcherPath, registryKey } = installLocations(target, kind);
   const findings: Finding[] = [{ level: 'ok', text: `${target.browser}: manifest at ${manifestPath}` }];
@@ -227,6 +263,8 @@ export async function runDoctor(options: {
   stateDir: string;
   nodeVersion: string;
   installHint: string;
+  /** Where the Linux package's system folders are read from: '/' unless a packager checks an unpacked package. */
+  systemRoot?: string;
   now?: Date;
 }): Promise<Finding[]> {
   const program = thisHostVersion();
@@ -239,7 +277,7 @@ export async function runDoctor(options: {
   }
 
   const browsers = options.browsers ?? (options.target.profileDir !== undefined ? BROWSERS.filter((b) => b !== 'firefox') : BROWSERS);
-  const perBrowser = browsers.flatMap((browser) => checkBrowser({ ...options.target, browser }, options.installHint));
+  const perBrowser = browsers.flatMap((browser) => checkBrowser({ ...options.target, browser }, options.installHint, options.systemRoot ?? '/'));
   findings.push(...perBrowser);
   if (!perBrowser.some((finding) => finding.level === 'ok')) {
     findings.push({ level: 'problem', text: 'the host is not installed for any browser', fix: `run \`${options.installHint} --browser chromium\` (or chrome, edge, firefox)` });

@@ -174,8 +174,19 @@ export function planInstall(target: InstallTarget, launcher: LauncherSpec): Inst
 }
 
 /**
+ * Where the Linux package (scripts/package-deb.ts) puts the host, the launcher the browsers start and
+ * the `eattest-host` command; its manifests name these absolute paths, and `doctor` checks them.
+ */
+export const LINUX_PACKAGE_PATHS = {
+  host: '/usr/lib/eattest-companion/eattest-host',
+  launcher: '/usr/lib/eattest-companion/native-messaging-host',
+  command: '/usr/bin/eattest-host',
+} as const;
+
+/**
  * The system-wide folder where a browser on Linux looks for host manifests (for every user): where
  * the Linux package puts them (scripts/package-deb.ts), beside the per-user ones `install` writes.
+ * A browser reads the per-user manifest first, so the system one serves only when there is none.
  */
 export function linuxSystemManifestDirectory(browser: Browser): string {
   return {

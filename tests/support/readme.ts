@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './paths.js';
+
+/** The section a clinician follows: its commands run against the packaged host, not the checkout. */
+export const CLINICIAN_INSTALL_SECTION = 'Install (clinician)';
+
+/** The README, as the tests that run its commands read it. */
+export const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+
+/**
+ * The section under the level-2 heading `title`, up to the next level-2 heading, and the README
+ * without it: the clinician's install section is run against the packaged host, the rest from the checkout.
+ */
+export function readmeSection(title: string): { section: string; rest: string } {
+  const start = readme.indexOf(`\n## ${title}\n`);
+  if (start < 0) throw new Error(`the README has no section "## ${title}"`);
+  const next = readme.indexOf('\n## ', start + 1);
+  const end = next < 0 ? readme.length : next;
+  return { section: readme.slice(start, end), rest: readme.slice(0, start) + readme.slice(end) };
+}
+
+const FENCE = /^```(\w*)\n([\s\S]*?)^```$/gm;
+
+/** The lines of the code blocks in `languages` (comments dropped, `\` continuations joined). */
+export function blockCommands(text: string, languages: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const [, language = '', body = ''] of text.matchAll(FENCE)) {
+    if (!languages.includes(language)) continue;
+    for (const line of body.replace(/\\\n\s*/g, '').split('\n')) {
+      const command = line.replace(/\s+#\s.*$/, '').trim();
+      if (command !== '' && !found.includes(command)) found.push(command);
+    }
+  }
+  return found;
+}
+
+/** The inline code spans of the prose (outside code blocks). */
+export function inlineSpans(text: string): string[] {
+  return [...text.replace(FENCE, '').matchAll(/`([^`\n]+)`/g)].map(([, span = '']) => span);
+}
