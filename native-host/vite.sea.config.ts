@@ -2,11 +2,9 @@ import { defineConfig } from 'vite';
 import { HOST_EXTERNALS, HOST_MINIFY } from './vite.host-bundle.js';
 
 /**
- * The packaged host's program: one CommonJS file, dist/package/sea/eattest-host.cjs, since a Node
+ * The packaged host's boot: one CommonJS file, dist/package/sea/eattest-host.cjs, since a Node
  * single-executable application runs exactly one script, which can require only Node's built-in
- * modules. The chunks that the development host loads on first use (native-host/vite.config.ts)
- * are inlined; the application's own code cache (useCodeCache, scripts/package.mjs) stands in for
- * the one the development boot keeps in the state folder.
+ * modules. It loads the program from the executable's assets (scripts/package-host.ts).
  */
 export default defineConfig({
   build: {

@@ -25,9 +25,18 @@ export interface LoadedProgramFile {
   cache: CacheState;
 }
 
+/** Where the program's files are read from: the program folder, or the packaged host's assets. */
+export interface ProgramSource {
+  /** The file's bytes; throws when there is no such file. */
+  read(relativePath: string): Buffer;
+  has(relativePath: string): boolean;
+}
+
 export interface CodeCacheOptions {
   /** The program folder: only files inside it are loaded this way. */
   root: string;
+  /** The program files' bytes, by path relative to `root`; the files in `root` when not given. */
+  source?: ProgramSource;
   /** Where entries are kept; undefined runs without a cache. */
   cacheDir: string | undefined;
   /** Resolves everything that is not a program file (Node's built-in modules). */
@@ -71,11 +80,19 @@ function programFileOf(name: string): string | undefined {
   }
 }
 
+/** The program files in their folder, as the development build lays them out. */
+export function programFolder(root: string): ProgramSource {
+  return { read: (relativePath) => readFileSync(join(root, relativePath)), has: (relativePath) => existsSync(join(root, relativePath)) };
+}
+
 export class CodeCachedModules {
   private readonly modules = new Map<string, ProgramModule>();
   private readonly files: LoadedFile[] = [];
+  private readonly source: ProgramSource;
 
-  constructor(private readonly options: CodeCacheOptions) {}
+  constructor(private readonly options: CodeCacheOptions) {
+    this.source = options.source ?? programFolder(options.root);
+  }
 
   /** Loads (once) a program file and returns its exports. */
   require(file: string): unknown {
@@ -85,7 +102,7 @@ export class CodeCachedModules {
     const relativePath = relative(this.options.root, path);
     if (relativePath.startsWith('..') || isAbsolute(relativePath)) throw new Error(`not a program file: ${path}`);
 
-    const sourceBytes = readFileSync(path);
+    const sourceBytes = this.source.read(relativePath);
     if (sourceBytes.byteLength > MAX_FILE_BYTES) throw new Error(`program file too large: ${relativePath}`);
     const sourceDigest = sha256(sourceBytes);
     const cachedData = this.readEntry(relativePath, sourceDigest);
@@ -158,7 +175,7 @@ export class CodeCachedModules {
       if (name.endsWith(ENTRY_SUFFIX)) {
         // Entries of files this process did not load but that still exist (the command line's) stay.
         const relativePath = programFileOf(name);
-        if (!current.has(name) && (relativePath === undefined || !existsSync(join(this.options.root, relativePath)))) rmSync(path, { force: true });
+        if (!current.has(name) && (relativePath === undefined || !this.source.has(relativePath))) rmSync(path, { force: true });
       } else if (name.endsWith('.tmp') && Date.now() - statSync(path).mtimeMs > STALE_TEMPORARY_MS) {
         // Left by a process that died while writing; a recent one may be another host's write in progress.
         rmSync(path, { force: true });
