@@ -18,7 +18,7 @@ import { DEVELOPMENT_CHROMIUM_EXTENSION_ID, INSTALL_KIND_VARIABLE, NATIVE_HOST_N
 import { hello, resultOf, startHost, type HostProcess } from '../support/host-process.js';
 import { writeFakeSecretTool } from '../support/fake-secret-tool.js';
 import { provisionHostState, writeHostConfig } from '../support/provisioning.js';
-import { CLINICIAN_INSTALL_SECTION, blockCommands, inlineSpans, readmeSection } from '../support/readme.js';
+import { CLINICIAN_INSTALL_SECTION, blockCommands, inlineSpans, readmeSection, runReadmeScenarios, unmatchedScenarios, type ReadmeScenarios } from '../support/readme.js';
 
 /**
  * The packaged host (`npm run package`: a Node single-executable application) run as the browser
@@ -204,7 +204,7 @@ describe("the README's clinician install, on the packaged host", () => {
     for (const dir of [root, fakeBin, home]) rmSync(dir, { recursive: true, force: true });
   });
 
-  const scenarios: Record<string, (command: string) => Promise<void>> = {
+  const scenarios: ReadmeScenarios = {
     [`sudo apt install ./${DEB_PACKAGE_NAME}_${PRODUCT_VERSION}_amd64.deb`]: async (command) => {
       expect(command.endsWith(basename(deb))).toBe(true);
       const run = await dpkg(['-i', deb]);
@@ -267,17 +267,10 @@ describe("the README's clinician install, on the packaged host", () => {
   };
 
   it('classifies every command of the section, and each classification is still in it', () => {
-    expect(commands.filter((command) => !(command in scenarios))).toEqual([]);
-    expect(Object.keys(scenarios).filter((command) => !commands.includes(command))).toEqual([]);
+    expect(unmatchedScenarios(commands, scenarios)).toEqual({ unclassified: [], gone: [] });
   });
 
   it('runs them in order: install, certificate, doctor, uninstall; then the macOS and Windows lines', async () => {
-    for (const [command, check] of Object.entries(scenarios)) {
-      try {
-        await check(command);
-      } catch (error) {
-        throw new Error(`README command \`${command}\`: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-      }
-    }
+    await runReadmeScenarios(scenarios);
   }, 120_000);
 });

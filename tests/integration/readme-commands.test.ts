@@ -10,7 +10,7 @@ import { PRODUCT_VERSION } from '../../src/shared/version.js';
 import { captures } from '../support/captures.js';
 import { writeFakeSecretTool } from '../support/fake-secret-tool.js';
 import { repoRoot } from '../support/paths.js';
-import { CLINICIAN_INSTALL_SECTION, blockCommands, inlineSpans, readmeSection } from '../support/readme.js';
+import { CLINICIAN_INSTALL_SECTION, blockCommands, inlineSpans, readmeSection, runReadmeScenarios, unmatchedScenarios, type ReadmeScenarios } from '../support/readme.js';
 import { writeHostConfig } from '../support/provisioning.js';
 
 /**
@@ -110,7 +110,7 @@ const chromiumManifest = () => join(home, '.config', 'chromium', 'NativeMessagin
 let acknowledgementNumber = '';
 
 /** What each README command is checked for, in README order where one needs another's result. */
-const scenarios: Record<string, (command: string) => Promise<void>> = {
+const scenarios: ReadmeScenarios = {
   [`${HOST}ARGS`]: async (command) => {
     expect(await sh(command.replace('ARGS', '--version'))).toMatchObject({ code: 0, out: `${PRODUCT_VERSION}\n` });
   },
@@ -316,17 +316,10 @@ describe('the README commands', () => {
 
   it('every command the README shows is classified here, and every classification is still in the README', () => {
     const commands = readmeCommands();
-    expect(commands.filter((command) => !(command in scenarios))).toEqual([]);
-    expect(Object.keys(scenarios).filter((command) => !commands.includes(command))).toEqual([]);
+    expect(unmatchedScenarios(commands, scenarios)).toEqual({ unclassified: [], gone: [] });
   });
 
   it('runs each as written, in a scratch HOME against the simulator', async () => {
-    for (const [command, check] of Object.entries(scenarios)) {
-      try {
-        await check(command);
-      } catch (error) {
-        throw new Error(`README command \`${command}\`: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-      }
-    }
+    await runReadmeScenarios(scenarios);
   }, 120_000); // some 45 commands in a row, each an npm and a node start: more than the project's 30 s per test on a loaded machine
 });

@@ -39,3 +39,22 @@ export function blockCommands(text: string, languages: readonly string[]): strin
 export function inlineSpans(text: string): string[] {
   return [...text.replace(FENCE, '').matchAll(/`([^`\n]+)`/g)].map(([, span = '']) => span);
 }
+
+/** What each README command is checked for, keyed by the command as the README writes it. */
+export type ReadmeScenarios = Record<string, (command: string) => Promise<void>>;
+
+/** The commands no scenario classifies, and the scenarios whose command the README no longer shows. */
+export function unmatchedScenarios(commands: readonly string[], scenarios: ReadmeScenarios): { unclassified: string[]; gone: string[] } {
+  return { unclassified: commands.filter((command) => !(command in scenarios)), gone: Object.keys(scenarios).filter((command) => !commands.includes(command)) };
+}
+
+/** Runs the scenarios in order; a failure names the README command. */
+export async function runReadmeScenarios(scenarios: ReadmeScenarios): Promise<void> {
+  for (const [command, check] of Object.entries(scenarios)) {
+    try {
+      await check(command);
+    } catch (error) {
+      throw new Error(`README command \`${command}\`: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+}
