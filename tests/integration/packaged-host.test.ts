@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,10 +11,10 @@ import { startSimulator, type Simulator } from '../../simulator/src/server.js';
 import type { Insurability } from '../../src/shared/domain/insurability.js';
 import { PRODUCT_VERSION } from '../../src/shared/version.js';
 import { BROWSERS, launcherScript, linuxSystemManifestDirectory } from '../../native-host/src/install/plan.js';
-import { DEB_HOST_PATH, DEB_LAUNCHER_PATH, DEB_PACKAGE_NAME, debInstalledPaths, packageDeb } from '../../scripts/package-deb.js';
-import { packageHost } from '../../scripts/package-host.js';
+import { DEB_COMMAND_PATH, DEB_HOST_PATH, DEB_LAUNCHER_PATH, DEB_PACKAGE_NAME, debInstalledPaths } from '../../scripts/package-deb.js';
 import { DEVELOPMENT_CHROMIUM_EXTENSION_ID, INSTALL_KIND_VARIABLE, NATIVE_HOST_NAME, STORE_EXTENSION_IDS, chromiumOrigin } from '../../src/shared/identity.js';
 import { hello, resultOf, startHost, type HostProcess } from '../support/host-process.js';
+import { dpkgInstall, dpkgRemove, dpkgStatus, packagedDeb } from '../support/packaged-deb.js';
 import { provisionHostState } from '../support/provisioning.js';
 
 /**
@@ -23,8 +23,9 @@ import { provisionHostState } from '../support/provisioning.js';
  * through the launcher that wrote, the handshake over native messaging (the certificate imported by
  * its own `certificate import`) and one real insurability consultation against the simulator over HTTPS.
  * Then the .deb, extracted into a scratch root: exactly its files, production manifests in the
- * browsers' system folders, and the installed host answering a store build of the extension.
- * Packaging takes a few seconds, so it is done once here (one file: two would race on dist/package/).
+ * browsers' system folders, and the installed host answering a store build of the extension; and
+ * installed and removed by dpkg itself in a scratch root: removal leaves nothing behind.
+ * The packaging is shared with tests/e2e/deb-chromium.test.ts (tests/support/packaged-deb.ts).
  */
 
 const run = promisify(execFile);
@@ -35,8 +36,7 @@ let simulator: Simulator;
 let host: HostProcess | undefined;
 
 beforeAll(async () => {
-  executable = await packageHost();
-  deb = packageDeb(executable);
+  ({ executable, deb } = await packagedDeb());
   pki = await ensureTestPki();
   simulator = await startSimulator({ pki });
 });
@@ -140,5 +140,54 @@ describe('the .deb', () => {
     } finally {
       await installed.stop();
     }
+  });
+});
+
+describe('the .deb installed and removed by dpkg', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'eattest-dpkg-root-'));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('has no maintainer script and no conffiles (nothing writes but dpkg, and dpkg -r keeps no manifest), and a checksum for every file', () => {
+    const control = mkdtempSync(join(tmpdir(), 'eattest-deb-control-'));
+    try {
+      execFileSync('dpkg-deb', ['--control', deb, control]);
+      expect(readdirSync(control).sort()).toEqual(['control', 'md5sums']);
+      // Every regular file is summed, so dpkg --verify covers the host and its manifests.
+      const summed = readFileSync(join(control, 'md5sums'), 'utf8').trim().split('\n').map((line) => `/${line.split('  ')[1] ?? ''}`);
+      expect(summed.sort()).toEqual(debInstalledPaths().filter((path) => path !== DEB_COMMAND_PATH).sort());
+    } finally {
+      rmSync(control, { recursive: true, force: true });
+    }
+    // What apt shows before installing: at least the host's size, in KiB.
+    const installedSize = Number(execFileSync('dpkg-deb', ['--field', deb, 'Installed-Size'], { encoding: 'utf8' }));
+    expect(installedSize * 1024).toBeGreaterThanOrEqual(statSync(executable).size);
+  });
+
+  it('installs what dpkg-deb -c lists, verifies it, finds an altered host, and dpkg -r removes everything it installed', () => {
+    dpkgInstall(deb, root);
+    expect(dpkgStatus(root)).toBe('install ok installed');
+    const listed = execFileSync('dpkg-deb', ['--contents', deb], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((line) => (/ \.(\/\S*)/.exec(line)?.[1] ?? `unreadable: ${line}`).replace(/\/$/, ''))
+      .filter((path) => path !== '');
+    const known = execFileSync('dpkg-query', [`--root=${root}`, '--listfiles', DEB_PACKAGE_NAME], { encoding: 'utf8' }).trim().split('\n');
+    expect(known.filter((path) => path !== '/.').sort()).toEqual(listed.sort());
+    for (const path of debInstalledPaths()) expect(existsSync(join(root, path)), path).toBe(true);
+
+    // Nothing altered: dpkg --verify says nothing. An altered host (a byte appended) is named, with its checksum flag
+    // (dpkg 1.21 exits 0 either way, so its report is what counts).
+    const verify = (): string => execFileSync('dpkg', [`--root=${root}`, '--verify', DEB_PACKAGE_NAME], { encoding: 'utf8' });
+    expect(verify()).toBe('');
+    appendFileSync(join(root, DEB_HOST_PATH), Buffer.from([0]));
+    expect(verify()).toBe(`??5??????   ${DEB_HOST_PATH}\n`);
+
+    dpkgRemove(root);
+    expect(dpkgStatus(root)).toBeUndefined();
+    // Only the scratch root's own dpkg database and log remain: no file, no folder of the package.
+    expect(readdirSync(root).sort()).toEqual(['dpkg.log', 'var']);
   });
 });
