@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { BROWSERS, HOST_DESCRIPTION, LINUX_PACKAGE_PATHS, hostManifest, launcherScript, linuxSystemManifestDirectory } from '../native-host/src/install/plan.js';
 import { NATIVE_HOST_NAME } from '../src/shared/identity.js';
@@ -11,6 +12,11 @@ import { packageDir } from './package-host.js';
  * `eattest-host` command, and a production host manifest (store extension ids only) for Chromium,
  * Chrome, Edge and Firefox in their system folders. Nothing else: dpkg removes exactly these on
  * uninstall. The manifests and the launcher come from the same code `eattest-host install` uses.
+ *
+ * The control archive has the control file and md5sums (so that `dpkg --verify` finds an installed
+ * host that was altered), and no maintainer script and no conffiles, on purpose: the manifests are
+ * not the administrator's to edit, and as conffiles `dpkg -r` would keep them (only a purge removes
+ * conffiles), leaving every browser a manifest whose host is gone.
  */
 
 export const DEB_PACKAGE_NAME = 'eattest-companion-host';
@@ -46,10 +52,12 @@ export function packageDeb(hostExecutable: string, options: { log?: (text: strin
     const manifest = posix.join(linuxSystemManifestDirectory(browser), `${NATIVE_HOST_NAME}.json`);
     place(manifest, (target) => writeFileSync(target, `${JSON.stringify(hostManifest(browser, DEB_LAUNCHER_PATH, 'production'), null, 2)}\n`), 0o644);
   }
+  const installedPaths = debInstalledPaths();
   const control = [
     `Package: ${DEB_PACKAGE_NAME}`,
     `Version: ${PRODUCT_VERSION}`,
     `Architecture: ${architecture}`,
+    `Installed-Size: ${installedSizeKib(stage, installedPaths)}`,
     'Maintainer: eAttest companion <support@eattest.be>',
     // The packaged host is a Node binary: it needs the C and C++ runtimes, nothing more.
     'Depends: libc6, libstdc++6',
@@ -61,6 +69,7 @@ export function packageDeb(hostExecutable: string, options: { log?: (text: strin
     '',
   ].join('\n');
   place('DEBIAN/control', (target) => writeFileSync(target, control), 0o644);
+  place('DEBIAN/md5sums', (target) => writeFileSync(target, md5sums(stage, installedPaths)), 0o644);
 
   const deb = join(packageDir, `${DEB_PACKAGE_NAME}_${PRODUCT_VERSION}_${architecture}.deb`);
   rmSync(deb, { force: true });
@@ -69,4 +78,21 @@ export function packageDeb(hostExecutable: string, options: { log?: (text: strin
   rmSync(stage, { recursive: true, force: true });
   options.log?.(`wrote ${deb}`);
   return deb;
+}
+
+/** As dpkg-gencontrol counts it: each file's size in KiB rounded up, one per symlink. */
+function installedSizeKib(stage: string, paths: readonly string[]): number {
+  return paths.reduce((sum, path) => {
+    const stat = lstatSync(join(stage, path));
+    return sum + (stat.isSymbolicLink() ? 1 : Math.ceil(stat.size / 1024));
+  }, 0);
+}
+
+/** DEBIAN/md5sums as dh_md5sums writes it: one line per regular file, its path without the leading slash. */
+function md5sums(stage: string, paths: readonly string[]): string {
+  return paths
+    .filter((path) => !lstatSync(join(stage, path)).isSymbolicLink())
+    .sort()
+    .map((path) => `${createHash('md5').update(readFileSync(join(stage, path))).digest('hex')}  ${path.slice(1)}\n`)
+    .join('');
 }

@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, posix } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,11 +12,11 @@ import type { Insurability } from '../../src/shared/domain/insurability.js';
 import { PRODUCT_VERSION } from '../../src/shared/version.js';
 import { BROWSERS, LINUX_PACKAGE_PATHS, launcherScript, linuxSystemManifestDirectory } from '../../native-host/src/install/plan.js';
 import { installedHostPath } from '../../scripts/package-installers.js';
-import { DEB_HOST_PATH, DEB_LAUNCHER_PATH, DEB_PACKAGE_NAME, debInstalledPaths, packageDeb } from '../../scripts/package-deb.js';
-import { packageHost } from '../../scripts/package-host.js';
+import { DEB_COMMAND_PATH, DEB_HOST_PATH, DEB_LAUNCHER_PATH, DEB_PACKAGE_NAME, debInstalledPaths } from '../../scripts/package-deb.js';
 import { DEVELOPMENT_CHROMIUM_EXTENSION_ID, INSTALL_KIND_VARIABLE, NATIVE_HOST_NAME, STORE_EXTENSION_IDS, chromiumOrigin } from '../../src/shared/identity.js';
 import { hello, resultOf, startHost, type HostProcess } from '../support/host-process.js';
 import { writeFakeSecretTool } from '../support/fake-secret-tool.js';
+import { dpkgInstall, dpkgRemove, dpkgStatus, packagedDeb } from '../support/packaged-deb.js';
 import { provisionHostState, writeHostConfig } from '../support/provisioning.js';
 import { CLINICIAN_INSTALL_SECTION, blockCommands, inlineSpans, readmeSection, runReadmeScenarios, unmatchedScenarios, type ReadmeScenarios } from '../support/readme.js';
 
@@ -26,8 +26,9 @@ import { CLINICIAN_INSTALL_SECTION, blockCommands, inlineSpans, readmeSection, r
  * through the launcher that wrote, the handshake over native messaging (the certificate imported by
  * its own `certificate import`) and one real insurability consultation against the simulator over HTTPS.
  * Then the .deb, extracted into a scratch root: exactly its files, production manifests in the
- * browsers' system folders, and the installed host answering a store build of the extension.
- * Packaging takes a few seconds, so it is done once here (one file: two would race on dist/package/).
+ * browsers' system folders, and the installed host answering a store build of the extension; and
+ * installed and removed by dpkg itself in a scratch root: removal leaves nothing behind.
+ * The packaging is shared with tests/e2e/deb-chromium.test.ts (tests/support/packaged-deb.ts).
  */
 
 const run = promisify(execFile);
@@ -38,8 +39,7 @@ let simulator: Simulator;
 let host: HostProcess | undefined;
 
 beforeAll(async () => {
-  executable = await packageHost();
-  deb = packageDeb(executable);
+  ({ executable, deb } = await packagedDeb());
   pki = await ensureTestPki();
   simulator = await startSimulator({ pki });
 });
@@ -146,6 +146,55 @@ describe('the .deb', () => {
   });
 });
 
+describe('the .deb installed and removed by dpkg', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'eattest-dpkg-root-'));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('has no maintainer script and no conffiles (nothing writes but dpkg, and dpkg -r keeps no manifest), and a checksum for every file', () => {
+    const control = mkdtempSync(join(tmpdir(), 'eattest-deb-control-'));
+    try {
+      execFileSync('dpkg-deb', ['--control', deb, control]);
+      expect(readdirSync(control).sort()).toEqual(['control', 'md5sums']);
+      // Every regular file is summed, so dpkg --verify covers the host and its manifests.
+      const summed = readFileSync(join(control, 'md5sums'), 'utf8').trim().split('\n').map((line) => `/${line.split('  ')[1] ?? ''}`);
+      expect(summed.sort()).toEqual(debInstalledPaths().filter((path) => path !== DEB_COMMAND_PATH).sort());
+    } finally {
+      rmSync(control, { recursive: true, force: true });
+    }
+    // What apt shows before installing: at least the host's size, in KiB.
+    const installedSize = Number(execFileSync('dpkg-deb', ['--field', deb, 'Installed-Size'], { encoding: 'utf8' }));
+    expect(installedSize * 1024).toBeGreaterThanOrEqual(statSync(executable).size);
+  });
+
+  it('installs what dpkg-deb -c lists, verifies it, finds an altered host, and dpkg -r removes everything it installed', () => {
+    dpkgInstall(deb, root);
+    expect(dpkgStatus(root)).toBe('install ok installed');
+    const listed = execFileSync('dpkg-deb', ['--contents', deb], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((line) => (/ \.(\/\S*)/.exec(line)?.[1] ?? `unreadable: ${line}`).replace(/\/$/, ''))
+      .filter((path) => path !== '');
+    const known = execFileSync('dpkg-query', [`--root=${root}`, '--listfiles', DEB_PACKAGE_NAME], { encoding: 'utf8' }).trim().split('\n');
+    expect(known.filter((path) => path !== '/.').sort()).toEqual(listed.sort());
+    for (const path of debInstalledPaths()) expect(existsSync(join(root, path)), path).toBe(true);
+
+    // Nothing altered: dpkg --verify says nothing. An altered host (a byte appended) is named, with its checksum flag
+    // (dpkg 1.21 exits 0 either way, so its report is what counts).
+    const verify = (): string => execFileSync('dpkg', [`--root=${root}`, '--verify', DEB_PACKAGE_NAME], { encoding: 'utf8' });
+    expect(verify()).toBe('');
+    appendFileSync(join(root, DEB_HOST_PATH), Buffer.from([0]));
+    expect(verify()).toBe(`??5??????   ${DEB_HOST_PATH}\n`);
+
+    dpkgRemove(root);
+    expect(dpkgStatus(root)).toBeUndefined();
+    // Only the scratch root's own dpkg database and log remain: no file, no folder of the package.
+    expect(readdirSync(root).sort()).toEqual(['dpkg.log', 'var']);
+  });
+});
+
 /**
  * The README's "Install (clinician)" commands, as a clinician types them, against the packaged host:
  * on Linux the .deb installed and removed by dpkg (into a scratch root: `dpkg --root`, the same
@@ -178,8 +227,6 @@ describe("the README's clinician install, on the packaged host", () => {
       child.stdin.end(options.stdin ?? '');
       child.on('close', (code) => resolve({ code, out, err }));
     });
-  /** dpkg with its database in the scratch root; the package's dependencies (libc) are the host system's. */
-  const dpkg = (args: string[]) => sh(['dpkg', `--root=${root}`, '--force-not-root', '--force-depends', ...args].map((word) => `'${word}'`).join(' '));
   /** /usr/bin in the scratch root: its eattest-host is the package's relative link to the host. */
   const installedCommandDir = () => join(root, dirname(LINUX_PACKAGE_PATHS.command));
   const expectCertificateImported = (run: { code: number | null; out: string; err: string }) => {
@@ -189,8 +236,6 @@ describe("the README's clinician install, on the packaged host", () => {
 
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'eattest-clinician-root-'));
-    for (const dir of ['var/lib/dpkg/info', 'var/lib/dpkg/updates']) mkdirSync(join(root, dir), { recursive: true });
-    writeFileSync(join(root, 'var/lib/dpkg/status'), '');
     fakeBin = mkdtempSync(join(tmpdir(), 'eattest-clinician-bin-'));
     writeFakeSecretTool(fakeBin, join(fakeBin, 'calls.log'));
     home = mkdtempSync(join(tmpdir(), 'eattest-clinician-home-'));
@@ -205,12 +250,12 @@ describe("the README's clinician install, on the packaged host", () => {
   });
 
   const scenarios: ReadmeScenarios = {
-    [`sudo apt install ./${DEB_PACKAGE_NAME}_${PRODUCT_VERSION}_amd64.deb`]: async (command) => {
+    [`sudo apt install ./${DEB_PACKAGE_NAME}_${PRODUCT_VERSION}_amd64.deb`]: (command) => {
       expect(command.endsWith(basename(deb))).toBe(true);
-      const run = await dpkg(['-i', deb]);
-      expect(run.code, run.err).toBe(0);
+      dpkgInstall(deb, root);
       for (const path of debInstalledPaths()) expect(existsSync(join(root, path)), path).toBe(true);
       expect(posix.resolve(posix.dirname(LINUX_PACKAGE_PATHS.command), readlinkSync(join(root, LINUX_PACKAGE_PATHS.command)))).toBe(LINUX_PACKAGE_PATHS.host);
+      return Promise.resolve();
     },
     [`eattest-host certificate import ~/ehealth/${keystoreName} --password-stdin`]: async (command) => {
       expectCertificateImported(await sh(command, { path: installedCommandDir(), stdin: pki.clinicians.doctorRsa.password }));
@@ -227,8 +272,7 @@ describe("the README's clinician install, on the packaged host", () => {
     },
     'sudo apt remove eattest-companion-host': async (command) => {
       expect(command).toContain(DEB_PACKAGE_NAME);
-      const run = await dpkg(['-r', DEB_PACKAGE_NAME]);
-      expect(run.code, run.err).toBe(0);
+      dpkgRemove(root);
       for (const path of debInstalledPaths()) expect(existsSync(join(root, path)), path).toBe(false);
       // The state folder, with the journal and the certificate's custody, stays.
       expect(existsSync(join(home, '.local', 'state', 'eattest', 'keystore.json'))).toBe(true);

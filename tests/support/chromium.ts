@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { TargetType, type Browser, type Page } from 'puppeteer-core';
 import { DEVELOPMENT_CHROMIUM_EXTENSION_ID, type InstallKind } from '../../src/shared/identity.js';
-import { builtExtensionDir, builtHostScript } from './paths.js';
+import { builtExtensionDir, hostCommandLine } from './paths.js';
 
 /**
  * The real-browser bench: Debian's Chromium with the built extension (its fixed development key
  * gives a stable id), a fresh profile per launch, and optionally the real host installed into
- * that profile through `eattest-host install --profile`.
+ * that profile through `eattest-host install --profile` (the built host, or a packaged one).
  */
 
 export const extensionId = DEVELOPMENT_CHROMIUM_EXTENSION_ID;
@@ -35,6 +35,8 @@ export interface LaunchOptions {
   extensionDir?: string;
   /** The profile of an earlier launch, for a browser started again (it stays when this one closes). */
   profileDir?: string;
+  /** A packaged host (scripts/package-host.ts, or the one a .deb installed) that installs itself, instead of the built one under this Node. */
+  hostExecutable?: string | undefined;
 }
 
 export async function launchWithExtension(options: LaunchOptions): Promise<ExtensionBrowser> {
@@ -46,7 +48,8 @@ export async function launchWithExtension(options: LaunchOptions): Promise<Exten
   const stateDir = options.stateDir ?? join(workDir, 'host-state');
   if (options.installHost) {
     const kindOption = (options.installKind ?? 'development') === 'development' ? ['--development'] : [];
-    execFileSync(process.execPath, [builtHostScript, 'install', '--browser', 'chromium', '--profile', profileDir, '--state-dir', stateDir, ...kindOption], { stdio: 'pipe' });
+    const [command, ...hostArgs] = hostCommandLine(options.hostExecutable);
+    execFileSync(command, [...hostArgs, 'install', '--browser', 'chromium', '--profile', profileDir, '--state-dir', stateDir, ...kindOption], { stdio: 'pipe' });
   }
   const browser = await puppeteer.launch({
     executablePath: chromiumPath,

@@ -47,13 +47,18 @@ export interface FlowBench {
   close(): Promise<void>;
 }
 
-export async function startFlowBench(options: { clinician: (pki: TestPki) => ClinicianMaterial | GuardPostMaterial; simulator?: Omit<SimulatorOptions, 'pki'> }): Promise<FlowBench> {
+export async function startFlowBench(options: {
+  clinician: (pki: TestPki) => ClinicianMaterial | GuardPostMaterial;
+  simulator?: Omit<SimulatorOptions, 'pki'>;
+  /** A packaged host (e.g. the one a .deb installed) that imports the certificate and installs itself, instead of the built one. */
+  hostExecutable?: string | undefined;
+}): Promise<FlowBench> {
   const pki = await ensureTestPki();
   const simulator = await startSimulator({ pki, ...options.simulator });
   const ehr = await startEhrServer();
-  const stateDir = provisionHostState({ pki, clinician: options.clinician(pki), simulatorUrl: simulator.url });
+  const stateDir = provisionHostState({ pki, clinician: options.clinician(pki), simulatorUrl: simulator.url, executable: options.hostExecutable });
   const granted = extensionWithGrantedOrigins(['http://127.0.0.1/*']);
-  const session = await launchWithExtension({ installHost: true, stateDir, extensionDir: granted.dir });
+  const session = await launchWithExtension({ installHost: true, stateDir, extensionDir: granted.dir, hostExecutable: options.hostExecutable });
   await contentScriptRegistered(session);
   return {
     pki,

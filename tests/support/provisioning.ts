@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClinicianMaterial, GuardPostMaterial, TestPki } from '../../simulator/pki/test-pki.js';
-import { builtHostScript } from './paths.js';
+import { hostCommandLine } from './paths.js';
 
 /**
  * A host state directory as a clinician would have it after `eattest-host certificate import`,
@@ -19,12 +19,12 @@ export function provisionHostState(options: {
   /** More options of `certificate import` (a trainee's --supervisor-…). */
   importOptions?: readonly string[];
   /** A packaged host (scripts/package-host.ts) to import with instead of the built one under this Node. */
-  executable?: string;
+  executable?: string | undefined;
 }): string {
   const stateDir = mkdtempSync(join(tmpdir(), 'eattest-state-'));
   writeHostConfig(stateDir, options);
   const keystore = options.keystore === 'modern' ? options.clinician.modernKeystore : options.clinician.legacyKeystore;
-  const [command, ...hostArgs] = options.executable === undefined ? [process.execPath, builtHostScript] : [options.executable];
+  const [command, ...hostArgs] = hostCommandLine(options.executable);
   execFileSync(
     command,
     [...hostArgs, 'certificate', 'import', keystore, '--password-file', options.clinician.passwordFile, '--password-store', 'file', '--profession', options.clinician.identity.profession, '--state-dir', stateDir, ...(options.importOptions ?? [])],
