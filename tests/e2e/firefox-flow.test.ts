@@ -1,0 +1,57 @@
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEhrServer, type EhrServer } from '../../demo/ehr-server.js';
+import { ensureTestPki, type TestPki } from '../../simulator/pki/test-pki.js';
+import { startSimulator, type Simulator } from '../../simulator/src/server.js';
+import { launchFirefoxWithExtension, type FirefoxSession } from '../support/firefox.js';
+import { openEhrPage, openPopupFromFirefoxEhr, openReceiptFromPopup, reviewAndSendAttestation } from '../support/firefox-flow.js';
+import { provisionHostState } from '../support/provisioning.js';
+import { simulatorAttestations } from '../support/simulator-control.js';
+
+/**
+ * The main flow in Firefox ESR, as eattest-flow.test.ts runs it in Chromium: the extension as the
+ * .xpi carries it (background.scripts, gecko id), the real host started by Firefox over native
+ * messaging (a development install in a scratch home), the simulator over HTTPS. The demo EHR page,
+ * the in-page button, the patient's insurability, the confirmation, the acknowledgement number
+ * written back into the page, and the receipt.
+ */
+
+const ACK_FORM = /^\d{3}-1-\d{6}-\d{7}-\d{2}$/;
+let pki: TestPki;
+let simulator: Simulator;
+let ehr: EhrServer;
+let stateDir: string;
+let session: FirefoxSession;
+
+beforeAll(async () => {
+  pki = await ensureTestPki();
+  simulator = await startSimulator({ pki });
+  ehr = await startEhrServer();
+  stateDir = provisionHostState({ pki, clinician: pki.clinicians.doctorRsa, simulatorUrl: simulator.url });
+  session = await launchFirefoxWithExtension({ stateDir, grantedOrigins: ['http://127.0.0.1/*'] });
+}, 120_000);
+afterAll(async () => {
+  await session.close();
+  await ehr.close();
+  await simulator.close();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('from the EHR page to the acknowledgement number (Firefox ESR, real host, simulator)', () => {
+  it('consults insurability, sends once, writes the number back and prints the receipt', async () => {
+    const page = await openEhrPage(session, `${ehr.origin}/medispa/patients/p1`);
+    const popup = await openPopupFromFirefoxEhr(session, page);
+    // The host answered over Firefox's native messaging: the insurer's verdict for this patient.
+    expect(await popup.$eval('[data-testid="route-banner"]', (element) => element.getAttribute('data-route'))).toBe('eattest');
+
+    const ack = await reviewAndSendAttestation(popup);
+    expect(ack).toMatch(ACK_FORM);
+    await page.waitForFunction((number) => document.querySelector<HTMLInputElement>('input[name="eattest-ack"]')?.value === number, { timeout: 10_000 }, ack);
+    expect(await simulatorAttestations(simulator.url, pki.caCert)).toHaveLength(1);
+
+    const receipt = await openReceiptFromPopup(session, popup);
+    expect(await receipt.$eval('[data-testid="receipt-ack"]', (element) => element.textContent)).toBe(ack);
+    expect(await receipt.$eval('[data-testid="receipt-patient"]', (element) => element.textContent)).toContain('85041213359');
+    expect(await receipt.$eval('[data-testid="receipt-total"]', (element) => element.textContent)).toMatch(/30/);
+  });
+});
