@@ -4,7 +4,7 @@ import { startEhrServer, type EhrServer } from '../../demo/ehr-server.js';
 import { ensureTestPki, type TestPki } from '../../simulator/pki/test-pki.js';
 import { startSimulator, type Simulator } from '../../simulator/src/server.js';
 import { launchFirefoxWithExtension, type FirefoxSession } from '../support/firefox.js';
-import { openEhrPage, openPopupFromFirefoxEhr, openReceiptFromPopup, reviewAndSendAttestation } from '../support/firefox-flow.js';
+import { insurabilityRoute, openEhrPage, openPopupFromFirefoxEhr, openReceiptFromPopup, reviewAndSendAttestation } from '../support/firefox-flow.js';
 import { provisionHostState } from '../support/provisioning.js';
 import { simulatorAttestations } from '../support/simulator-control.js';
 
@@ -42,7 +42,7 @@ describe('from the EHR page to the acknowledgement number (Firefox ESR, real hos
     const page = await openEhrPage(session, `${ehr.origin}/medispa/patients/p1`);
     const popup = await openPopupFromFirefoxEhr(session, page);
     // The host answered over Firefox's native messaging: the insurer's verdict for this patient.
-    expect(await popup.$eval('[data-testid="route-banner"]', (element) => element.getAttribute('data-route'))).toBe('eattest');
+    expect(await insurabilityRoute(popup)).toBe('eattest');
 
     const ack = await reviewAndSendAttestation(popup);
     expect(ack).toMatch(ACK_FORM);

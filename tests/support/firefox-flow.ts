@@ -33,6 +33,11 @@ export async function openPopupFromFirefoxEhr(session: FirefoxSession, page: Pag
   return popup;
 }
 
+/** The insurer's verdict the popup shows for the patient: the route (eattest, efact, paper). */
+export function insurabilityRoute(popup: Page): Promise<string | null> {
+  return popup.$eval('[data-testid="route-banner"]', (element) => element.getAttribute('data-route'));
+}
+
 /** Confirm and send: the acknowledgement number the popup shows. */
 export async function reviewAndSendAttestation(popup: Page): Promise<string> {
   await popup.click('[data-testid="review-attestation"]');
