@@ -4,7 +4,7 @@ import { startEhrServer, type EhrServer } from '../../demo/ehr-server.js';
 import { ensureTestPki, type TestPki } from '../../simulator/pki/test-pki.js';
 import { startSimulator, type Simulator } from '../../simulator/src/server.js';
 import { launchFirefoxWithExtension, type FirefoxSession } from '../support/firefox.js';
-import { insurabilityRoute, openEhrPage, openPopupFromFirefoxEhr, openReceiptFromPopup, reviewAndSendAttestation } from '../support/firefox-flow.js';
+import { clickFirefoxInPageButton, hostProblem, insurabilityRoute, openEhrPage, openPopupFromFirefoxEhr, openReceiptFromPopup, reviewAndSendAttestation } from '../support/firefox-flow.js';
 import { provisionHostState } from '../support/provisioning.js';
 import { simulatorAttestations } from '../support/simulator-control.js';
 
@@ -20,24 +20,30 @@ const ACK_FORM = /^\d{3}-1-\d{6}-\d{7}-\d{2}$/;
 let pki: TestPki;
 let simulator: Simulator;
 let ehr: EhrServer;
-let stateDir: string;
-let session: FirefoxSession;
 
 beforeAll(async () => {
   pki = await ensureTestPki();
   simulator = await startSimulator({ pki });
   ehr = await startEhrServer();
-  stateDir = provisionHostState({ pki, clinician: pki.clinicians.doctorRsa, simulatorUrl: simulator.url });
-  session = await launchFirefoxWithExtension({ stateDir, grantedOrigins: ['http://127.0.0.1/*'] });
 }, 120_000);
 afterAll(async () => {
-  await session.close();
   await ehr.close();
   await simulator.close();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
+// One Firefox at a time: each describe launches its own and closes it.
 describe('from the EHR page to the acknowledgement number (Firefox ESR, real host, simulator)', () => {
+  let stateDir: string;
+  let session: FirefoxSession;
+  beforeAll(async () => {
+    stateDir = provisionHostState({ pki, clinician: pki.clinicians.doctorRsa, simulatorUrl: simulator.url });
+    session = await launchFirefoxWithExtension({ stateDir, grantedOrigins: ['http://127.0.0.1/*'] });
+  }, 60_000);
+  afterAll(async () => {
+    await session.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
   it('consults insurability, sends once, writes the number back and prints the receipt', async () => {
     const page = await openEhrPage(session, `${ehr.origin}/medispa/patients/p1`);
     const popup = await openPopupFromFirefoxEhr(session, page);
@@ -53,5 +59,25 @@ describe('from the EHR page to the acknowledgement number (Firefox ESR, real hos
     expect(await receipt.$eval('[data-testid="receipt-ack"]', (element) => element.textContent)).toBe(ack);
     expect(await receipt.$eval('[data-testid="receipt-patient"]', (element) => element.textContent)).toContain('85041213359');
     expect(await receipt.$eval('[data-testid="receipt-total"]', (element) => element.textContent)).toMatch(/30/);
+  });
+});
+
+describe('Firefox without the host', () => {
+  let bare: FirefoxSession;
+  beforeAll(async () => {
+    bare = await launchFirefoxWithExtension({ grantedOrigins: ['http://127.0.0.1/*'] });
+  }, 60_000);
+  afterAll(async () => {
+    await bare.close();
+  });
+
+  it('says the host is not installed and what to do, never Firefox\'s own words', async () => {
+    const page = await openEhrPage(bare, `${ehr.origin}/medispa/patients/p1`);
+    const popup = await clickFirefoxInPageButton(bare, page);
+    const problem = await hostProblem(popup);
+    // Firefox's reason is "No such native application be.eattest.companion" (Chromium's differs).
+    expect(problem.code).toBe('HOST_NOT_INSTALLED');
+    expect(problem.text).toContain('eattest-host install');
+    expect(problem.text).not.toMatch(/no such native application|Error:/i);
   });
 });

@@ -24,13 +24,26 @@ export async function openEhrPage(session: FirefoxSession, url: string): Promise
   }
 }
 
-/** The in-page button clicked once the page shows `ready`; the popup it opens, with the proposed patient's insurability consulted. */
-export async function openPopupFromFirefoxEhr(session: FirefoxSession, page: Page, ready = '.act[data-code]'): Promise<Page> {
+/** The popup the in-page button opens, once the page shows `ready`, with the page's proposal read. */
+export async function clickFirefoxInPageButton(session: FirefoxSession, page: Page, ready = '.act[data-code]'): Promise<Page> {
   await page.waitForSelector(ready, { timeout: 20_000 });
   const popup = await session.waitForExtensionPage(() => clickInPageButton(page), 'src/popup/index.html');
   await popup.waitForSelector('[data-testid="proposal"], [data-testid="proposal-none"]', { timeout: 10_000 });
+  return popup;
+}
+
+/** The same, with the proposed patient confirmed and their insurability consulted. */
+export async function openPopupFromFirefoxEhr(session: FirefoxSession, page: Page, ready?: string): Promise<Page> {
+  const popup = await clickFirefoxInPageButton(session, page, ready);
   await consultProposedPatient(popup);
   return popup;
+}
+
+/** The error code of the host problem the popup reports, with its text (what the clinician reads). */
+export async function hostProblem(popup: Page): Promise<{ code: string | null; text: string }> {
+  const status = await popup.waitForSelector('[data-testid="host-status"][data-state="error"]', { timeout: 20_000 });
+  if (status === null) throw new Error('no host status');
+  return status.evaluate((element) => ({ code: element.getAttribute('data-error-code'), text: element.textContent }));
 }
 
 /** The insurer's verdict the popup shows for the patient: the route (eattest, efact, paper). */

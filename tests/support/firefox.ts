@@ -49,8 +49,8 @@ export interface FirefoxSession {
 }
 
 export async function launchFirefoxWithExtension(options: {
-  /** A host state directory provisioned beforehand (certificate imported, simulator configured). */
-  stateDir: string;
+  /** A host state directory provisioned beforehand (certificate imported, simulator configured); without one, no host is installed. */
+  stateDir?: string;
   /** Web origins granted to the extension, as host-permission patterns. */
   grantedOrigins: readonly string[];
 }): Promise<FirefoxSession> {
@@ -61,7 +61,9 @@ export async function launchFirefoxWithExtension(options: {
   // Everything per-user (host manifest, launcher, Firefox's own files) stays in the scratch home.
   const homeDir = join(workDir, 'home');
   const env = { ...process.env, HOME: homeDir, XDG_CONFIG_HOME: join(homeDir, '.config'), XDG_DATA_HOME: join(homeDir, '.local', 'share'), XDG_CACHE_HOME: join(homeDir, '.cache') };
-  execFileSync(process.execPath, [builtHostScript, 'install', '--browser', 'firefox', '--state-dir', options.stateDir, '--development'], { env, stdio: 'pipe' });
+  if (options.stateDir !== undefined) {
+    execFileSync(process.execPath, [builtHostScript, 'install', '--browser', 'firefox', '--state-dir', options.stateDir, '--development'], { env, stdio: 'pipe' });
+  }
 
   const browser = await puppeteer.launch({
     browser: 'firefox',
