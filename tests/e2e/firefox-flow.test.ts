@@ -13,7 +13,7 @@ import { simulatorAttestations } from '../support/simulator-control.js';
  * .xpi carries it (background.scripts, gecko id), the real host started by Firefox over native
  * messaging (a development install in a scratch home), the simulator over HTTPS. The demo EHR page,
  * the in-page button, the patient's insurability, the confirmation, the acknowledgement number
- * written back into the page, and the receipt.
+ * written back into the page, and the receipt. Then Firefox without the host: what the clinician is told.
  */
 
 const ACK_FORM = /^\d{3}-1-\d{6}-\d{7}-\d{2}$/;
