@@ -1,4 +1,5 @@
 import type { Browser } from 'webextension-polyfill';
+import { grantPatternOf } from '../shared/sites.js';
 import contentScriptFile from '../content/content-script.ts?script&iife';
 
 const CONTENT_SCRIPT_ID = 'ehr-adapter';
@@ -19,6 +20,7 @@ export async function syncContentScripts(browser: Browser): Promise<string[]> {
   return granted;
 }
 
+/** Whether the clinician granted the site of a web origin (`scheme://host[:port]`), as the options page grants it. */
 export async function isGrantedOrigin(browser: Browser, origin: string): Promise<boolean> {
-  return browser.permissions.contains({ origins: [`${origin}/*`] });
+  return browser.permissions.contains({ origins: [grantPatternOf(new URL(origin))] });
 }

@@ -13,6 +13,15 @@ export function sitePatternFor(input: string): SitePatternResult {
   const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) return { ok: false, reason: 'insecure' };
   if (url.username !== '' || url.password !== '') return { ok: false, reason: 'invalid' };
-  // Chromium match patterns ignore ports when none is given, so one grant covers the host.
-  return { ok: true, origin: url.origin, pattern: `${url.protocol}//${url.hostname}/*` };
+  return { ok: true, origin: url.origin, pattern: grantPatternOf(url) };
+}
+
+/**
+ * The host-permission pattern that grants a site: scheme and host, no port. Match patterns without
+ * a port match every port, so one grant covers the host. It is also the pattern to ask
+ * `permissions.contains` about: Firefox answers false for a pattern with a port even when the
+ * port-less grant covers it (Chromium answers true for both).
+ */
+export function grantPatternOf(url: URL): string {
+  return `${url.protocol}//${url.hostname}/*`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sitePatternFor } from '../../src/shared/sites.js';
+import { grantPatternOf, sitePatternFor } from '../../src/shared/sites.js';
 
 describe('sitePatternFor', () => {
   it('assumes https for a bare host name', () => {
@@ -44,5 +44,15 @@ describe('sitePatternFor', () => {
     expect(sitePatternFor('https://user:secret@ehr.example.be')).toEqual({ ok: false, reason: 'invalid' });
     expect(sitePatternFor('https://user@ehr.example.be')).toEqual({ ok: false, reason: 'invalid' });
     expect(sitePatternFor('user@ehr.example.be')).toEqual({ ok: false, reason: 'invalid' });
+  });
+});
+
+describe('grantPatternOf', () => {
+  it('asks about an origin with a port in the form its site was granted (Firefox answers permissions.contains false for a pattern with a port)', () => {
+    expect(grantPatternOf(new URL('http://127.0.0.1:40673'))).toBe('http://127.0.0.1/*');
+    for (const origin of ['https://ehr.example.be', 'https://ehr.example.be:8443', 'http://localhost:5173']) {
+      const granted = sitePatternFor(origin);
+      expect(granted.ok && granted.pattern).toBe(grantPatternOf(new URL(origin)));
+    }
   });
 });
