@@ -6,6 +6,7 @@ import {
   type ConsultationProposal,
   type ConsultationReading,
 } from '../shared/domain/consultation.js';
+import type { Language } from '../shared/languages.js';
 
 /** The parts of chrome.storage.session and chrome.action the store uses (fakes in unit tests). */
 export interface SessionArea {
@@ -106,4 +107,13 @@ export function chromeBadge(action: typeof chrome.action): Badge {
       }
     },
   };
+}
+
+/**
+ * The patient's language the tab's EHR page gave, for the attestation being sent: only while the
+ * tab's proposal is still that patient's (the popup may have been opened on another patient since).
+ */
+export async function patientLanguageOfTab(proposals: { current(tabId: number): Promise<ConsultationProposal | null> }, tabId: number, ssin: string): Promise<Language | undefined> {
+  const proposal = await proposals.current(tabId).catch(() => null);
+  return proposal?.patient.ssin.value === ssin ? proposal.patientLanguage : undefined;
 }
