@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { LANGUAGE_NAMES, LANGUAGES } from '../shared/languages.js';
-import { t } from '../ui/i18n.js';
-import { languageSettingSchema, readLanguageSetting, saveLanguageSetting, type LanguageSetting } from '../ui/language-setting.js';
+import { LANGUAGES } from '../shared/languages.js';
+import { LANGUAGE_NAMES } from '../ui/language-names.js';
+import { browser } from '../ui/browser.js';
+import { LANGUAGE_SETTING_KEY, t } from '../ui/i18n.js';
+import { languageSettingSchema, parseLanguageSetting, type LanguageSetting } from '../ui/language-setting.js';
 
 /**
  * The clinician's interface language: the browser's (default) or French, Dutch, German, English.
@@ -10,8 +12,9 @@ import { languageSettingSchema, readLanguageSetting, saveLanguageSetting, type L
 export function LanguageView() {
   const [setting, setSetting] = useState<LanguageSetting | undefined>();
   useEffect(() => {
-    readLanguageSetting()
-      .then(setSetting)
+    browser.storage.local
+      .get(LANGUAGE_SETTING_KEY)
+      .then((stored) => setSetting(parseLanguageSetting(stored[LANGUAGE_SETTING_KEY])))
       .catch(() => setSetting('browser'));
   }, []);
 
@@ -19,7 +22,8 @@ export function LanguageView() {
     const parsed = languageSettingSchema.safeParse(value);
     if (!parsed.success) return;
     setSetting(parsed.data);
-    saveLanguageSetting(parsed.data)
+    // The browser's language is the absence of a choice.
+    (parsed.data === 'browser' ? browser.storage.local.remove(LANGUAGE_SETTING_KEY) : browser.storage.local.set({ [LANGUAGE_SETTING_KEY]: parsed.data }))
       .then(() => location.reload())
       .catch((error: unknown) => console.warn('[eattest] the interface language could not be saved', error));
   };

@@ -19,9 +19,3 @@ export function languageOf(text: string | null | undefined): Language | undefine
   const code = match?.[1]?.toLowerCase();
   return isLanguage(code) ? code : undefined;
 }
-
-/** Where the clinician's choice of interface language is kept (browser.storage.local). */
-export const LANGUAGE_SETTING_KEY = 'clinicianLanguage';
-
-/** Each language by its own name, as language pickers show them (with `lang` on the option). */
-export const LANGUAGE_NAMES: Readonly<Record<Language, string>> = { fr: 'Français', nl: 'Nederlands', de: 'Deutsch', en: 'English' };

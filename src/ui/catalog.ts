@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { AppError } from '../shared/errors.js';
 import type { Language } from '../shared/languages.js';
+import { languageOfSetting, parseLanguageSetting } from './language-setting.js';
 import { MAX_CATALOG_BYTES } from '../shared/limits.js';
 
 /**
@@ -22,8 +23,8 @@ export const catalogSchema = z.record(
 );
 export type Catalog = z.infer<typeof catalogSchema>;
 
-/** The answer for one key, or undefined when the catalog lacks it (the caller falls back). */
-export type Lookup = (key: string, substitutions: readonly string[]) => string | undefined;
+/** The answer for one key, or undefined when the catalog lacks it (the caller falls back); substitutions as chrome.i18n takes them. */
+export type Lookup = (key: string, substitutions?: string | readonly string[]) => string | undefined;
 
 /**
  * A message with its substitutions, as chrome.i18n does it: `$1`…`$9` are the substitutions,
@@ -56,7 +57,7 @@ export function parseCatalog(text: string, language: Language): Lookup {
   const catalog = parsed.data;
   return (key, substitutions) => {
     const entry = Object.hasOwn(catalog, key) ? catalog[key] : undefined;
-    return entry === undefined ? undefined : substitute(entry.message, entry.placeholders, substitutions);
+    return entry === undefined ? undefined : substitute(entry.message, entry.placeholders, typeof substitutions === 'string' ? [substitutions] : (substitutions ?? []));
   };
 }
 
@@ -67,4 +68,13 @@ export async function loadCatalog(language: Language, urlOf: (path: string) => s
   const declared = Number(response.headers.get('content-length') ?? '0');
   if (declared > MAX_CATALOG_BYTES) throw new AppError('MESSAGE_TOO_LARGE', 'a language catalog is larger than allowed', { language, length: declared, limit: MAX_CATALOG_BYTES });
   return parseCatalog(await response.text(), language);
+}
+
+/**
+ * For loadLanguage: the catalog a choice asks for (a language, or the stored setting, parsed), or
+ * undefined when it is the browser's own language or the browser's by default.
+ */
+export async function loadLanguageCatalog(choice: unknown, browserLanguage: string, urlOf: (path: string) => string): Promise<{ language: Language; lookup: Lookup } | undefined> {
+  const language = languageOfSetting(parseLanguageSetting(choice));
+  return language === undefined || language === browserLanguage ? undefined : { language, lookup: await loadCatalog(language, urlOf) };
 }

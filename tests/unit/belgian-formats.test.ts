@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { belgianDate, belgianDateTime } from '../../src/shared/domain/calendar.js';
+import { belgianDate, belgianDateTime } from '../../src/shared/domain/belgian-dates.js';
 import { formatCents } from '../../src/shared/domain/money-text.js';
 
 const NBSP = '\u00a0';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../src/shared/errors.js';
-import { LANGUAGE_SETTING_KEY, languageOf } from '../../src/shared/languages.js';
+import { languageOf } from '../../src/shared/languages.js';
 import { MAX_CATALOG_BYTES } from '../../src/shared/limits.js';
 import { loadCatalog, parseCatalog, substitute } from '../../src/ui/catalog.js';
 
@@ -120,14 +120,14 @@ describe('loadLanguage and t', () => {
   });
 
   it('fetches nothing when the setting is the browser’s own language', async () => {
-    stored.set(LANGUAGE_SETTING_KEY, 'en');
+    stored.set(i18n.LANGUAGE_SETTING_KEY, 'en');
     await i18n.loadLanguage();
     expect(fetches).toEqual([]);
     expect(i18n.languageInUse()).toBe('en');
   });
 
   it('answers in the clinician’s language, with substitutions, and sets the page’s language', async () => {
-    stored.set(LANGUAGE_SETTING_KEY, 'de');
+    stored.set(i18n.LANGUAGE_SETTING_KEY, 'de');
     await i18n.loadLanguage();
     expect(fetches).toEqual(['chrome-extension://id/_locales/de/messages.json']);
     expect(i18n.t('print')).toBe('Drucken');
@@ -137,7 +137,7 @@ describe('loadLanguage and t', () => {
   });
 
   it('takes a language given by the page (the patient’s) over the setting', async () => {
-    stored.set(LANGUAGE_SETTING_KEY, 'de');
+    stored.set(i18n.LANGUAGE_SETTING_KEY, 'de');
     await i18n.loadLanguage('fr');
     expect(i18n.t('nihiiLabel')).toBe('INAMI');
     expect(i18n.languageInUse()).toBe('fr');
@@ -156,7 +156,7 @@ describe('loadLanguage and t', () => {
     expect(i18n.t('print')).toBe('Print');
     expect(documentElement.lang).toBe('en');
 
-    stored.set(LANGUAGE_SETTING_KEY, 'klingon');
+    stored.set(i18n.LANGUAGE_SETTING_KEY, 'klingon');
     await i18n.loadLanguage();
     expect(fetches).toHaveLength(1);
     expect(i18n.languageInUse()).toBe('en');

@@ -76,15 +76,3 @@ export function brusselsIsoTime(instant: Date, fractionDigits: 3 | 6 = 3): strin
   const offsetText = `${sign}${String(Math.floor(offset / 60)).padStart(2, '0')}:${String(offset % 60).padStart(2, '0')}`;
   return `${reading.year}-${reading.month}-${reading.day}T${reading.hour}:${reading.minute}:${reading.second}.${reading.millisecond.padEnd(fractionDigits, '0')}${offsetText}`;
 }
-
-/** A calendar day (YYYY-MM-DD) as Belgian documents write it, in every language: 07/12/2026. */
-export function belgianDate(isoDate: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
-  return match === null ? isoDate : `${match[3] ?? ''}/${match[2] ?? ''}/${match[1] ?? ''}`;
-}
-
-/** An instant as the Belgian wall clock shows it: 07/12/2026 16:03 (24 hours, Europe/Brussels). */
-export function belgianDateTime(instant: Date): string {
-  const clock = brusselsClockReading(instant);
-  return `${clock.day}/${clock.month}/${clock.year} ${clock.hour}:${clock.minute}`;
-}

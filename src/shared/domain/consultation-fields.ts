@@ -2,7 +2,6 @@ import { MAX_FIELD_TEXT } from '../adapters/transforms.js';
 import { FDI_TOOTH, HOSPITAL_SERVICE_CODE, ID_DOC_INPUT_TYPE, ID_DOC_MEDIA_TYPES, ID_DOC_SERIAL, PLACE_TYPES, type IdDocMediaType, type PlaceType } from './attestation-rules.js';
 import type { ActFieldKey, ActProposal, ActReading, ConsultationProposal, ConsultationReading, Field, FieldProblem } from './consultation.js';
 import { normaliseSsin } from './identifier-rules.js';
-import { languageOf, type Language } from '../languages.js';
 import { parseEuroToCents } from './money-text.js';
 
 /**
@@ -195,13 +194,7 @@ export function assessReading(reading: ConsultationReading, context: ProposalCon
       performerLastName: assessField('name', reading.consultation.performerLastName ?? null, false, today),
     },
     acts: reading.acts.map((act) => assessAct(act, today)),
-    // Not a field to correct: a language the page gives that we do not speak leaves the clinician's.
-    ...withPatientLanguage(languageOf(reading.patientLanguage)),
   };
-}
-
-function withPatientLanguage(language: Language | undefined): { patientLanguage?: Language } {
-  return language === undefined ? {} : { patientLanguage: language };
 }
 
 export type FieldPath =
