@@ -13,7 +13,8 @@ import { openPopupFromEhr, startFlowBench, type FlowBench } from '../support/con
  * host and the simulator: three MediSPA patients whose page gives French, Dutch and German are sent
  * to an acknowledgement, and each supporting document is checked in its language with Belgian
  * formats, the insurer's name and the provider's NIHII; axe finds nothing serious on the receipt and
- * the options page in en/fr/nl/de; the clinician's setting changes the popup's language.
+ * the options page in en/fr/nl/de; the clinician's setting changes the popup's language, and the
+ * receipt of a patient whose page gives no language.
  */
 
 const NBSP = '\u00a0';
@@ -52,10 +53,10 @@ async function seriousViolations(page: Page): Promise<string[]> {
 const text = (page: Page, selector: string): Promise<string> => page.$eval(selector, (element) => element.textContent);
 
 /** The flow as the clinician goes through it: the EHR page, the popup, Send, the acknowledgement, the receipt's tab. */
-async function acknowledgedReceipt(path: string): Promise<{ receipt: Page; ack: string }> {
+async function acknowledgedReceipt(path: string, ready?: string): Promise<{ receipt: Page; ack: string }> {
   const page = await session.browser.newPage();
-  await page.goto(`${bench.ehr.origin}/medispa/patients/${path}`);
-  const popup = await openPopupFromEhr(session, page);
+  await page.goto(`${bench.ehr.origin}${path}`);
+  const popup = await openPopupFromEhr(session, page, ready);
   await popup.click('[data-testid="review-attestation"]');
   await popup.waitForSelector('[data-testid="send-attestation"]');
   await popup.click('[data-testid="send-attestation"]');
@@ -91,7 +92,7 @@ describe('the supporting document in the patient’s language (Chromium, real ho
 
   for (const patient of PATIENTS) {
     it(`${patient.language}: the page’s language, Belgian date and amount, the insurer by name, the NIHII`, async () => {
-      const { receipt, ack } = await acknowledgedReceipt(patient.path);
+      const { receipt, ack } = await acknowledgedReceipt(`/medispa/patients/${patient.path}`);
       receipts.set(patient.language, receipt);
       expect(await text(receipt, '[data-testid="receipt-ack"]')).toBe(ack);
       expect(ack.startsWith(`${patient.insurer}-1-`)).toBe(true);
@@ -161,6 +162,12 @@ describe('the clinician’s language', () => {
     const shown = (await popup.evaluate(() => document.body.innerText)).split('\n').map((line) => line.trim());
     expect(shown.filter((line) => germanOnly.includes(line)).length, shown.join(' | ')).toBeGreaterThan(0);
     await popup.close();
+
+    // A patient whose page gives no language (TableMed's JSIS patient): the receipt is in the clinician's.
+    const { receipt } = await acknowledgedReceipt('/tablemed/consultation-2.html', 'table#pat');
+    await receipt.bringToFront();
+    await expectReceiptIn(receipt, 'de', 'rcam');
+    await receipt.close();
 
     // Back to the browser's language.
     await Promise.all([options.waitForNavigation(), options.select('[data-testid="language-setting"]', 'browser')]);
