@@ -10,12 +10,22 @@ export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
 
+/** The names EHRs write for our languages, in each of them (lower case, with and without accents). */
+const LANGUAGE_WORDS: Readonly<Record<string, Language>> = {
+  français: 'fr', francais: 'fr', frans: 'fr', französisch: 'fr', franzoesisch: 'fr', french: 'fr',
+  néerlandais: 'nl', neerlandais: 'nl', nederlands: 'nl', niederländisch: 'nl', niederlaendisch: 'nl', dutch: 'nl',
+  allemand: 'de', duits: 'de', deutsch: 'de', german: 'de',
+  anglais: 'en', engels: 'en', englisch: 'en', english: 'en',
+};
+
 /**
  * A language as an EHR page writes it, after the adapter's transforms: a code ("fr", "NL"), a
- * locale ("de-BE", "nl_BE"). Anything else is no language (the receipt then takes the clinician's).
+ * locale ("de-BE", "nl_BE") or its name in one of our languages ("Nederlands", "allemand").
+ * Anything else is no language (the receipt then takes the clinician's).
  */
 export function languageOf(text: string | null | undefined): Language | undefined {
-  const match = /^\s*([a-z]{2})(?:[-_][a-z]{2})?\s*$/i.exec(text ?? '');
-  const code = match?.[1]?.toLowerCase();
-  return isLanguage(code) ? code : undefined;
+  const trimmed = (text ?? '').trim().toLowerCase();
+  const code = /^([a-z]{2})(?:[-_][a-z]{2})?$/.exec(trimmed)?.[1];
+  if (isLanguage(code)) return code;
+  return Object.hasOwn(LANGUAGE_WORDS, trimmed) ? LANGUAGE_WORDS[trimmed] : undefined;
 }

@@ -164,13 +164,17 @@ describe('loadLanguage and t', () => {
 });
 
 describe('languageOf (the patient’s language as the EHR page gives it)', () => {
-  it('reads codes and locales, nothing else', () => {
+  it('reads codes, locales and the languages’ names, nothing else', () => {
     expect(languageOf('fr')).toBe('fr');
     expect(languageOf(' NL ')).toBe('nl');
     expect(languageOf('de-BE')).toBe('de');
     expect(languageOf('nl_BE')).toBe('nl');
+    expect(languageOf('Nederlands')).toBe('nl');
+    expect(languageOf(' allemand ')).toBe('de');
+    expect(languageOf('Französisch')).toBe('fr');
     expect(languageOf('es')).toBeUndefined();
-    expect(languageOf('français')).toBeUndefined();
+    expect(languageOf('español')).toBeUndefined();
+    expect(languageOf('constructor')).toBeUndefined();
     expect(languageOf(null)).toBeUndefined();
   });
 });
