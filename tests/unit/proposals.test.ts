@@ -127,6 +127,8 @@ describe('the patient’s language', () => {
     const { proposals } = store();
     expect(await proposals.propose({ ...peeters, patientLanguage: 'espagnol' }, from)).not.toHaveProperty('patientLanguage');
     expect(await proposals.propose({ ...dubois, patientLanguage: null }, from)).not.toHaveProperty('patientLanguage');
+    // A hostile page's markup is no language: nothing of it reaches the proposal or the receipt.
+    expect(await proposals.propose({ ...peeters, patientLanguage: 'fr"><img src=x onerror=alert(1)>' }, from)).not.toHaveProperty('patientLanguage');
   });
 });
 
