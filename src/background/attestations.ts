@@ -2,6 +2,7 @@ import { attestationCheckError, attestationProblems } from '../shared/domain/att
 import { consultationKey, type Attestation, type CancelReason } from '../shared/domain/attestation.js';
 import { brusselsDate } from '../shared/domain/calendar.js';
 import type { Profession } from '../shared/domain/profession.js';
+import type { Language } from '../shared/languages.js';
 import type { AttestationRecord, AttestOutcome, CancelOutcome, JournalSend, RecordStatus } from '../shared/domain/receipt.js';
 import { AppError, toErrorPayload } from '../shared/errors.js';
 import { BACKGROUND_ATTEST_WAIT_MS } from '../shared/transmission-timing.js';
@@ -38,7 +39,8 @@ export class Attestations {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async send(attestation: Attestation, journalAnchor?: { seq: number; hash: string }): Promise<AttestOutcome> {
+  /** `patientLanguage`: the language the EHR page gave for this patient, kept on the record for their supporting document. */
+  async send(attestation: Attestation, journalAnchor?: { seq: number; hash: string }, patientLanguage?: Language): Promise<AttestOutcome> {
     const today = brusselsDate(this.now());
     // Today's care only (PROTOCOL rule 6); the host checks again before it journals.
     if (attestation.careDate !== today) throw new AppError('DATE_NOT_ALLOWED', 'an eAttest is sent for today’s care only', { careDate: attestation.careDate, today });
@@ -66,7 +68,15 @@ export class Attestations {
       throw new AppError('SEND_IN_FLIGHT', 'an eAttest for this patient and day is still on its way to the insurer', { retryAfterS });
     }
     const startedAt = this.now().toISOString();
-    const pending: AttestationRecord = { consultationKey: key, careDate: attestation.careDate, attestation, status: 'pending', startedAt, updatedAt: startedAt };
+    const pending: AttestationRecord = {
+      consultationKey: key,
+      careDate: attestation.careDate,
+      attestation,
+      status: 'pending',
+      startedAt,
+      updatedAt: startedAt,
+      ...(patientLanguage !== undefined ? { patientLanguage } : {}),
+    };
     this.sendingRooms.set(room, this.now().getTime());
     try {
       await this.store.putRecord(pending);

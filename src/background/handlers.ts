@@ -3,6 +3,7 @@ import { createConsultationHandlers, customAdaptersFor, type ConsultationDeps } 
 import type { Attestations } from './attestations.js';
 import type { JournalAnchor } from './journal-anchor.js';
 import type { NativeHostClient } from './native-host-client.js';
+import { patientLanguageOfTab } from './proposals.js';
 import { writeAcknowledgementToTab } from './write-back.js';
 import type { PatientData } from './patient-data.js';
 import type { HandlerTable, Sender } from './router.js';
@@ -39,7 +40,8 @@ export function createHandlers(host: NativeHostClient, patientData: PatientData,
     'attestation.send': async (message) => {
       // A journal cut back may have lost this very send: the host refuses it unless its journal still
       // reaches the highest head this extension saw.
-      const outcome = await attestations.send(message.attestation, await journalAnchor.anchorForSend()).finally(() => {
+      const patientLanguage = message.tabId === undefined ? undefined : await patientLanguageOfTab(consultation.proposals, message.tabId, message.attestation.patient.ssin);
+      const outcome = await attestations.send(message.attestation, await journalAnchor.anchorForSend(), patientLanguage).finally(() => {
         journalAnchor.follow().catch(() => undefined);
       });
       if (outcome.outcome === 'acknowledged' && message.tabId !== undefined) {

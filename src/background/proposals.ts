@@ -6,6 +6,7 @@ import {
   type ConsultationProposal,
   type ConsultationReading,
 } from '../shared/domain/consultation.js';
+import { languageOf, type Language } from '../shared/languages.js';
 
 /** The parts of chrome.storage.session and chrome.action the store uses (fakes in unit tests). */
 export interface SessionArea {
@@ -61,7 +62,10 @@ export class ProposalStore {
     if (previous !== undefined && previous.reading === text && previous.proposal.origin === from.origin && previous.proposal.today === today) {
       return previous.proposal;
     }
-    const proposal = assessReading(reading, { id: this.newId(), tabId: from.tabId, frameId: from.frameId, origin: from.origin, readAt: now.toISOString(), today });
+    const assessed = assessReading(reading, { id: this.newId(), tabId: from.tabId, frameId: from.frameId, origin: from.origin, readAt: now.toISOString(), today });
+    // Not a field the clinician corrects: a language the page gives that we do not speak is left out.
+    const patientLanguage = languageOf(reading.patientLanguage);
+    const proposal: ConsultationProposal = patientLanguage === undefined ? assessed : { ...assessed, patientLanguage };
     const stored: Stored = { reading: text, proposal };
     await this.options.session.set({ [keyOf(from.tabId)]: stored });
     await this.options.badge.show(from.tabId, proposalProblems(proposal).length > 0 ? 'problems' : 'ready');
@@ -106,4 +110,13 @@ export function chromeBadge(action: typeof chrome.action): Badge {
       }
     },
   };
+}
+
+/**
+ * The patient's language the tab's EHR page gave, for the attestation being sent: only while the
+ * tab's proposal is still that patient's (the popup may have been opened on another patient since).
+ */
+export async function patientLanguageOfTab(proposals: { current(tabId: number): Promise<ConsultationProposal | null> }, tabId: number, ssin: string): Promise<Language | undefined> {
+  const proposal = await proposals.current(tabId).catch(() => null);
+  return proposal?.patient.ssin.value === ssin ? proposal.patientLanguage : undefined;
 }

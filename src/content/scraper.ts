@@ -93,5 +93,6 @@ export function readConsultation(adapter: Adapter, document: Document): Consulta
       performerLastName: readField(document, adapter.consultation.performerLastName),
     },
     acts: queryAll(document, adapter.acts.row).flatMap((row) => readAct(row, adapter) ?? []),
+    ...(adapter.patient.language === undefined ? {} : { patientLanguage: readField(document, adapter.patient.language) }),
   };
 }

@@ -7,6 +7,7 @@ export const PICK_TARGETS = [
   { key: 'familyName', label: 'field_familyName', required: true, inRow: false },
   { key: 'firstName', label: 'field_firstName', required: true, inRow: false },
   { key: 'birthDate', label: 'field_birthDate', required: false, inRow: false },
+  { key: 'language', label: 'field_patientLanguage', required: false, inRow: false },
   { key: 'date', label: 'field_date', required: true, inRow: false },
   { key: 'code', label: 'field_code', required: true, inRow: true },
   { key: 'quantity', label: 'field_quantity', required: false, inRow: true },
@@ -42,7 +43,7 @@ function originPattern(pageUrl: string): string {
  * decimal commas, SSINs with dots or dashes.
  */
 export function buildCustomAdapter(name: string, pageUrl: string, picks: Picks, idSuffix: string): Adapter {
-  const { ssin, familyName, firstName, birthDate, date, code, quantity, amountPaid, supplement, button, writeBack } = picks;
+  const { ssin, familyName, firstName, birthDate, language, date, code, quantity, amountPaid, supplement, button, writeBack } = picks;
   if (ssin === undefined || familyName === undefined || firstName === undefined || date === undefined || code === undefined || amountPaid === undefined || button === undefined) {
     throw new TypeError(`missing picks: ${missingPicks(picks).join(', ')}`);
   }
@@ -57,6 +58,8 @@ export function buildCustomAdapter(name: string, pageUrl: string, picks: Picks, 
       familyName: rule(familyName, []),
       firstName: rule(firstName, []),
       ...(birthDate === undefined ? {} : { birthDate: rule(birthDate, [{ date: dateOrder(birthDate.sample) }]) }),
+      // Read as the page writes it: a code or the language's name (see languageOf).
+      ...(language === undefined ? {} : { language: rule(language, []) }),
     },
     consultation: { date: rule(date, [{ date: dateOrder(date.sample) }]) },
     acts: {

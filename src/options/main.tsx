@@ -1,7 +1,8 @@
 import { render } from 'preact';
 import { HostStatusView } from '../ui/HostStatusView.js';
-import { t } from '../ui/i18n.js';
+import { loadLanguage, t } from '../ui/i18n.js';
 import { AdaptersView } from './AdaptersView.js';
+import { LanguageView } from './LanguageView.js';
 import { SitesView } from './SitesView.js';
 import '../ui/style.css';
 
@@ -13,12 +14,11 @@ function Options() {
       <HostStatusView />
       <SitesView />
       <AdaptersView />
+      <LanguageView />
     </main>
   );
 }
 
 const root = document.getElementById('app');
-if (root !== null) {
-  document.documentElement.lang = t('languageCode');
-  render(<Options />, root);
-}
+// The clinician's language (a catalog only when it is not the browser's) before the first render.
+if (root !== null) void loadLanguage().then(() => render(<Options />, root));

@@ -4,7 +4,7 @@ import type { ConsultationProposal } from '../shared/domain/consultation.js';
 import type { AttestationProblem } from '../shared/domain/attestation-checks.js';
 import type { Profession } from '../shared/domain/profession.js';
 import { HostStatusView } from '../ui/HostStatusView.js';
-import { t } from '../ui/i18n.js';
+import { loadLanguage, t } from '../ui/i18n.js';
 import { AttestationView } from './AttestationView.js';
 import { usePopupOpener } from './current-proposal.js';
 import { draftFromProposal, emptyDraft, type Draft } from './draft.js';
@@ -65,7 +65,5 @@ function Popup() {
 }
 
 const root = document.getElementById('app');
-if (root !== null) {
-  document.documentElement.lang = t('languageCode');
-  render(<Popup />, root);
-}
+// The clinician's language (a catalog only when it is not the browser's) before the first render.
+if (root !== null) void loadLanguage().then(() => render(<Popup />, root));

@@ -8,3 +8,6 @@ export const MAX_BROWSER_TO_HOST_BYTES = 1024 * 1024;
 
 /** Longest URL accepted from a content script. */
 export const MAX_URL_LENGTH = 2048;
+
+/** A language's catalog of messages (_locales/<lang>/messages.json, ~40 KB today); a larger one is refused unread. */
+export const MAX_CATALOG_BYTES = 256 * 1024;

@@ -21,7 +21,7 @@ const PRODUCT_PERMISSIONS = ['nativeMessaging', 'scripting', 'storage'];
 const DEVELOPMENT_ONLY_PERMISSIONS = ['debugger', 'management', 'declarativeNetRequestFeedback', 'webRequestBlocking', '<all_urls>'];
 /** Traces of the machine that built it (a source map or an inlined path would carry them). */
 const LOCAL_PATH_MARKERS = [...['home', 'work', 'tmp', 'root'].map((folder) => `/${folder}/`), 'C:\\', 'C:/'];
-const PRODUCT_LOCALES = ['en', 'fr', 'nl'];
+const PRODUCT_LOCALES = ['de', 'en', 'fr', 'nl'];
 const REQUIRED_ICON_SIZES = [16, 48, 128];
 
 interface Archive {

@@ -129,6 +129,12 @@ describe('custom adapters from the field picker', () => {
     expect(adapter.acts.row).toBe('#acts > tr');
     expect(adapter.acts.fields.amountPaid).toEqual({ selector: ':scope > td:nth-of-type(3)', transforms: ['decimalComma'] });
     expect(adapter.writeBack).toBeUndefined();
+    expect(adapter.patient.language).toBeUndefined();
+  });
+
+  it('read the patient’s language where the clinician points at it', () => {
+    const adapter = buildCustomAdapter('My EHR', 'https://ehr.example.be/consult/12', { ...picks, language: pick('#lang', 'Nederlands') }, 'abc');
+    expect(adapter.patient.language).toEqual({ selector: '#lang' });
   });
 
   it('name the required fields still missing', () => {

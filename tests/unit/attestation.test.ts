@@ -97,7 +97,7 @@ describe('consultationKey', () => {
 describe('cancel reasons', () => {
   it('are A to G, each explained in every language', () => {
     expect(CANCEL_REASONS).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G']);
-    for (const locale of ['en', 'fr', 'nl']) {
+    for (const locale of ['en', 'fr', 'nl', 'de']) {
       const messages = JSON.parse(readFileSync(new URL(`../../_locales/${locale}/messages.json`, import.meta.url), 'utf8')) as Record<string, { message: string }>;
       for (const reason of CANCEL_REASONS) expect(messages[CANCEL_REASON_MEANING_KEYS[reason]]?.message, `${locale} ${reason}`).toBeTruthy();
     }

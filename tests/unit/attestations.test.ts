@@ -67,6 +67,14 @@ function acknowledged(consultationKey: string) {
 }
 
 describe('sending from the extension', () => {
+  it('keeps the patient’s language the EHR page gave on the record, for their supporting document', async () => {
+    const store = new MemoryStore();
+    const { host } = fakeHost({ attest: () => acknowledged([...store.records.keys()][0] ?? '') });
+    await new Attestations(host, store, undefined, () => NOW).send(attestation, undefined, 'de');
+    const [record] = [...store.records.values()];
+    expect(record).toMatchObject({ status: 'acknowledged', patientLanguage: 'de' });
+  });
+
   it('writes a pending record before asking the host, then the acknowledgement', async () => {
     const store = new MemoryStore();
     let statusWhenHostAsked: string | undefined;

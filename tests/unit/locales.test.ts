@@ -7,7 +7,7 @@ import { extensionManifest } from '../../vite.config.js';
 import { PRODUCT_VERSION } from '../../src/shared/version.js';
 
 const root = new URL('../../', import.meta.url);
-const LOCALES = ['en', 'fr', 'nl'] as const;
+const LOCALES = ['en', 'fr', 'nl', 'de'] as const;
 type Locale = (typeof LOCALES)[number];
 
 function readJson(relative: string): unknown {

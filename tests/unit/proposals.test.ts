@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createConsultationHandlers, customAdaptersFor } from '../../src/background/consultation-handlers.js';
 import { openPopupFor, PopupOpenings, type PopupApis } from '../../src/background/popup-opener.js';
-import { ProposalStore, type Badge, type SessionArea } from '../../src/background/proposals.js';
+import { patientLanguageOfTab, ProposalStore, type Badge, type SessionArea } from '../../src/background/proposals.js';
 import { createRouter, messagePolicy, type HandlerTable, type SenderFacts } from '../../src/background/router.js';
 import { writeAcknowledgementBack, writeAcknowledgementToTab } from '../../src/background/write-back.js';
 import { BUILT_IN_ADAPTERS } from '../../src/content/adapters/index.js';
@@ -110,6 +110,25 @@ describe('ProposalStore', () => {
     expect(await store(session).proposals.current(4)).toEqual(proposal);
     session.data.set('proposal:4', { reading: '{}', proposal: { id: 'not-a-uuid' } });
     expect(await store(session).proposals.current(4)).toBeNull();
+  });
+});
+
+describe('the patient’s language', () => {
+  it('travels from the page’s reading to the send, only while the tab shows that patient', async () => {
+    const { proposals } = store();
+    await proposals.propose({ ...peeters, patientLanguage: 'nl-BE' }, from);
+    expect((await proposals.current(4))?.patientLanguage).toBe('nl');
+    expect(await patientLanguageOfTab(proposals, 4, '85073003328')).toBe('nl');
+    expect(await patientLanguageOfTab(proposals, 4, '92021412642')).toBeUndefined();
+    expect(await patientLanguageOfTab(proposals, 5, '85073003328')).toBeUndefined();
+  });
+
+  it('is left out when the page gives none or one we do not speak', async () => {
+    const { proposals } = store();
+    expect(await proposals.propose({ ...peeters, patientLanguage: 'espagnol' }, from)).not.toHaveProperty('patientLanguage');
+    expect(await proposals.propose({ ...dubois, patientLanguage: null }, from)).not.toHaveProperty('patientLanguage');
+    // A hostile page's markup is no language: nothing of it reaches the proposal or the receipt.
+    expect(await proposals.propose({ ...peeters, patientLanguage: 'fr"><img src=x onerror=alert(1)>' }, from)).not.toHaveProperty('patientLanguage');
   });
 });
 

@@ -3,13 +3,18 @@
 // as real apps do with separate API calls. All patients are fictitious.
 
 const PATIENTS = [
-  { id: 'p1', family: 'LAMBERT', given: 'Julie', niss: '85.04.12-133.59', dob: '12/04/1985',
+  { id: 'p1', family: 'LAMBERT', given: 'Julie', niss: '85.04.12-133.59', dob: '12/04/1985', lang: 'français',
     acts: [{ code: '101076', label: 'Consultation au cabinet', qty: '1', paid: '30,00', suppl: '0,00' }] },
   { id: 'p2', family: 'MERTENS', given: 'Sarah', niss: '90.01.17-206.17', dob: '17/01/1990',
     acts: [{ code: '101032', label: 'Consultation (accréditation)', qty: '1', paid: '33,50', suppl: '0,00' },
            { code: '475075', label: 'Électrocardiogramme', qty: '1', paid: '19,75', suppl: '2,50' }] },
   { id: 'p3', family: 'JACOBS', given: 'Marcel', niss: '48.06.03-061.26', dob: '03/06/1948',
     acts: [{ code: '101010', label: 'Consultation', qty: '1', paid: '27,50', suppl: '0,00' }] },
+  // Patients who speak Dutch and German: their supporting document is in their language.
+  { id: 'p4', family: 'VERMEULEN', given: 'Lotte', niss: '03.05.09-088.60', dob: '09/05/2003', lang: 'néerlandais',
+    acts: [{ code: '101076', label: 'Consultation au cabinet', qty: '1', paid: '30,00', suppl: '0,00' }] },
+  { id: 'p5', family: 'HERMANS', given: 'Ingrid', niss: '62.07.21-154.82', dob: '21/07/1962', lang: 'allemand',
+    acts: [{ code: '101076', label: 'Consultation au cabinet', qty: '1', paid: '30,00', suppl: '0,00' }] },
 ];
 const ACTS_DELAY_MS = 400;
 const root = document.getElementById('root');
@@ -64,7 +69,8 @@ function consultation(patient, token) {
   const view = el('section', { 'data-view': 'consultation', 'data-patient-id': patient.id },
     el('header', { class: 'patient-banner' },
       el('h2', {}, el('span', { class: 'family' }, patient.family), ', ', el('span', { class: 'given' }, patient.given)),
-      el('dl', {}, el('dt', {}, 'NISS'), el('dd', { 'data-field': 'niss' }, patient.niss), el('dt', {}, 'Né(e) le'), el('dd', { 'data-field': 'dob' }, patient.dob))),
+      el('dl', {}, el('dt', {}, 'NISS'), el('dd', { 'data-field': 'niss' }, patient.niss), el('dt', {}, 'Né(e) le'), el('dd', { 'data-field': 'dob' }, patient.dob),
+        ...(patient.lang === undefined ? [] : [el('dt', {}, 'Langue'), el('dd', { 'data-field': 'lang' }, patient.lang)]))),
     el('form', { class: 'encounter', onsubmit: (event) => event.preventDefault() },
       el('label', {}, 'Date du contact ', el('input', { name: 'encounter-date', value: today() })),
       el('label', {}, 'Prestataire ', el('input', { name: 'provider', value: 'Dr A. Martin', readonly: '' })),

@@ -11,6 +11,7 @@ export const medispaAdapter = {
     familyName: { selector: '.patient-banner .family' },
     firstName: { selector: '.patient-banner .given' },
     birthDate: { selector: '[data-view="consultation"] [data-field="dob"]', transforms: [{ date: 'dmy' }] },
+    language: { selector: '[data-view="consultation"] [data-field="lang"]', transforms: [{ map: { français: 'fr', néerlandais: 'nl', allemand: 'de', anglais: 'en' } }] },
   },
   consultation: {
     date: { selector: 'input[name="encounter-date"]', read: 'value', transforms: [{ date: 'dmy' }] },

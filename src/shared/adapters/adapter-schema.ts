@@ -90,6 +90,8 @@ export const adapterSchema = z.strictObject({
     familyName: fieldRuleSchema,
     firstName: fieldRuleSchema,
     birthDate: z.optional(fieldRuleSchema),
+    /** The patient's language, for their supporting document: read as fr, nl, de or en (a `map` transform turns the EHR's words into these). */
+    language: z.optional(fieldRuleSchema),
   }),
   consultation: z.strictObject({
     date: fieldRuleSchema,

@@ -4,6 +4,7 @@ import { isoDateSchema, nihii11Schema, ssinSchema } from './identifiers.js';
 import { centsSchema } from './money.js';
 import { nomenclatureCodeSchema } from './tariff.js';
 import { toothSchema } from './attestation.js';
+import { LANGUAGES } from '../languages.js';
 import { HOSPITAL_SERVICE_CODE, ID_DOC_INPUT_TYPE, ID_DOC_MEDIA_TYPES, ID_DOC_SERIAL, PLACE_TYPES } from './attestation-rules.js';
 
 /**
@@ -75,6 +76,8 @@ export const consultationReadingSchema = z.strictObject({
     performerLastName: z.optional(readingTextSchema),
   }),
   acts: z.array(actReadingSchema).check(z.maxLength(MAX_ACTS)),
+  /** The patient's language as the page gives it; only when the adapter says where (see languageOf). */
+  patientLanguage: z.optional(readingTextSchema),
 });
 export type ConsultationReading = z.infer<typeof consultationReadingSchema>;
 
@@ -143,6 +146,8 @@ export const consultationProposalSchema = z.strictObject({
     performerLastName: fieldSchema(textValueSchema),
   }),
   acts: z.array(actProposalSchema).check(z.maxLength(MAX_ACTS)),
+  /** The patient's language, when the page gave one we speak: their supporting document is in it. */
+  patientLanguage: z.optional(z.enum(LANGUAGES)),
 });
 export type ConsultationProposal = z.infer<typeof consultationProposalSchema>;
 

@@ -13,6 +13,14 @@ export function parseEuroToCents(text: string): Cents | undefined {
   return match[1] === '-' ? -cents : cents;
 }
 
-export function formatCents(cents: Cents, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(cents / 100);
+/**
+ * An amount as Belgium writes it, in every language of the product: comma decimals, the euro sign
+ * after a no-break space ("30,00 €"), thousands grouped by a dot ("1.045,00 €"), in French by a
+ * narrow no-break space ("1 045,00 €"). English takes the same Belgian form: the documents are
+ * Belgian. Written out rather than left to Intl, whose nl-BE puts the sign first ("€ 30,00").
+ */
+export function formatCents(cents: Cents, language: string): string {
+  const whole = Math.abs(Math.round(cents));
+  const euros = String(Math.floor(whole / 100)).replace(/\B(?=(\d{3})+$)/g, language === 'fr' ? '\u202f' : '.');
+  return `${cents < 0 ? '-' : ''}${euros},${String(whole % 100).padStart(2, '0')}\u00a0€`;
 }

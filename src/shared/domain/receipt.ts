@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { cancelReasonSchema, consultationKeySchema, recordedAttestationSchema } from './attestation.js';
 import { errorCodeSchema } from '../errors.js';
+import { LANGUAGES } from '../languages.js';
 import { isoDateSchema, nihii11Schema, ssinSchema } from './identifiers.js';
 
 /**
@@ -142,6 +143,8 @@ export const attestationRecordSchema = z.strictObject({
   outcome: z.optional(attestOutcomeSchema),
   cancellation: z.optional(cancelOutcomeSchema),
   lastError: z.optional(errorCodeSchema),
+  /** The patient's language as the EHR page gave it: their supporting document is printed in it. */
+  patientLanguage: z.optional(z.enum(LANGUAGES)),
 });
 export type AttestationRecord = z.infer<typeof attestationRecordSchema>;
 export type RecordStatus = AttestationRecord['status'];
