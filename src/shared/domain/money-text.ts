@@ -16,3 +16,16 @@ export function parseEuroToCents(text: string): Cents | undefined {
 export function formatCents(cents: Cents, locale: string): string {
   return new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(cents / 100);
 }
+
+/** An amount with a decimal comma and no thousands separator or symbol, "1234,50": what a Belgian spreadsheet reads as a number. */
+export function decimalCommaAmount(cents: Cents): string {
+  const sign = cents < 0 ? '-' : '';
+  const whole = Math.abs(cents);
+  return `${sign}${Math.floor(whole / 100)},${String(whole % 100).padStart(2, '0')}`;
+}
+
+/** The Belgian way, "1.234,50 €", whatever the interface language: written out rather than left to each browser's ICU. */
+export function formatEuroBelgian(cents: Cents): string {
+  const [units = '0', decimals = '00'] = decimalCommaAmount(cents).split(',');
+  return `${units.replace(/\B(?=(\d{3})+$)/g, '.')},${decimals}\u00a0€`;
+}
