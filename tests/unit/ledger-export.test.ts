@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { neutraliseFormula, writeCsv } from '../../src/background/csv.js';
 import { Ledger, LEDGER_CSV_HEADER, type LedgerStore } from '../../src/background/ledger.js';
+import { createRouter, type HandlerTable } from '../../src/background/router.js';
 import { daysOfMonth } from '../../src/shared/domain/calendar.js';
 import { formatNihii, formatSsin } from '../../src/shared/domain/identifier-rules.js';
 import { acknowledgedTotalCents } from '../../src/shared/domain/ledger.js';
@@ -168,5 +169,41 @@ describe('the ledger export', () => {
 
   it('totals what was acknowledged, not what was cancelled', () => {
     expect(acknowledgedTotalCents(records.filter((entry) => entry.careDate === '2026-12-07'))).toBe(6000);
+  });
+});
+
+describe('ledger.export at the background’s door', () => {
+  const ID = 'kpghmhnplncbdjmflbikfegpgigphlfp';
+  const ORIGIN = `chrome-extension://${ID}`;
+  const context = { extensionId: ID, extensionOrigin: ORIGIN, isGrantedOrigin: (origin: string) => Promise.resolve(origin === 'https://ehr.example.be') };
+  const popup = { id: ID, url: `${ORIGIN}/src/popup/index.html`, origin: ORIGIN };
+  const ehrPage = { id: ID, url: 'https://ehr.example.be/x', origin: 'https://ehr.example.be', tab: { id: 7 }, frameId: 0 };
+
+  function routeTo(store: LedgerStore) {
+    const ledger = new Ledger(store);
+    const exportSpy = vi.fn((message: { period: Parameters<Ledger['export']>[0] }) => ledger.export(message.period));
+    return { route: createRouter({ 'ledger.export': exportSpy } as unknown as HandlerTable, context), exportSpy };
+  }
+
+  it('answers an extension page with the CSV, parsed against its schema', async () => {
+    const { route } = routeTo(new MemoryLedgerStore([record(1, '2026-12-07')]));
+    const reply = await route({ type: 'ledger.export', period: { kind: 'day', date: '2026-12-07' } }, popup);
+    expect(reply).toMatchObject({ ok: true, result: { fileName: 'eattest-2026-12-07.csv', rows: 1 } });
+  });
+
+  it('gives an EHR page nothing (patient data for the bookkeeping only where the clinician acts)', async () => {
+    const { route, exportSpy } = routeTo(new MemoryLedgerStore([record(1, '2026-12-07')]));
+    const reply = await route({ type: 'ledger.export', period: { kind: 'month', month: '2026-12' } }, ehrPage);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'SENDER_NOT_ALLOWED' } });
+    expect(exportSpy).not.toHaveBeenCalled();
+  });
+
+  it('refuses a period that is no day or month, before the store is read', async () => {
+    const { route, exportSpy } = routeTo(new MemoryLedgerStore([]));
+    for (const period of [{ kind: 'month', month: '2026-13' }, { kind: 'month', month: '2026-12-01' }, { kind: 'day', date: '2026-12' }, { kind: 'year', year: '2026' }, { kind: 'day', date: '2026-12-07', extra: 1 }]) {
+      const reply = await route({ type: 'ledger.export', period }, popup);
+      expect(reply, JSON.stringify(period)).toMatchObject({ ok: false, error: { code: 'INVALID_MESSAGE' } });
+    }
+    expect(exportSpy).not.toHaveBeenCalled();
   });
 });
