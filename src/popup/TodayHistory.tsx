@@ -105,7 +105,7 @@ function signatureCheckOf(record: AttestationRecord): SignatureCheck | undefined
   return record.outcome?.outcome === 'acknowledged' ? record.outcome.signatureCheck : undefined;
 }
 
-/** Only a send whose outcome stayed unknown shows more than its word: what to do about it. */
+/** One short word per status; an unknown outcome also says, under its row, what to do about it. */
 const STATUS_WORD_KEYS: Readonly<Record<AttestationRecord['status'], MessageKey>> = {
   acknowledged: 'status_acknowledged',
   cancelled: 'status_cancelled',
@@ -144,7 +144,7 @@ function LedgerEntry({ record, open, onToggle, onDone }: { record: AttestationRe
         </span>
       </div>
       <div class="ledger-line">
-        <span class={`status status-${record.status}`} data-testid="ledger-status" title={record.status === 'unknown' || record.status === 'abandoned' ? t(`status_${record.status}`) : undefined}>
+        <span class={`status status-${record.status}`} data-testid="ledger-status">
           {t(STATUS_WORD_KEYS[record.status])}
         </span>
         {record.acknowledgementNumber !== undefined && (
@@ -171,6 +171,7 @@ function LedgerEntry({ record, open, onToggle, onDone }: { record: AttestationRe
           )}
         </span>
       </div>
+      {record.status === 'unknown' && <p class="muted ledger-hint">{t('status_unknown')}</p>}
       {abandoning && <AbandonForm record={record} onDone={onDone} />}
       {cancelling && <CancelForm record={record} onDone={onDone} />}
     </li>

@@ -46,6 +46,8 @@ export function TodayExport() {
         <button type="button" data-testid="export-day" disabled={busy} onClick={() => exportPeriod({ kind: 'day', date: brusselsDate(new Date()) })}>
           {t('todayExportDay')}
         </button>
+      </div>
+      <div class="ledger-export-controls">
         <label class="ledger-month">
           {t('todayExportMonthLabel')}
           <input type="month" data-testid="export-month-input" value={month} pattern="\d{4}-\d{2}" onInput={(event) => setMonth(event.currentTarget.value)} />
