@@ -29,8 +29,9 @@ function CancelForm({ record, onDone }: { record: AttestationRecord; onDone: () 
     askBackground({ type: 'attestation.cancel', acknowledgementNumber, patientSsin: record.attestation.patient.ssin, reason })
       .then((outcome) => {
         setBusy(false);
+        // A refusal stays on screen in the open form (folding it would take the insurer's words away).
         if (outcome.outcome === 'refused') setError({ code: 'MYCARENET_REFUSED', message: outcome.refusals.map(refusalText).join('; ') });
-        onDone();
+        else onDone();
       })
       .catch((failure: unknown) => {
         setBusy(false);
