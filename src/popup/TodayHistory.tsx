@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { CANCEL_REASON_MEANING_KEYS, CANCEL_REASONS, type CancelReason } from '../shared/domain/attestation-rules.js';
-import type { AttestationRecord, SignatureCheck } from '../shared/domain/receipt.js';
+import type { AttestationRecord, Refusal, SignatureCheck } from '../shared/domain/receipt.js';
 import { toErrorPayload, type ErrorPayload } from '../shared/app-error.js';
 import { askBackground } from '../ui/background.js';
 import { ErrorNotice } from '../ui/ErrorNotice.js';
@@ -18,6 +18,7 @@ function CancelForm({ record, onDone }: { record: AttestationRecord; onDone: () 
   const [reason, setReason] = useState<CancelReason | ''>('');
   const [error, setError] = useState<ErrorPayload | undefined>();
   const [busy, setBusy] = useState(false);
+  const [refusals, setRefusals] = useState<Refusal[] | undefined>();
   // Unfolded on the clinician's click: the keyboard goes on where the form is.
   const first = useRef<HTMLSelectElement>(null);
   useEffect(() => first.current?.focus(), []);
@@ -26,11 +27,13 @@ function CancelForm({ record, onDone }: { record: AttestationRecord; onDone: () 
   const cancel = () => {
     if (reason === '') return;
     setBusy(true);
+    setRefusals(undefined);
+    setError(undefined);
     askBackground({ type: 'attestation.cancel', acknowledgementNumber, patientSsin: record.attestation.patient.ssin, reason })
       .then((outcome) => {
         setBusy(false);
         // A refusal stays on screen in the open form (folding it would take the insurer's words away).
-        if (outcome.outcome === 'refused') setError({ code: 'MYCARENET_REFUSED', message: outcome.refusals.map(refusalText).join('; ') });
+        if (outcome.outcome === 'refused') setRefusals(outcome.refusals);
         else onDone();
       })
       .catch((failure: unknown) => {
@@ -52,6 +55,18 @@ function CancelForm({ record, onDone }: { record: AttestationRecord; onDone: () 
       <button type="button" data-testid="confirm-cancel" disabled={reason === '' || busy} onClick={cancel}>
         {t('cancelAttestation')}
       </button>
+      {refusals !== undefined && (
+        <div class="banner banner-stop" role="alert" data-testid="cancel-refused">
+          <strong>{t('refused')}</strong>
+          <ul>
+            {refusals.map((refusal, index) => (
+              <li key={index} data-code={refusal.code}>
+                {refusalText(refusal)}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {error !== undefined && <ErrorNotice error={error} />}
     </div>
   );

@@ -11,13 +11,14 @@ import type { TestPki } from '../../simulator/pki/test-pki.js';
 import type { ExtensionBrowser } from '../support/chromium.js';
 import { contentScriptRegistered, openPopupFromEhr, startFlowBench, type FlowBench } from '../support/content-e2e.js';
 import { readCsv } from '../support/csv-reader.js';
+import { simulatorControlReset } from '../support/simulator-control.js';
 
 /**
  * "Today" as the clinician's and the practice's ledger, in Chromium with the real host and the
  * simulator: two real acknowledged eAttests (one for a patient whose EHR page shows a formula as
  * family name), one cancelled from the ledger; the rows, statuses, amounts and the day's total
  * within the popup's width; the CSV of the day and of the month downloaded and read back; axe on
- * the ledger; reprint opens the supporting document.
+ * the ledger; reprint opens the supporting document; an insurer's refusal to cancel stays shown.
  */
 
 const HEADER = 'Care date;Acknowledged at;Patient;SSIN;Codes;Amount paid (EUR);Acknowledgement number;Status;Cancelled at;Cancellation reason;Provider NIHII';
@@ -256,6 +257,17 @@ describe('Today: the day’s ledger, its total and its CSV (Chromium, real host,
     await receipt.waitForSelector('[data-testid="receipt-ack"]', { timeout: 10_000 });
     expect(await receipt.$eval('[data-testid="receipt-ack"]', (element) => element.textContent)).toBe(moreauAck);
     await receipt.close();
+
+    // An insurer that refuses a cancellation (it no longer knows the number: 141): its words stay
+    // in the open form, the eAttest stays acknowledged.
+    await simulatorControlReset(bench.simulator.url, bench.pki.caCert, 'attestations');
+    const moreauRow = `[data-testid="history-entry"][data-ssin="${MOREAU}"]`;
+    await narrow.click(`${moreauRow} [data-testid="start-cancel"]`);
+    await narrow.select(`${moreauRow} [data-testid="cancel-reason"]`, 'C');
+    await narrow.click(`${moreauRow} [data-testid="confirm-cancel"]`);
+    await narrow.waitForSelector(`${moreauRow} [data-testid="cancel-form"] [data-testid="cancel-refused"]`, { timeout: 30_000 });
+    expect(await narrow.$$eval(`${moreauRow} [data-testid="cancel-refused"] li`, (items) => items.map((item) => item.getAttribute('data-code')))).toEqual(['141']);
+    expect(await narrow.$eval(moreauRow, (element) => element.getAttribute('data-status'))).toBe('acknowledged');
     await narrow.close();
     if (!popup.isClosed()) await popup.close().catch(() => undefined);
     await medispa.close();
