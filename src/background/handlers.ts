@@ -2,6 +2,7 @@ import { toErrorPayload } from '../shared/errors.js';
 import { createConsultationHandlers, customAdaptersFor, type ConsultationDeps } from './consultation-handlers.js';
 import type { Attestations } from './attestations.js';
 import type { JournalAnchor } from './journal-anchor.js';
+import type { Ledger } from './ledger.js';
 import type { NativeHostClient } from './native-host-client.js';
 import { patientLanguageOfTab } from './proposals.js';
 import { writeAcknowledgementToTab } from './write-back.js';
@@ -14,7 +15,7 @@ function pageOf(sender: Sender): string {
 }
 
 /** One handler per background message; each is small and delegates to the host client or the store. */
-export function createHandlers(host: NativeHostClient, patientData: PatientData, consultation: ConsultationDeps, attestations: Attestations, journalAnchor: JournalAnchor): HandlerTable {
+export function createHandlers(host: NativeHostClient, patientData: PatientData, consultation: ConsultationDeps, attestations: Attestations, journalAnchor: JournalAnchor, ledger: Ledger): HandlerTable {
   return {
     'content.ready': async (_message, sender) => {
       // An EHR page is open: start the host now and have it warm its keystore, STS token and ETKs,
@@ -56,6 +57,7 @@ export function createHandlers(host: NativeHostClient, patientData: PatientData,
     'attestation.abandon': async (message) => ({ record: await attestations.abandon(message.consultationKey, message.reason) }),
     'attestation.today': async () => ({ records: await attestations.today() }),
     'attestation.record': async (message) => ({ record: (await attestations.receipt(message.consultationKey)) ?? null }),
+    'ledger.export': (message) => ledger.export(message.period),
     ...createConsultationHandlers(consultation),
   };
 }

@@ -48,6 +48,8 @@ export const messagePolicy: { readonly [T in BackgroundMessageType]: readonly Se
   'attestation.abandon': ['extension-page'],
   'attestation.today': ['extension-page'],
   'attestation.record': ['extension-page'],
+  // The practice's bookkeeping: patient data, asked only where the clinician acts.
+  'ledger.export': ['extension-page'],
 };
 
 export interface RouterContext {

@@ -4,6 +4,7 @@ import { createHandlers } from './handlers.js';
 import { NativeHostClient } from './native-host-client.js';
 import { Attestations } from './attestations.js';
 import { JournalAnchor } from './journal-anchor.js';
+import { Ledger } from './ledger.js';
 import { PatientData, type HostRequest } from './patient-data.js';
 import { createRouter } from './router.js';
 import { listCustomAdapters } from './custom-adapters.js';
@@ -46,7 +47,7 @@ const consultation = {
   sendToTab: chromeSendToTab,
 };
 
-const route = createRouter(createHandlers(host, patientData, consultation, attestations, journalAnchor), {
+const route = createRouter(createHandlers(host, patientData, consultation, attestations, journalAnchor, new Ledger(store)), {
   extensionId: browser.runtime.id,
   extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
   isGrantedOrigin: (origin) => isGrantedOrigin(browser, origin),

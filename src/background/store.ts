@@ -1,6 +1,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Insurability } from '../shared/domain/insurability.js';
 import type { AttestationRecord, AttestationStore } from './attestations.js';
+import type { LedgerStore } from './ledger.js';
 import type { JournalHeadStore, SeenJournalHead } from './journal-anchor.js';
 import type { AuditEntry, PatientDataStore } from './patient-data.js';
 
@@ -24,7 +25,7 @@ const HIGHEST_JOURNAL_HEAD = 'highest';
 /** The audit trail is kept for a year on this device; the host's journal keeps transmissions for good. */
 const AUDIT_RETENTION_DAYS = 366;
 
-export class CompanionStore implements PatientDataStore, AttestationStore, JournalHeadStore {
+export class CompanionStore implements PatientDataStore, AttestationStore, LedgerStore, JournalHeadStore {
   private db: Promise<IDBPDatabase<CompanionDb>> | undefined;
 
   private open(): Promise<IDBPDatabase<CompanionDb>> {
@@ -82,6 +83,11 @@ export class CompanionStore implements PatientDataStore, AttestationStore, Journ
 
   async recordsOf(careDate: string): Promise<AttestationRecord[]> {
     return (await this.open()).getAllFromIndex('attestations', 'byDate', careDate);
+  }
+
+  /** Care dates from `firstDate` to `lastDate` included, through the care-date index (YYYY-MM-DD sorts as it reads). */
+  async recordsBetween(firstDate: string, lastDate: string, limit: number): Promise<AttestationRecord[]> {
+    return (await this.open()).getAllFromIndex('attestations', 'byDate', IDBKeyRange.bound(firstDate, lastDate), limit);
   }
 
   async recordByAcknowledgement(acknowledgementNumber: string): Promise<AttestationRecord | undefined> {

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type { Assert, Same } from './type-checks.js';
 import { errorPayloadSchema, type ErrorPayload } from './errors.js';
 import { attestationSchema, cancelReasonSchema, consultationKeySchema, toothSchema } from './domain/attestation.js';
-import { ssinSchema } from './domain/identifiers.js';
+import { isoDateSchema, ssinSchema } from './domain/identifiers.js';
 import { acknowledgementNumberSchema, attestationRecordSchema, attestOutcomeSchema, cancelOutcomeSchema } from './domain/receipt.js';
 import { contactTypeSchema, insurabilitySchema } from './domain/insurability.js';
 import { nomenclatureCodeSchema, tariffsSchema } from './domain/tariff.js';
@@ -147,6 +147,29 @@ export const attestationTodayResultSchema = z.strictObject({ records: z.array(at
 export const attestationRecordRequestSchema = z.strictObject({ type: z.literal('attestation.record'), consultationKey: consultationKeySchema });
 export const attestationRecordResultSchema = z.strictObject({ record: z.nullable(attestationRecordSchema) });
 
+/*
+ * The ledger's export (issue 15, "Today"): the eAttests of a day or a month as CSV for the
+ * practice's bookkeeping, read from the extension's records (src/background/ledger.ts).
+ */
+/** Rows in one export: a month of a busy practice is about a thousand. */
+export const MAX_LEDGER_EXPORT_ROWS = 10_000;
+/** Each row stays under 800 characters (names of 100, at most 30 acts). */
+export const MAX_LEDGER_CSV_CHARS = 8_000_000;
+export const calendarMonthSchema = z.string().check(z.regex(/^\d{4}-(?:0[1-9]|1[0-2])$/, 'a month is YYYY-MM'));
+export const ledgerPeriodSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('day'), date: isoDateSchema }),
+  z.strictObject({ kind: z.literal('month'), month: calendarMonthSchema }),
+]);
+export type LedgerPeriod = z.infer<typeof ledgerPeriodSchema>;
+/** extension page → background: the CSV of a day or a month; nothing is asked of the host. */
+export const ledgerExportSchema = z.strictObject({ type: z.literal('ledger.export'), period: ledgerPeriodSchema });
+export const ledgerExportResultSchema = z.strictObject({
+  fileName: z.string().check(z.regex(/^eattest-\d{4}-\d{2}(?:-\d{2})?\.csv$/)),
+  csv: z.string().check(z.maxLength(MAX_LEDGER_CSV_CHARS)),
+  rows: z.int().check(z.gte(0), z.lte(MAX_LEDGER_EXPORT_ROWS)),
+});
+export type LedgerExport = z.infer<typeof ledgerExportResultSchema>;
+
 /** Every message the background accepts, with the schema of its reply's result. */
 export const backgroundMessages = {
   'content.ready': { message: contentReadySchema, result: contentReadyResultSchema },
@@ -165,6 +188,7 @@ export const backgroundMessages = {
   'attestation.abandon': { message: attestationAbandonSchema, result: attestationAbandonResultSchema },
   'attestation.today': { message: attestationTodaySchema, result: attestationTodayResultSchema },
   'attestation.record': { message: attestationRecordRequestSchema, result: attestationRecordResultSchema },
+  'ledger.export': { message: ledgerExportSchema, result: ledgerExportResultSchema },
 } as const;
 
 export type BackgroundMessageType = keyof typeof backgroundMessages;
@@ -185,6 +209,7 @@ export const backgroundMessageSchema = z.discriminatedUnion('type', [
   attestationAbandonSchema,
   attestationTodaySchema,
   attestationRecordRequestSchema,
+  ledgerExportSchema,
 ]);
 export type BackgroundMessage = z.infer<typeof backgroundMessageSchema>;
 export type BackgroundMessageOf<T extends BackgroundMessageType> = z.infer<(typeof backgroundMessages)[T]['message']>;

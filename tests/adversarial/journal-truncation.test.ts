@@ -9,6 +9,7 @@ import { Attestations, type AttestationRecord, type AttestationStore } from '../
 import type { ConsultationDeps } from '../../src/background/consultation-handlers.js';
 import { createHandlers } from '../../src/background/handlers.js';
 import { JournalAnchor, type JournalHeadStore, type SeenJournalHead } from '../../src/background/journal-anchor.js';
+import { Ledger } from '../../src/background/ledger.js';
 import type { NativeHostClient } from '../../src/background/native-host-client.js';
 import type { HostRequest, PatientData } from '../../src/background/patient-data.js';
 import type { Sender } from '../../src/background/router.js';
@@ -108,7 +109,7 @@ function background(host: HostProcess, seen: SeenJournalHead | undefined) {
   const anchor = new JournalAnchor(request, new MemoryHeadStore(seen));
   // Only the host-status and send handlers are exercised: of the client only `request` is reached, the patient data and proposals not at all.
   const client = { request } as unknown as NativeHostClient;
-  const handlers = createHandlers(client, undefined as unknown as PatientData, {} as ConsultationDeps, new Attestations(request, store), anchor);
+  const handlers = createHandlers(client, undefined as unknown as PatientData, {} as ConsultationDeps, new Attestations(request, store), anchor, new Ledger({ recordsBetween: () => Promise.resolve([]) }));
   const popup: Sender = { kind: 'extension-page', url: 'chrome-extension://test/src/popup/index.html' };
   return { handlers, popup, asked, store };
 }

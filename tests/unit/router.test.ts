@@ -12,6 +12,7 @@ import { Attestations, type AttestationStore } from '../../src/background/attest
 import type { ConsultationDeps } from '../../src/background/consultation-handlers.js';
 import { createHandlers } from '../../src/background/handlers.js';
 import type { JournalAnchor } from '../../src/background/journal-anchor.js';
+import { Ledger } from '../../src/background/ledger.js';
 import type { NativeHostClient } from '../../src/background/native-host-client.js';
 import type { HostRequest, PatientData } from '../../src/background/patient-data.js';
 import { AppError } from '../../src/shared/errors.js';
@@ -266,7 +267,7 @@ describe('attestation.send through the router and its handler', () => {
     // Only the attestation handler is exercised: the host client and the patient data are not reached.
     // A journal that reaches its anchors (journal-anchor.test.ts covers the other case).
     const intactJournal = { anchorForSend: () => Promise.resolve(undefined), follow: () => Promise.resolve() } as unknown as JournalAnchor;
-    const handlers = createHandlers(undefined as unknown as NativeHostClient, undefined as unknown as PatientData, {} as ConsultationDeps, attestations, intactJournal);
+    const handlers = createHandlers(undefined as unknown as NativeHostClient, undefined as unknown as PatientData, {} as ConsultationDeps, attestations, intactJournal, new Ledger({ recordsBetween: () => Promise.resolve([]) }));
     const route = createRouter(handlers, context);
     const attestation = {
       patient: { ssin: '85073003328', firstName: 'Jan', lastName: 'Peeters' },

@@ -1,4 +1,4 @@
-import { brusselsClockReading } from './calendar.js';
+import { brusselsDate, brusselsTime } from './calendar.js';
 
 /**
  * Dates as Belgian documents write them, in every language of the product (the patient's receipt):
@@ -13,6 +13,5 @@ export function belgianDate(isoDate: string): string {
 
 /** An instant as the Belgian wall clock shows it: 07/12/2026 16:03 (24 hours, Europe/Brussels). */
 export function belgianDateTime(instant: Date): string {
-  const clock = brusselsClockReading(instant);
-  return `${clock.day}/${clock.month}/${clock.year} ${clock.hour}:${clock.minute}`;
+  return `${belgianDate(brusselsDate(instant))} ${brusselsTime(instant)}`;
 }

@@ -76,3 +76,22 @@ export function brusselsIsoTime(instant: Date, fractionDigits: 3 | 6 = 3): strin
   const offsetText = `${sign}${String(Math.floor(offset / 60)).padStart(2, '0')}:${String(offset % 60).padStart(2, '0')}`;
   return `${reading.year}-${reading.month}-${reading.day}T${reading.hour}:${reading.minute}:${reading.second}.${reading.millisecond.padEnd(fractionDigits, '0')}${offsetText}`;
 }
+
+/** The Belgian calendar month of an instant, as YYYY-MM. */
+export function brusselsMonth(instant: Date): string {
+  return brusselsDate(instant).slice(0, 7);
+}
+
+/** The first and last day (YYYY-MM-DD) of a calendar month given as YYYY-MM; its length from the Gregorian calendar. */
+export function daysOfMonth(month: string): { first: string; last: string } {
+  const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
+  if (match === null) throw new RangeError(`not a month: ${month}`);
+  const length = new Date(Date.UTC(Number(match[1]), Number(match[2]), 0)).getUTCDate();
+  return { first: `${month}-01`, last: `${month}-${String(length).padStart(2, '0')}` };
+}
+
+/** The Belgian wall-clock time of an instant, HH:MM. */
+export function brusselsTime(instant: Date): string {
+  const reading = brusselsClockReading(instant);
+  return `${reading.hour}:${reading.minute}`;
+}

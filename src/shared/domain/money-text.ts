@@ -13,6 +13,13 @@ export function parseEuroToCents(text: string): Cents | undefined {
   return match[1] === '-' ? -cents : cents;
 }
 
+/** An amount with a decimal comma and no thousands separator or symbol, "1234,50": what a Belgian spreadsheet reads as a number. */
+export function decimalCommaAmount(cents: Cents): string {
+  const sign = cents < 0 ? '-' : '';
+  const whole = Math.abs(Math.round(cents));
+  return `${sign}${Math.floor(whole / 100)},${String(whole % 100).padStart(2, '0')}`;
+}
+
 /**
  * An amount as Belgium writes it, in every language of the product: comma decimals, the euro sign
  * after a no-break space ("30,00 €"), thousands grouped by a dot ("1.045,00 €"), in French by a
@@ -20,7 +27,6 @@ export function parseEuroToCents(text: string): Cents | undefined {
  * Belgian. Written out rather than left to Intl, whose nl-BE puts the sign first ("€ 30,00").
  */
 export function formatCents(cents: Cents, language: string): string {
-  const whole = Math.abs(Math.round(cents));
-  const euros = String(Math.floor(whole / 100)).replace(/\B(?=(\d{3})+$)/g, language === 'fr' ? '\u202f' : '.');
-  return `${cents < 0 ? '-' : ''}${euros},${String(whole % 100).padStart(2, '0')}\u00a0€`;
+  const [units = '0', decimals = '00'] = decimalCommaAmount(cents).split(',');
+  return `${units.replace(/\B(?=(\d{3})+$)/g, language === 'fr' ? '\u202f' : '.')},${decimals}\u00a0€`;
 }
