@@ -30,6 +30,7 @@ function Popup() {
   const [proposal, setProposal] = useState<ConsultationProposal | undefined>();
   const [profession, setProfession] = useState<Profession | undefined>();
   // What the last review found, by the proposal field to correct; a new reading or correction clears it.
+  const [newerReading, setNewerReading] = useState(false);
   const [fieldChecks, setFieldChecks] = useState<ReadonlyMap<string, AttestationProblem>>(new Map());
   const proposedSsin = proposal?.patient.ssin.value ?? undefined;
   // Opened from the toolbar, the popup asks insurability at once. Opened by the in-page button (a click
@@ -82,12 +83,13 @@ function Popup() {
         />
       </details>
       {/* EHR proposal (ehr adapters): what the page read, correctable; it seeds the attestation draft. */}
-      {/* Opened by itself when something read needs the clinician: a problem of the page's reading, or a rule a field breaks. */}
-      <details class="disclosure" data-testid="fields-as-read" open={fieldChecks.size > 0 || (proposal !== undefined && proposalProblems(proposal).length > 0)}>
+      {/* Opened by itself when something read needs the clinician: a newer reading of the page, a problem of the reading, or a rule a field breaks. */}
+      <details class="disclosure" data-testid="fields-as-read" open={newerReading || fieldChecks.size > 0 || (proposal !== undefined && proposalProblems(proposal).length > 0)}>
         <summary>{t('glanceFieldsAsRead')}</summary>
         <ProposalPanel
           fieldChecks={fieldChecks}
           profession={profession}
+          onNewerAvailable={setNewerReading}
           onProposal={(read) => {
             setProposal(read);
             setDraft(draftFromProposal(read));
