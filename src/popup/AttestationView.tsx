@@ -333,7 +333,11 @@ export function AttestationView({
     );
   }
 
-  const update = (patch: Partial<Draft>) => onDraftChange({ ...draft, ...patch });
+  // Typing in the form makes it the clinician's: it stays open, never swapped for the glance mid-word, until Review.
+  const update = (patch: Partial<Draft>) => {
+    if (!state.byClinician) setState({ ...state, byClinician: true });
+    onDraftChange({ ...draft, ...patch });
+  };
   return (
     <section data-testid="attestation-draft">
       {verdict}

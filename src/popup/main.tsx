@@ -6,15 +6,15 @@ import { proposalProblems } from '../shared/domain/consultation-fields.js';
 import type { Profession } from '../shared/domain/profession.js';
 import { browser } from '../ui/browser.js';
 import { HostStatusDot } from '../ui/HostStatusView.js';
+import { useLazyModule } from '../ui/lazy.js';
 import { t } from '../ui/i18n.js';
 import { AttestationView, type SendVerdict } from './AttestationView.js';
 import { usePopupOpener } from './current-proposal.js';
 import { draftFromProposal, emptyDraft, type Draft } from './draft.js';
 import { VerdictLine } from './InsurabilityCard.js';
-import { ManualPatientForm, PatientDetails } from './PatientPanel.js';
+import { ManualPatientForm } from './PatientPanel.js';
 import { usePatientInsurability } from './patient-insurability.js';
 import { ProposalPanel } from './ProposalView.js';
-import { TodayHistory } from './TodayHistory.js';
 import '../ui/style.css';
 
 /**
@@ -43,6 +43,9 @@ function Popup() {
       firstName: current.firstName === '' ? (patient.firstName ?? '') : current.firstName,
     })),
   );
+  // The disclosures' contents load just after the first paint (the glance first).
+  const details = useLazyModule(() => import('./PatientDetails.js'));
+  const today = useLazyModule(() => import('./TodayHistory.js'));
   const known = insurability.state.phase === 'done' ? insurability.state.answer.insurability : undefined;
 
   /**
@@ -76,11 +79,13 @@ function Popup() {
       />
       <details class="disclosure" data-testid="more-details">
         <summary>{t('glanceMore')}</summary>
-        <PatientDetails
-          insurability={insurability}
-          proposedCodes={draft.acts.map((act) => act.code).filter((code) => /^\d{6}$/.test(code))}
-          proposedTeeth={Object.fromEntries(draft.acts.flatMap((act) => (act.details?.tooth !== undefined ? [[act.code, act.details.tooth]] : [])))}
-        />
+        {details !== undefined && (
+          <details.PatientDetails
+            insurability={insurability}
+            proposedCodes={draft.acts.map((act) => act.code).filter((code) => /^\d{6}$/.test(code))}
+            proposedTeeth={Object.fromEntries(draft.acts.flatMap((act) => (act.details?.tooth !== undefined ? [[act.code, act.details.tooth]] : [])))}
+          />
+        )}
       </details>
       {/* EHR proposal (ehr adapters): what the page read, correctable; it seeds the attestation draft. */}
       {/* Opened by itself when something read needs the clinician: a newer reading of the page, a problem of the reading, or a rule a field breaks. */}
@@ -99,7 +104,7 @@ function Popup() {
       </details>
       <details class="disclosure" data-testid="today">
         <summary>{t('glanceToday')}</summary>
-        <TodayHistory refreshToken={sent} />
+        {today !== undefined && <today.TodayHistory refreshToken={sent} />}
       </details>
       <p class="footer-link">
         <button type="button" class="link" data-testid="open-options" onClick={() => void browser.runtime.openOptionsPage()}>

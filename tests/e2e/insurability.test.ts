@@ -56,6 +56,7 @@ describe('insurability and tariffs in the popup', () => {
 
     // Tariffs and the DMG holder are one click away, in the popup's "More".
     await openDisclosure(page, 'more-details');
+    await page.waitForSelector('[data-testid="tariff-codes"]');
     await page.type('[data-testid="tariff-codes"]', '101010');
     await page.click('[data-testid="check-tariffs"]');
     await page.waitForSelector('[data-testid="tariff-table"] tr[data-code="101010"]', { timeout: 20_000 });

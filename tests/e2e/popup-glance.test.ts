@@ -112,7 +112,8 @@ describe('the popup at a glance (Chromium, real host, simulator)', () => {
     const receipt = await (await receiptTarget).asPage();
     expect(await (await receipt.waitForSelector('[data-testid="receipt-ack"]', { timeout: 10_000 }))?.evaluate((element) => element.textContent)).toContain(ack);
     await receipt.close();
-    await popup.close();
+    // Opening the receipt's tab takes the focus, which closes a real toolbar popup on its own.
+    if (!popup.isClosed()) await popup.close().catch(() => undefined);
     await page.close();
   });
 
