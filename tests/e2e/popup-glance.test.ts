@@ -124,8 +124,13 @@ describe('the popup at a glance (Chromium, real host, simulator)', () => {
     await clickInPageButton(page);
     const popup = await waitForPopup(bench.session);
     const before = eattestRequests();
+    // The insurer holds its answer a moment, so that the popup's loading state (insurability being asked) is there to be checked.
+    bench.simulator.setFaults([{ service: 'memberdata', kind: 'latency', latencyMs: 4_000, count: 1 }]);
     await recordStages(popup);
     await popup.click('[data-testid="send-attestation"]:not([disabled])');
+    await popup.waitForSelector('[data-testid="insurability-loading"]', { timeout: 20_000 });
+    expect(await popup.$eval('[data-testid="send-progress"]', (element) => element.getAttribute('data-stage'))).toBe('checking');
+    expect(await seriousViolations(popup)).toEqual([]);
     await popup.waitForSelector('[data-testid="send-stopped"]', { timeout: 20_000 });
     expect(await popup.$eval('[data-testid="route-banner"]', (element) => [element.getAttribute('data-route'), element.getAttribute('data-reason')])).toEqual(['paper', 'medicalHouse']);
     expect(await popup.$eval('[data-testid="send-attestation"]', (element) => (element as HTMLButtonElement).disabled)).toBe(true);
