@@ -142,6 +142,23 @@ describe('the popup at a glance (Chromium, real host, simulator)', () => {
     await page.close();
   });
 
+  it('sends with the keyboard alone: Tab reaches Send with a visible focus, Enter sends', async () => {
+    const page = await bench.session.browser.newPage();
+    await page.goto(`${bench.ehr.origin}/tablemed/consultation-2.html`);
+    await page.waitForSelector('table#pat', { timeout: 20_000 });
+    await clickInPageButton(page);
+    const popup = await waitForPopup(bench.session);
+    await popup.waitForSelector('[data-testid="send-attestation"]:not([disabled])', { timeout: 20_000 });
+    const focusedTestId = () => popup.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.localName ?? null);
+    for (let presses = 0; presses < 10 && (await focusedTestId()) !== 'send-attestation'; presses += 1) await popup.keyboard.press('Tab');
+    expect(await focusedTestId()).toBe('send-attestation');
+    expect(await popup.$eval('[data-testid="send-attestation"]', (element) => getComputedStyle(element).outlineStyle)).not.toBe('none');
+    await popup.keyboard.press('Enter');
+    expect(await (await popup.waitForSelector('[data-testid="ack-number"]', { timeout: 30_000 }))?.evaluate((element) => element.textContent)).toMatch(/^rcam-1-\d{6}-\d{7}-\d{2}$/);
+    await popup.close();
+    await page.close();
+  });
+
   it('has no serious accessibility violation when insurability fails, nor on the options page with the diagnostics', async () => {
     const popup = await bench.session.openExtensionPage(POPUP);
     await popup.waitForSelector('[data-testid="host-status"][data-state="connected"]', { timeout: 20_000 });
