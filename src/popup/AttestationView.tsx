@@ -156,7 +156,8 @@ function CheckProblems({ problems, attestation }: { problems: readonly Attestati
 }
 
 /** The progress line's words, by stage; read by screen readers as it changes (a polite live region). */
-const STAGE_TEXT: Readonly<Record<SendStage | 'acknowledged', MessageKey>> = {
+const STAGE_TEXT: Readonly<Record<SendStage | 'signingIn' | 'acknowledged', MessageKey>> = {
+  signingIn: 'glanceStageSigningIn',
   checking: 'glanceStageChecking',
   sending: 'glanceStageSending',
   acknowledged: 'glanceStageAcknowledged',
@@ -175,6 +176,7 @@ export function AttestationView({
   verdict,
   patientBirthDate,
   routeBlocked = false,
+  signingIn = false,
   prepareSend,
   onDraftChange,
   onSent,
@@ -189,6 +191,8 @@ export function AttestationView({
   patientBirthDate?: string | undefined;
   /** Insurability is known and the route is not eAttest: Send is disabled (the verdict line says why). */
   routeBlocked?: boolean;
+  /** The host says it is signing in to eHealth (protocol 3): said in the progress line, whatever else is under way. */
+  signingIn?: boolean;
   /** Called by Send before sending: insurability for this patient (asked now if not known), and whether to send. */
   prepareSend?: (attestation: Attestation) => Promise<SendVerdict>;
   onDraftChange: (draft: Draft) => void;
@@ -252,7 +256,7 @@ export function AttestationView({
       });
   };
 
-  const progress = state.phase === 'sending' ? state.stage : state.phase === 'done' && state.outcome.outcome === 'acknowledged' ? 'acknowledged' : undefined;
+  const progress = signingIn ? 'signingIn' : state.phase === 'sending' ? state.stage : state.phase === 'done' && state.outcome.outcome === 'acknowledged' ? 'acknowledged' : undefined;
   const progressLine = (
     <p class="progress" role="status" aria-live="polite" data-testid="send-progress" data-stage={progress ?? ''}>
       {progress !== undefined && t(STAGE_TEXT[progress])}
@@ -341,6 +345,7 @@ export function AttestationView({
   return (
     <section data-testid="attestation-draft">
       {verdict}
+      {progressLine}
       <h2>{t('attestationTitle')}</h2>
       <div class="row">
         <label>

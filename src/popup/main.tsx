@@ -1,9 +1,10 @@
 import { render } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { ConsultationProposal } from '../shared/domain/consultation.js';
 import type { AttestationProblem } from '../shared/domain/attestation-checks.js';
 import { proposalProblems } from '../shared/domain/consultation-fields.js';
 import type { Profession } from '../shared/domain/profession.js';
+import { onHostProgress } from '../ui/background.js';
 import { browser } from '../ui/browser.js';
 import { HostStatusDot } from '../ui/HostStatusView.js';
 import { useLazyModule } from '../ui/lazy.js';
@@ -31,6 +32,9 @@ function Popup() {
   const [profession, setProfession] = useState<Profession | undefined>();
   // What the last review found, by the proposal field to correct; a new reading or correction clears it.
   const [newerReading, setNewerReading] = useState(false);
+  // The host says when it signs in to eHealth (protocol 3): cold, the first request of the day waits for it.
+  const [signingIn, setSigningIn] = useState(false);
+  useEffect(() => onHostProgress((stage) => setSigningIn(stage === 'signingIn')), []);
   const [fieldChecks, setFieldChecks] = useState<ReadonlyMap<string, AttestationProblem>>(new Map());
   const proposedSsin = proposal?.patient.ssin.value ?? undefined;
   // Opened from the toolbar, the popup asks insurability at once. Opened by the in-page button (a click
@@ -72,6 +76,7 @@ function Popup() {
         verdict={<VerdictLine insurability={insurability} />}
         patientBirthDate={proposal?.patient.birthDate.value ?? undefined}
         routeBlocked={known !== undefined && known.route.kind !== 'eattest' && known.patient.ssin === (draft.ssin === '' ? proposedSsin : draft.ssin)}
+        signingIn={signingIn}
         prepareSend={prepareSend}
         onDraftChange={setDraft}
         onSent={() => setSent((count) => count + 1)}

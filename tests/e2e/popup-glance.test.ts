@@ -9,7 +9,8 @@ import { clickInPageButton, startFlowBench, waitForPopup, type FlowBench } from 
  * The clinician's popup (issue 15) in Chromium with the real host and the simulator: the common case
  * on one screen at the popup's default size (400 px wide, Chrome's popup at most 600 px high), from
  * the EHR's button to the acknowledgement in two clicks with the stages said as they happen, a
- * patient not for an eAttest stopped at the verdict with nothing sent, and axe-core on every state.
+ * patient not for an eAttest stopped at the verdict with nothing sent, "signing in" said only while
+ * a cold host signs in (protocol 3's progress frames), the keyboard alone, and axe-core on every state.
  */
 
 const ACK_FORM = /^\d{3}-1-\d{6}-\d{7}-\d{2}$/;
@@ -51,6 +52,20 @@ const eattestRequests = () => bench.simulator.requestCounts().eattest;
 const memberDataRequests = () => bench.simulator.requestCounts().memberdata;
 
 describe('the popup at a glance (Chromium, real host, simulator)', () => {
+  // First, while the host has no eHealth session yet (no EHR page has had it warm up).
+  it('says "signing in" while a cold host signs in to eHealth, then goes on', async () => {
+    const popup = await bench.session.openExtensionPage(POPUP);
+    await popup.waitForSelector('[data-testid="host-status"][data-state="connected"]', { timeout: 20_000 });
+    await recordStages(popup);
+    // A patient no other test here sees (each contact is asked once, then answered from the cache).
+    await popup.type('[data-testid="patient-ssin"]', scenarioByKey('thirdPartyPayment').ssin);
+    await popup.click('[data-testid="check-insurability"]');
+    await popup.waitForSelector('[data-testid="route-banner"][data-route="efact"]', { timeout: 20_000 });
+    await popup.waitForSelector('[data-testid="send-progress"][data-stage=""]', { timeout: 20_000 });
+    expect(await recordedStages(popup)).toEqual(['signingIn']);
+    await popup.close();
+  });
+
   it('fits one screen for a patient in order with one act, and goes from the EHR button to the acknowledgement in two clicks', async () => {
     const page = await bench.session.browser.newPage();
     await page.goto(`${bench.ehr.origin}/medispa/patients/p1`);
