@@ -24,9 +24,10 @@ type Phase =
   | { phase: 'editing'; problems: DraftProblem[]; byClinician: boolean }
   /**
    * The glance: exactly what will be sent, with Send. `checks`: the insurers' rules it breaks; while
-   * there is one, it cannot be sent. `stopped`: Send stopped at the verdict (not an eAttest patient).
+   * there is one, it cannot be sent. `stopped`: Send stopped before sending — at the verdict (not an
+   * eAttest patient) or because insurability could not be had.
    */
-  | { phase: 'confirming'; attestation: Attestation; checks: AttestationProblem[]; stopped?: boolean }
+  | { phase: 'confirming'; attestation: Attestation; checks: AttestationProblem[]; stopped?: 'route' | 'error' }
   | { phase: 'sending'; attestation: Attestation; stage: SendStage }
   | { phase: 'done'; attestation: Attestation; outcome: AttestOutcome }
   /** `checks`: the insurers' rules the background or the host found broken (ATTESTATION_CHECK_FAILED). */
@@ -230,12 +231,12 @@ export function AttestationView({
     setState({ phase: 'sending', attestation, stage: 'checking' });
     try {
       if (prepareSend !== undefined && (await prepareSend(attestation)) === 'stop') {
-        setState({ phase: 'confirming', attestation, checks: [], stopped: true });
+        setState({ phase: 'confirming', attestation, checks: [], stopped: 'route' });
         return;
       }
     } catch {
       // The verdict line shows why insurability could not be had; nothing is sent without it.
-      setState({ phase: 'confirming', attestation, checks: [], stopped: true });
+      setState({ phase: 'confirming', attestation, checks: [], stopped: 'error' });
       return;
     }
     setState({ phase: 'sending', attestation, stage: 'sending' });
@@ -308,9 +309,9 @@ export function AttestationView({
         <PatientLine attestation={state.attestation} birthDate={patientBirthDate} />
         {verdict}
         <ConfirmSummary attestation={state.attestation} />
-        {state.phase === 'confirming' && state.stopped === true && (
-          <p class="field-problem" role="alert" data-testid="send-stopped">
-            {t('glanceNotSent')}
+        {state.phase === 'confirming' && state.stopped !== undefined && (
+          <p class="field-problem" role="alert" data-testid="send-stopped" data-reason={state.stopped}>
+            {t(state.stopped === 'route' ? 'glanceNotSent' : 'glanceNotSentError')}
           </p>
         )}
         {state.phase === 'failed' && state.error.details?.['draftNotSent'] === true && <DraftNotSentNotice />}

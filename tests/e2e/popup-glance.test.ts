@@ -57,10 +57,10 @@ describe('the popup at a glance (Chromium, real host, simulator)', () => {
     const popup = await bench.session.openExtensionPage(POPUP);
     await popup.waitForSelector('[data-testid="host-status"][data-state="connected"]', { timeout: 20_000 });
     await recordStages(popup);
-    // A patient no other test here sees (each contact is asked once, then answered from the cache).
-    await popup.type('[data-testid="patient-ssin"]', scenarioByKey('thirdPartyPayment').ssin);
+    // The JSIS patient, whom only the keyboard test below sends (from the cache then: once per contact).
+    await popup.type('[data-testid="patient-ssin"]', scenarioByKey('jsis').ssin);
     await popup.click('[data-testid="check-insurability"]');
-    await popup.waitForSelector('[data-testid="route-banner"][data-route="efact"]', { timeout: 20_000 });
+    await popup.waitForSelector('[data-testid="route-banner"][data-reason="jsis"]', { timeout: 20_000 });
     await popup.waitForSelector('[data-testid="send-progress"][data-stage=""]', { timeout: 20_000 });
     expect(await recordedStages(popup)).toEqual(['signingIn']);
     await popup.close();
@@ -146,10 +146,33 @@ describe('the popup at a glance (Chromium, real host, simulator)', () => {
     await popup.waitForSelector('[data-testid="insurability-loading"]', { timeout: 20_000 });
     expect(await popup.$eval('[data-testid="send-progress"]', (element) => element.getAttribute('data-stage'))).toBe('checking');
     expect(await seriousViolations(popup)).toEqual([]);
-    await popup.waitForSelector('[data-testid="send-stopped"]', { timeout: 20_000 });
+    await popup.waitForSelector('[data-testid="send-stopped"][data-reason="route"]', { timeout: 20_000 });
     expect(await popup.$eval('[data-testid="route-banner"]', (element) => [element.getAttribute('data-route'), element.getAttribute('data-reason')])).toEqual(['paper', 'medicalHouse']);
     expect(await popup.$eval('[data-testid="send-attestation"]', (element) => (element as HTMLButtonElement).disabled)).toBe(true);
     expect(await recordedStages(popup)).toEqual(['checking']);
+    expect(await popup.$('[data-testid="ack-number"]')).toBeNull();
+    expect(eattestRequests()).toBe(before);
+    expect(await seriousViolations(popup)).toEqual([]);
+    await popup.close();
+    await page.close();
+  });
+
+  it('stops when insurability cannot be had: the error on the verdict line, nothing sent', async () => {
+    const page = await bench.session.browser.newPage();
+    await page.goto(`${bench.ehr.origin}/medispa/patients/p3`);
+    await page.waitForSelector('.act[data-code]', { timeout: 20_000 });
+    await clickInPageButton(page);
+    const popup = await waitForPopup(bench.session);
+    await popup.waitForSelector('[data-testid="proposed-patient"][data-cache-checked="true"]', { timeout: 20_000 });
+    const before = eattestRequests();
+    bench.simulator.setFaults([{ service: 'memberdata', kind: 'http5xx', count: 5 }]);
+    try {
+      await popup.click('[data-testid="send-attestation"]:not([disabled])');
+      await popup.waitForSelector('[data-testid="send-stopped"][data-reason="error"]', { timeout: 20_000 });
+    } finally {
+      bench.simulator.setFaults([]);
+    }
+    expect(await popup.$('[data-testid="insurability-error"] [data-error-code]')).not.toBeNull();
     expect(await popup.$('[data-testid="ack-number"]')).toBeNull();
     expect(eattestRequests()).toBe(before);
     expect(await seriousViolations(popup)).toEqual([]);
