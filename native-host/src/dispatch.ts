@@ -3,11 +3,17 @@ import {
   hostCommands,
   hostRequestEnvelopeSchema,
   isHostCommandName,
+  PROGRESS_PROTOCOL_VERSION,
   requestIdSchema,
   type HostCommandName,
+  type HostProgress,
   type HostReply,
 } from '../../src/shared/host-protocol.js';
 import type { CommandContext, CommandTable } from './commands/context.js';
+import { withProgress } from './progress.js';
+
+/** Writes a progress frame for a request in flight (host → background only). */
+export type ProgressSink = (progress: HostProgress) => void;
 
 /**
  * Turns one decoded frame into one reply. Never throws: every failure becomes a typed error
@@ -15,13 +21,15 @@ import type { CommandContext, CommandTable } from './commands/context.js';
  */
 export class Dispatcher {
   private handshakeDone = false;
+  /** The protocol version the handshake agreed on (0 before it). */
+  private agreedProtocol = 0;
 
   constructor(
     private readonly handlers: CommandTable,
     private readonly context: CommandContext,
   ) {}
 
-  async handle(body: Buffer): Promise<HostReply> {
+  async handle(body: Buffer, progress?: ProgressSink): Promise<HostReply> {
     let raw: unknown;
     try {
       raw = JSON.parse(body.toString('utf8'));
@@ -40,8 +48,11 @@ export class Dispatcher {
       return failure(id, new AppError('INVALID_MESSAGE', 'the handshake (hello) must come first', { command }));
     }
     try {
-      const result = await this.run(command, params);
-      if (command === 'hello') this.handshakeDone = true;
+      const result = await this.run(command, params, (stage) => progress?.({ type: 'progress', id, stage }));
+      if (command === 'hello') {
+        this.handshakeDone = true;
+        this.agreedProtocol = (result as { protocolVersion: number }).protocolVersion;
+      }
       return { id, ok: true, result };
     } catch (error) {
       if (!(error instanceof AppError)) {
@@ -62,7 +73,7 @@ export class Dispatcher {
     return failure(readableId(raw), error);
   }
 
-  private async run(command: HostCommandName, rawParams: unknown): Promise<unknown> {
+  private async run(command: HostCommandName, rawParams: unknown, report: (stage: HostProgress['stage']) => void): Promise<unknown> {
     const schemas = hostCommands[command];
     const params = schemas.params.safeParse(rawParams);
     if (!params.success) {
@@ -71,7 +82,9 @@ export class Dispatcher {
     // The table's type ties each handler to its command; TypeScript cannot follow that through a
     // generic index, hence the narrow cast.
     const handler = this.handlers[command] as (p: unknown, c: CommandContext) => unknown;
-    const result: unknown = await handler(params.data, this.context);
+    // Protocol 3: what the command does deep down (a sign-in to the STS) is said to the background as it happens.
+    const handle = () => handler(params.data, this.context);
+    const result: unknown = await (this.agreedProtocol >= PROGRESS_PROTOCOL_VERSION ? withProgress(report, handle) : handle());
     // A result that breaks its own schema is a host bug: refuse to send it rather than mislead the extension.
     const checked = schemas.result.safeParse(result);
     if (!checked.success) {

@@ -1,5 +1,5 @@
 import { AppError, toErrorPayload } from '../../src/shared/errors.js';
-import { IDLE_EXIT_NOTICE, type HostReply } from '../../src/shared/host-protocol.js';
+import { IDLE_EXIT_NOTICE, type HostProgress, type HostReply } from '../../src/shared/host-protocol.js';
 import { MAX_BROWSER_TO_HOST_BYTES, MAX_HOST_TO_BROWSER_BYTES } from '../../src/shared/limits.js';
 import type { Dispatcher } from './dispatch.js';
 import { FrameDecoder, encodeFrame } from './framing.js';
@@ -91,6 +91,9 @@ export function runSession(io: SessionIo, dispatcher: Dispatcher, log: Logger, i
     io.writeFrame(frame);
   };
 
+  // A progress frame is small and fixed in shape (host-protocol.ts): it always fits a frame.
+  const sendProgress = (progress: HostProgress): void => io.writeFrame(encodeFrame(JSON.stringify(progress), MAX_HOST_TO_BROWSER_BYTES));
+
   const onData = (chunk: Buffer): void => {
     idleExpired = false;
     if (graceTimer) clearTimeout(graceTimer);
@@ -108,7 +111,7 @@ export function runSession(io: SessionIo, dispatcher: Dispatcher, log: Logger, i
       }
       inFlight += 1;
       void dispatcher
-        .handle(decoded.body)
+        .handle(decoded.body, sendProgress)
         .then(send)
         .finally(() => {
           inFlight -= 1;

@@ -1,6 +1,6 @@
 import { AppError, describeZodIssues, type ErrorCode, type ErrorPayload } from '../shared/errors.js';
 import { MAX_BROWSER_TO_HOST_BYTES } from '../shared/limits.js';
-import { hostCommands, hostReplySchema, idleExitNoticeSchema, type HostCommandName, type HostParams, type HostResult } from '../shared/host-protocol.js';
+import { hostCommands, hostProgressSchema, hostReplySchema, idleExitNoticeSchema, type HostCommandName, type HostParams, type HostProgressStage, type HostResult } from '../shared/host-protocol.js';
 import { negotiateProtocol, rangeOf, versionMismatchError } from '../shared/protocol-handshake.js';
 import { HOST_PROTOCOL_RANGE, HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../shared/version.js';
 import { BACKGROUND_ATTEST_WAIT_MS } from '../shared/transmission-timing.js';
@@ -31,6 +31,8 @@ interface Pending {
   resolve: (result: unknown) => void;
   reject: (error: AppError) => void;
   timer: ReturnType<typeof setTimeout>;
+  /** The host's progress frames for this request (protocol 3). */
+  onProgress?: ((stage: HostProgressStage) => void) | undefined;
 }
 
 /** A request left unanswered by a host that had announced its idle exit (retried, never shown). */
@@ -118,37 +120,38 @@ export class NativeHostClient {
     return hello;
   }
 
-  async request<C extends HostCommandName>(command: C, params: HostParams<C>, timeoutMs = waitFor(command, this.requestTimeoutMs)): Promise<HostResult<C>> {
+  /** `onProgress`: the stages the host says it is in while it runs this request (a host of protocol 3 or later). */
+  async request<C extends HostCommandName>(command: C, params: HostParams<C>, timeoutMs = waitFor(command, this.requestTimeoutMs), onProgress?: (stage: HostProgressStage) => void): Promise<HostResult<C>> {
     try {
-      return await this.requestOnce(command, params, timeoutMs);
+      return await this.requestOnce(command, params, timeoutMs, onProgress);
     } catch (error) {
       // Posted to a host that had announced its idle exit and left without answering: the request
       // never ran there, so it goes to a new host, once.
       if (!(error instanceof HostRetired)) throw error;
       this.options.onLog?.(`the host left on its idle timeout before answering ${command}; asking a new host`);
-      return this.requestOnce(command, params, timeoutMs);
+      return this.requestOnce(command, params, timeoutMs, onProgress);
     }
   }
 
-  private async requestOnce<C extends HostCommandName>(command: C, params: HostParams<C>, timeoutMs: number): Promise<HostResult<C>> {
+  private async requestOnce<C extends HostCommandName>(command: C, params: HostParams<C>, timeoutMs: number, onProgress?: (stage: HostProgressStage) => void): Promise<HostResult<C>> {
     await this.connect();
     const port = this.port;
     if (port === undefined) throw new AppError('HOST_CRASHED', 'the eAttest host went away');
-    return this.send(port, command, params, timeoutMs);
+    return this.send(port, command, params, timeoutMs, onProgress);
   }
 
   disconnect(): void {
     if (this.port !== undefined) this.drop(this.port);
   }
 
-  private send<C extends HostCommandName>(port: NativePort, command: C, params: HostParams<C>, timeoutMs: number): Promise<HostResult<C>> {
+  private send<C extends HostCommandName>(port: NativePort, command: C, params: HostParams<C>, timeoutMs: number, onProgress?: (stage: HostProgressStage) => void): Promise<HostResult<C>> {
     const id = String(this.nextId++);
     return new Promise<HostResult<C>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new AppError('HOST_TIMEOUT', `the host did not answer ${command} in time`, { command, timeoutMs }));
       }, timeoutMs);
-      this.pending.set(id, { command, port, resolve: resolve as (result: unknown) => void, reject, timer });
+      this.pending.set(id, { command, port, resolve: resolve as (result: unknown) => void, reject, timer, onProgress });
       const message = { id, command, params };
       // The host refuses oversized frames without being able to say which request it was: refuse here instead.
       const bytes = new TextEncoder().encode(JSON.stringify(message)).length;
@@ -169,6 +172,12 @@ export class NativeHostClient {
   }
 
   private receive(port: NativePort, message: unknown): void {
+    // A progress frame (protocol 3) is for the request in flight with its id; it settles nothing.
+    const progress = hostProgressSchema.safeParse(message);
+    if (progress.success) {
+      this.pending.get(progress.data.id)?.onProgress?.(progress.data.stage);
+      return;
+    }
     const reply = hostReplySchema.safeParse(message);
     if (!reply.success) {
       this.options.onLog?.(`ignored a malformed host reply: ${describeZodIssues(reply.error)}`);

@@ -13,6 +13,8 @@ import { chromeBadge, ProposalStore } from './proposals.js';
 import { chromeSendToTab } from './write-back.js';
 import { CompanionStore } from './store.js';
 import { NATIVE_HOST_NAME } from '../shared/identity.js';
+import type { HostProgressNotice } from '../shared/extension-protocol.js';
+import type { HostProgressStage } from '../shared/host-protocol.js';
 
 /** The background service worker: listeners are registered synchronously, as MV3 requires. */
 
@@ -23,7 +25,13 @@ const host = new NativeHostClient({
 });
 
 const store = new CompanionStore();
-const hostRequest: HostRequest = (command, params) => host.request(command, params);
+/** The host's progress (protocol 3) told to the extension's pages: the popup says "Signing in" while the host does. */
+const announceProgress = (stage: HostProgressStage): void => {
+  const notice: HostProgressNotice = { type: 'host.progress', stage };
+  // No page open to hear it is no error.
+  browser.runtime.sendMessage(notice).catch(() => undefined);
+};
+const hostRequest: HostRequest = (command, params) => host.request(command, params, undefined, announceProgress);
 const patientData = new PatientData(hostRequest, store);
 const attestations = new Attestations(hostRequest, store, (ssin) => patientData.cachedInsurerOf(ssin));
 const journalAnchor = new JournalAnchor(hostRequest, store);

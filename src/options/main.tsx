@@ -1,7 +1,7 @@
 import { render } from 'preact';
-import { HostStatusView } from '../ui/HostStatusView.js';
 import { loadLanguage, t } from '../ui/i18n.js';
 import { AdaptersView } from './AdaptersView.js';
+import { DiagnosticsView } from './DiagnosticsView.js';
 import { LanguageView } from './LanguageView.js';
 import { SitesView } from './SitesView.js';
 import '../ui/style.css';
@@ -10,8 +10,7 @@ function Options() {
   return (
     <main>
       <h1>{t('optionsTitle')}</h1>
-      <h2>{t('hostTitle')}</h2>
-      <HostStatusView />
+      <DiagnosticsView />
       <SitesView />
       <AdaptersView />
       <LanguageView />

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from '../ui/browser.js';
 import type { Attestation } from '../shared/domain/attestation.js';
@@ -15,14 +16,25 @@ import { attestationFromDraft, proposalFieldChecks, type ActDraft, type Draft, t
 import { SignatureNote } from './SignatureNote.js';
 import { BACKGROUND_ATTEST_WAIT_MS } from '../shared/transmission-timing.js';
 
+/** Where a send is: asking insurability first (when not known yet), then on the wire to the insurer. */
+export type SendStage = 'checking' | 'sending';
+
 type Phase =
-  | { phase: 'editing'; problems: DraftProblem[] }
-  /** `checks`: the insurers' rules it breaks; while there is one, it is shown but cannot be sent. */
-  | { phase: 'confirming'; attestation: Attestation; checks: AttestationProblem[] }
-  | { phase: 'sending'; attestation: Attestation }
-  | { phase: 'done'; outcome: AttestOutcome }
+  /** `byClinician`: the clinician opened the form ("Edit"); else it shows because the draft is not complete. */
+  | { phase: 'editing'; problems: DraftProblem[]; byClinician: boolean }
+  /**
+   * The glance: exactly what will be sent, with Send. `checks`: the insurers' rules it breaks; while
+   * there is one, it cannot be sent. `stopped`: Send stopped before sending — at the verdict (not an
+   * eAttest patient) or because insurability could not be had.
+   */
+  | { phase: 'confirming'; attestation: Attestation; checks: AttestationProblem[]; stopped?: 'route' | 'error' }
+  | { phase: 'sending'; attestation: Attestation; stage: SendStage }
+  | { phase: 'done'; attestation: Attestation; outcome: AttestOutcome }
   /** `checks`: the insurers' rules the background or the host found broken (ATTESTATION_CHECK_FAILED). */
   | { phase: 'failed'; attestation: Attestation; error: ErrorPayload; checks: AttestationProblem[] };
+
+/** What Send may do once insurability is known: send (an eAttest patient), or stop (the verdict line says why). */
+export type SendVerdict = 'send' | 'stop';
 
 /** Refusal codes we explain in our words (PROTOCOL §8.5); others show the insurer's text. */
 const EXPLAINED_REFUSALS = new Set(['120', '169', '187', '191', '196', '238']);
@@ -69,30 +81,54 @@ function ActRow({ act, onChange, onRemove }: { act: ActDraft; onChange: (act: Ac
   );
 }
 
-/** Exactly what will be sent, before the clinician says so. */
+/** Who: the patient as the eAttest will name them, with the birth date the page shows, to recognise them. */
+function PatientLine({ attestation, birthDate }: { attestation: Attestation; birthDate?: string | undefined }) {
+  return (
+    <p class="who">
+      <strong data-testid="confirm-patient">{`${attestation.patient.lastName}, ${attestation.patient.firstName}`}</strong>{' '}
+      <span class="muted">{t('patientSsin')}</span> <span data-testid="confirm-ssin">{attestation.patient.ssin}</span>
+      {birthDate !== undefined && (
+        <>
+          {' '}
+          <span class="muted">{t('glanceBorn')}</span> <span data-testid="confirm-birth-date">{birthDate}</span>
+        </>
+      )}
+    </p>
+  );
+}
+
+/** Exactly what will be sent, before the clinician says so: the acts with their amounts and the total. */
 function ConfirmSummary({ attestation }: { attestation: Attestation }) {
   const locale = t('languageCode');
   return (
     <div data-testid="confirm-summary">
-      <dl>
-        <dt>{t('patientName')}</dt>
-        <dd data-testid="confirm-patient">{`${attestation.patient.lastName}, ${attestation.patient.firstName}`}</dd>
-        <dt>{t('patientSsin')}</dt>
-        <dd data-testid="confirm-ssin">{attestation.patient.ssin}</dd>
-        <dt>{t('careDate')}</dt>
-        <dd>{attestation.careDate}</dd>
-      </dl>
       <ActsTable attestation={attestation} rowTestId="confirm-act" />
-      <dl>
-        <dt>{t('totalPaid')}</dt>
-        <dd data-testid="confirm-total">{formatCents(attestation.patientPaidCents, locale)}</dd>
-        {attestation.supplementCents !== undefined && (
-          <>
-            <dt>{t('supplement')}</dt>
-            <dd>{formatCents(attestation.supplementCents, locale)}</dd>
-          </>
-        )}
-      </dl>
+      <p class="total">
+        <span>{t('totalPaid')}</span> <strong data-testid="confirm-total">{formatCents(attestation.patientPaidCents, locale)}</strong>
+        {attestation.supplementCents !== undefined && <span class="muted">{` + ${t('supplement')} ${formatCents(attestation.supplementCents, locale)}`}</span>}
+      </p>
+    </div>
+  );
+}
+
+/** The acknowledgement number, large, with a Copy button (the EHR's own field is filled by the background). */
+function AcknowledgementNumber({ number }: { number: string }) {
+  const [copied, setCopied] = useState<boolean | undefined>();
+  const copy = () => {
+    navigator.clipboard.writeText(number).then(
+      () => setCopied(true),
+      () => setCopied(false),
+    );
+  };
+  return (
+    <div class="ack-row">
+      <p class="ack-number" data-testid="ack-number">
+        {number}
+      </p>
+      <button type="button" data-testid="copy-ack" onClick={copy} aria-label={t('glanceCopyNumber', number)}>
+        {copied === true ? t('glanceCopied') : t('glanceCopy')}
+      </button>
+      {copied === false && <span class="field-problem">{t('glanceCopyFailed')}</span>}
     </div>
   );
 }
@@ -120,14 +156,29 @@ function CheckProblems({ problems, attestation }: { problems: readonly Attestati
   );
 }
 
+/** The progress line's words, by stage; read by screen readers as it changes (a polite live region). */
+const STAGE_TEXT: Readonly<Record<SendStage | 'signingIn' | 'acknowledged', MessageKey>> = {
+  signingIn: 'glanceStageSigningIn',
+  checking: 'glanceStageChecking',
+  sending: 'glanceStageSending',
+  acknowledged: 'glanceStageAcknowledged',
+};
+
 /**
- * Compose, confirm, send: the draft is edited, then shown exactly as it will be sent, and only the
- * clinician's click on "Send" sends it. The acknowledgement number is shown large on the same screen.
+ * The glance: who, the insurability verdict (`verdict`, drawn by the popup), the acts and the total,
+ * and one primary button. The draft is checked as it arrives (locally, nothing is asked), so the
+ * clinician sees at once what will be sent; "Edit" opens the form. Only the clinician's click on
+ * Send sends, after `prepareSend` (insurability, once per contact) says this patient is an eAttest's.
  */
 export function AttestationView({
   draft,
   tabId,
   profession,
+  verdict,
+  patientBirthDate,
+  routeBlocked = false,
+  signingIn = false,
+  prepareSend,
   onDraftChange,
   onSent,
   onFieldChecks,
@@ -136,37 +187,62 @@ export function AttestationView({
   tabId?: number | undefined;
   /** The signed-in provider's profession (from the host's status); its rules wait until it is known. */
   profession?: Profession | undefined;
+  /** The insurability line, under the patient's name. */
+  verdict?: ComponentChildren;
+  patientBirthDate?: string | undefined;
+  /** Insurability is known and the route is not eAttest: Send is disabled (the verdict line says why). */
+  routeBlocked?: boolean;
+  /** The host says it is signing in to eHealth (protocol 3): said in the progress line, whatever else is under way. */
+  signingIn?: boolean;
+  /** Called by Send before sending: insurability for this patient (asked now if not known), and whether to send. */
+  prepareSend?: (attestation: Attestation) => Promise<SendVerdict>;
   onDraftChange: (draft: Draft) => void;
   onSent: () => void;
   /** The checks' problems by the proposal field to correct (empty when there is none). */
   onFieldChecks?: (fields: ReadonlyMap<string, AttestationProblem>) => void;
 }) {
-  const [state, setState] = useState<Phase>({ phase: 'editing', problems: [] });
+  const [state, setState] = useState<Phase>({ phase: 'editing', problems: [], byClinician: false });
   const today = brusselsDate(new Date());
-  // The popup is short: what the clinician must read now (what will be sent, the number) is brought into view.
+  // For keyboard and screen-reader users, the result takes the focus when it appears.
   const focus = useRef<HTMLElement>(null);
   useEffect(() => {
-    if (state.phase !== 'editing') focus.current?.scrollIntoView({ block: 'start' });
+    if (state.phase === 'done' || state.phase === 'failed') focus.current?.focus();
   }, [state.phase]);
-  // A draft changed under the confirm screen (a field corrected in the proposal) is checked again: the
-  // confirm screen only ever shows what would be sent.
-  useEffect(() => {
-    setState((current) => (current.phase === 'confirming' ? { phase: 'editing', problems: [] } : current));
-  }, [draft]);
+  // Only the latest review's result is shown: the draft may change while one is computed.
+  const latestReview = useRef(0);
 
-  const review = () => {
+  const review = (showProblems: boolean) => {
+    const question = ++latestReview.current;
     void attestationFromDraft(draft, today, profession).then((result) => {
+      if (question !== latestReview.current) return;
       onFieldChecks?.('checks' in result ? proposalFieldChecks(result.checks, result.proposalIndexes) : new Map());
       if ('attestation' in result) setState({ phase: 'confirming', attestation: result.attestation, checks: [] });
       else if ('checks' in result) setState({ phase: 'confirming', attestation: result.candidate, checks: result.checks });
-      else setState({ phase: 'editing', problems: result.problems });
+      else setState({ phase: 'editing', problems: showProblems ? result.problems : [], byClinician: showProblems });
     });
   };
-  const send = (attestation: Attestation) => {
-    setState({ phase: 'sending', attestation });
+  // A draft read from the page (or corrected in the fields as read) goes straight to the glance when
+  // it is complete; the form the clinician opened stays open until they are done with it.
+  useEffect(() => {
+    if ((state.phase === 'editing' && !state.byClinician) || state.phase === 'confirming') review(false);
+  }, [draft, profession]);
+
+  const send = async (attestation: Attestation) => {
+    setState({ phase: 'sending', attestation, stage: 'checking' });
+    try {
+      if (prepareSend !== undefined && (await prepareSend(attestation)) === 'stop') {
+        setState({ phase: 'confirming', attestation, checks: [], stopped: 'route' });
+        return;
+      }
+    } catch {
+      // The verdict line shows why insurability could not be had; nothing is sent without it.
+      setState({ phase: 'confirming', attestation, checks: [], stopped: 'error' });
+      return;
+    }
+    setState({ phase: 'sending', attestation, stage: 'sending' });
     askBackground({ type: 'attestation.send', attestation, ...(tabId !== undefined ? { tabId } : {}) })
       .then((outcome) => {
-        setState({ phase: 'done', outcome });
+        setState({ phase: 'done', attestation, outcome });
         onSent();
       })
       .catch((error: unknown) => {
@@ -181,16 +257,22 @@ export function AttestationView({
       });
   };
 
+  const progress = signingIn ? 'signingIn' : state.phase === 'sending' ? state.stage : state.phase === 'done' && state.outcome.outcome === 'acknowledged' ? 'acknowledged' : undefined;
+  const progressLine = (
+    <p class="progress" role="status" aria-live="polite" data-testid="send-progress" data-stage={progress ?? ''}>
+      {progress !== undefined && t(STAGE_TEXT[progress])}
+    </p>
+  );
+
   if (state.phase === 'done') {
-    const { outcome } = state;
+    const { outcome, attestation } = state;
     if (outcome.outcome === 'acknowledged') {
       return (
-        <section data-testid="attestation-result" data-outcome="acknowledged" ref={focus}>
+        <section data-testid="attestation-result" data-outcome="acknowledged" ref={focus} tabIndex={-1}>
+          <PatientLine attestation={attestation} birthDate={patientBirthDate} />
           {outcome.draftNotSent === true && <DraftNotSentNotice />}
-          <p class="ok">{t('acknowledged')}</p>
-          <p class="ack-number" data-testid="ack-number">
-            {outcome.acknowledgementNumber}
-          </p>
+          {progressLine}
+          <AcknowledgementNumber number={outcome.acknowledgementNumber} />
           <SignatureNote check={outcome.signatureCheck} />
           <button type="button" data-testid="print-receipt" onClick={() => openReceipt(outcome.consultationKey)}>
             {t('printReceipt')}
@@ -199,7 +281,8 @@ export function AttestationView({
       );
     }
     return (
-      <section data-testid="attestation-result" data-outcome="refused" ref={focus}>
+      <section data-testid="attestation-result" data-outcome="refused" ref={focus} tabIndex={-1}>
+        <PatientLine attestation={attestation} birthDate={patientBirthDate} />
         {outcome.draftNotSent === true && <DraftNotSentNotice />}
         <div class="banner banner-stop">
           <strong>{t('refused')}</strong>
@@ -219,23 +302,35 @@ export function AttestationView({
   if (state.phase === 'confirming' || state.phase === 'sending' || state.phase === 'failed') {
     // The insurers' rules it breaks, as checked here or as the background or the host refused it.
     const checks = state.phase === 'sending' ? [] : state.checks;
+    const sending = state.phase === 'sending';
+    const blocked = routeBlocked || checks.length > 0 || (state.phase === 'failed' && state.error.code === 'ATTESTATION_CHECK_FAILED');
     return (
-      <section data-testid="attestation-confirm" ref={focus}>
-        <h2>{t('confirmTitle')}</h2>
+      <section data-testid="attestation-confirm" data-phase={state.phase} ref={focus} tabIndex={-1}>
+        <PatientLine attestation={state.attestation} birthDate={patientBirthDate} />
+        {verdict}
         <ConfirmSummary attestation={state.attestation} />
-        {state.phase === 'failed' && state.error.details?.['draftNotSent'] === true && <DraftNotSentNotice />}
-        {state.phase === 'failed' && <ErrorNotice error={state.error} />}
-        {checks.length > 0 && <CheckProblems problems={checks} attestation={state.attestation} />}
-        {state.phase === 'sending' && (
-          <p class="muted" data-testid="sending-wait">
-            {t('sendingMayTake', String(Math.ceil(BACKGROUND_ATTEST_WAIT_MS / 1000)))}
+        {state.phase === 'confirming' && state.stopped !== undefined && (
+          <p class="field-problem" role="alert" data-testid="send-stopped" data-reason={state.stopped}>
+            {t(state.stopped === 'route' ? 'glanceNotSent' : 'glanceNotSentError')}
           </p>
         )}
-        <div class="row">
-          <button type="button" data-testid="send-attestation" class="primary" disabled={state.phase === 'sending' || checks.length > 0 || (state.phase === 'failed' && state.error.code === 'ATTESTATION_CHECK_FAILED')} onClick={() => send(state.attestation)}>
-            {state.phase === 'sending' ? t('sending') : state.phase === 'failed' ? t('sendAgain') : t('sendAttestation')}
+        {state.phase === 'failed' && state.error.details?.['draftNotSent'] === true && <DraftNotSentNotice />}
+        {state.phase === 'failed' && <ErrorNotice error={state.error} compact />}
+        {checks.length > 0 && <CheckProblems problems={checks} attestation={state.attestation} />}
+        {progressLine}
+        <div class="row actions">
+          <button
+            type="button"
+            data-testid="send-attestation"
+            class={`primary${sending ? ' busy' : ''}`}
+            aria-busy={sending}
+            disabled={sending || blocked}
+            title={sending ? t('sendingMayTake', String(Math.ceil(BACKGROUND_ATTEST_WAIT_MS / 1000))) : undefined}
+            onClick={() => void send(state.attestation)}
+          >
+            {sending ? t('sending') : state.phase === 'failed' ? t('sendAgain') : t('sendAttestation')}
           </button>
-          <button type="button" data-testid="edit-attestation" disabled={state.phase === 'sending'} onClick={() => setState({ phase: 'editing', problems: [] })}>
+          <button type="button" data-testid="edit-attestation" disabled={sending} onClick={() => setState({ phase: 'editing', problems: [], byClinician: true })}>
             {t('edit')}
           </button>
         </div>
@@ -243,9 +338,15 @@ export function AttestationView({
     );
   }
 
-  const update = (patch: Partial<Draft>) => onDraftChange({ ...draft, ...patch });
+  // Typing in the form makes it the clinician's: it stays open, never swapped for the glance mid-word, until Review.
+  const update = (patch: Partial<Draft>) => {
+    if (!state.byClinician) setState({ ...state, byClinician: true });
+    onDraftChange({ ...draft, ...patch });
+  };
   return (
     <section data-testid="attestation-draft">
+      {verdict}
+      {progressLine}
       <h2>{t('attestationTitle')}</h2>
       <div class="row">
         <label>
@@ -293,7 +394,7 @@ export function AttestationView({
           ))}
         </ul>
       )}
-      <button type="button" data-testid="review-attestation" onClick={review}>
+      <button type="button" data-testid="review-attestation" onClick={() => review(true)}>
         {t('reviewAttestation')}
       </button>
     </section>

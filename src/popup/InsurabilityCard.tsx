@@ -1,16 +1,56 @@
 import type { Insurability, Route } from '../shared/domain/insurability.js';
 import type { InsurabilityAnswer } from '../shared/extension-protocol.js';
+import { ErrorNotice } from '../ui/ErrorNotice.js';
 import { t, type MessageKey } from '../ui/i18n.js';
+import type { PatientInsurability } from './patient-insurability.js';
 
-/** The route banner: eAttest when the patient is in order, else why not and what to do instead. */
+/**
+ * The verdict as one coloured line: eAttest when the patient is in order, else the route to take
+ * instead (eFact, paper) and why. The glance shows it above the acts.
+ */
 export function RouteBanner({ route }: { route: Route }) {
   const tone = route.kind === 'eattest' ? 'ok' : route.kind === 'efact' ? 'warn' : 'stop';
   return (
-    <div class={`banner banner-${tone}`} role="status" data-testid="route-banner" data-route={route.kind} data-reason={route.reason}>
+    <p class={`verdict verdict-${tone}`} role="status" data-testid="route-banner" data-route={route.kind} data-reason={route.reason}>
       <strong>{t(`route_${route.kind}` as MessageKey)}</strong>
-      <p>{t(`routeReason_${route.reason}` as MessageKey)}</p>
-    </div>
+      {` · ${t(`routeReason_${route.reason}` as MessageKey)}`}
+    </p>
   );
+}
+
+/**
+ * The glance's insurability line: the verdict once known; before that (a popup the in-page button
+ * opened asks nothing by itself) a note that Send asks first, and "Check now" to ask without sending.
+ */
+export function VerdictLine({ insurability }: { insurability: PatientInsurability }) {
+  const { state } = insurability;
+  switch (state.phase) {
+    case 'idle':
+      return null;
+    case 'confirm':
+      return (
+        <p class="verdict verdict-pending" data-testid="proposed-patient" data-ssin={state.ssin} data-cache-checked={String(state.cacheChecked)}>
+          {t('glanceVerdictPending')}{' '}
+          <button type="button" class="link" data-testid="consult-insurability" onClick={() => void insurability.consult(state.ssin).catch(() => undefined)}>
+            {t('glanceCheckNow')}
+          </button>
+        </p>
+      );
+    case 'loading':
+      return (
+        <p class="verdict verdict-pending" role="status" data-testid="insurability-loading">
+          {t('insurabilityLoading')}
+        </p>
+      );
+    case 'failed':
+      return (
+        <div data-testid="insurability-error">
+          <ErrorNotice error={state.error} compact />
+        </div>
+      );
+    case 'done':
+      return <RouteBanner route={state.answer.insurability.route} />;
+  }
 }
 
 /** Warnings we explain in our words; any other is shown with its code and the insurer's text. */
@@ -32,7 +72,6 @@ export function InsurabilityCard({ answer, onRefresh }: { answer: InsurabilityAn
   const name = [patient.familyName, patient.firstName].filter((part) => part !== undefined).join(', ');
   return (
     <article class="card" data-testid="insurability-card" data-from-cache={String(fromCache)}>
-      <RouteBanner route={insurability.route} />
       <dl>
         <dt>{t('patientName')}</dt>
         <dd data-testid="patient-name">{name === '' ? '—' : name}</dd>

@@ -167,8 +167,21 @@ export function ProposalView({ proposal, fieldChecks = NO_CHECKS, onCorrect, new
  * The popup's proposal block: loads the tab's proposal, keeps the clinician's corrections, and hands
  * every version up (`onProposal`) for the attestation form.
  */
-export function ProposalPanel({ onProposal, fieldChecks, profession }: { onProposal?: (proposal: ConsultationProposal) => void; fieldChecks?: ReadonlyMap<string, AttestationProblem>; profession?: Profession | undefined }) {
+export function ProposalPanel({
+  onProposal,
+  onNewerAvailable,
+  fieldChecks,
+  profession,
+}: {
+  onProposal?: (proposal: ConsultationProposal) => void;
+  /** The page proposed again while the popup shows an earlier reading (the popup then opens this panel). */
+  onNewerAvailable?: (newer: boolean) => void;
+  fieldChecks?: ReadonlyMap<string, AttestationProblem>;
+  profession?: Profession | undefined;
+}) {
   const { state, reload } = useCurrentProposal();
+  const newer = state.phase === 'done' && state.newerAvailable;
+  useEffect(() => onNewerAvailable?.(newer), [newer]);
   const [shown, setShown] = useState<ConsultationProposal | null>(null);
   useEffect(() => {
     if (state.phase !== 'done') return;

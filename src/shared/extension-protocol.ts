@@ -6,7 +6,7 @@ import { isoDateSchema, ssinSchema } from './domain/identifiers.js';
 import { acknowledgementNumberSchema, attestationRecordSchema, attestOutcomeSchema, cancelOutcomeSchema } from './domain/receipt.js';
 import { contactTypeSchema, insurabilitySchema } from './domain/insurability.js';
 import { nomenclatureCodeSchema, tariffsSchema } from './domain/tariff.js';
-import { abandonParamsSchema, dmgHolderResultSchema, statusResultSchema } from './host-protocol.js';
+import { abandonParamsSchema, dmgHolderResultSchema, hostProgressStageSchema, statusResultSchema } from './host-protocol.js';
 import { MAX_URL_LENGTH } from './limits.js';
 import { adapterSchema } from './adapters/adapter-schema.js';
 import { consultationProposalSchema, consultationReadingSchema } from './domain/consultation.js';
@@ -223,3 +223,10 @@ export type BackgroundReply<T> = { ok: true; result: T } | { ok: false; error: E
 
 // Compile-time guard: the union and the table name the same entries.
 export type BackgroundMessagesCovered = Assert<Same<BackgroundMessage['type'], BackgroundMessageType>>;
+
+/**
+ * background → extension pages (not a request: nothing answers it): the host's progress for a request
+ * in flight (protocol 3), relayed for the clinician — "signing in" while the host gets an eHealth session.
+ */
+export const hostProgressNoticeSchema = z.strictObject({ type: z.literal('host.progress'), stage: hostProgressStageSchema });
+export type HostProgressNotice = z.infer<typeof hostProgressNoticeSchema>;

@@ -229,5 +229,16 @@ export type HostReply = z.infer<typeof hostReplySchema>;
 export const idleExitNoticeSchema = z.strictObject({ notice: z.literal('idle-exit') });
 export const IDLE_EXIT_NOTICE: z.infer<typeof idleExitNoticeSchema> = { notice: 'idle-exit' };
 
+/**
+ * Protocol 3: while a command runs, the host says which stage it is in, for the clinician to see
+ * (host → background only, never answered: no round trip is added). `signingIn`: the command needs
+ * an eHealth session and the host has none valid, so it signs in to the STS first; `signInDone`: the sign-in is over (its outcome is the command's reply).
+ */
+export const PROGRESS_PROTOCOL_VERSION = 3;
+export const hostProgressStageSchema = z.enum(['signingIn', 'signInDone']);
+export type HostProgressStage = z.infer<typeof hostProgressStageSchema>;
+export const hostProgressSchema = z.strictObject({ type: z.literal('progress'), id: requestIdSchema, stage: hostProgressStageSchema });
+export type HostProgress = z.infer<typeof hostProgressSchema>;
+
 // Compile-time guard: the union and the table name the same entries.
 export type HostCommandsCovered = Assert<Same<HostRequest['command'], HostCommandName>>;

@@ -10,23 +10,32 @@ function nextStep(error: ErrorPayload, fallback: string): { text: string; downlo
   return { text: fallback, download: error.code === 'HOST_NOT_INSTALLED' };
 }
 
-/** An error in the clinician's language: what happened, and what to do next (never the raw error text). */
-export function ErrorNotice({ error }: { error: ErrorPayload }) {
+/**
+ * An error in the clinician's language: what happened, and what to do next (never the raw error
+ * text). `compact`: on one line, for the popup's glance.
+ */
+export function ErrorNotice({ error, compact = false }: { error: ErrorPayload; compact?: boolean }) {
   const { what, next } = errorTexts(error.code);
   const step = nextStep(error, next);
+  const download = step.download && (
+    <a data-testid="host-download" href={HOST_DOWNLOAD_URL} target="_blank" rel="noopener noreferrer">
+      {t('hostDownload')}
+    </a>
+  );
+  if (compact) {
+    return (
+      <p class="error error-line" role="alert" data-error-code={error.code}>
+        <strong>{what}</strong> <span data-testid="error-next">{step.text}</span> {download}
+      </p>
+    );
+  }
   return (
     <div class="error" role="alert" data-error-code={error.code}>
       <p>
         <strong>{what}</strong>
       </p>
       <p data-testid="error-next">{step.text}</p>
-      {step.download && (
-        <p>
-          <a data-testid="host-download" href={HOST_DOWNLOAD_URL} target="_blank" rel="noopener noreferrer">
-            {t('hostDownload')}
-          </a>
-        </p>
-      )}
+      {download && <p>{download}</p>}
     </div>
   );
 }

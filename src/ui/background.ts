@@ -1,6 +1,7 @@
 import { browser } from './browser.js';
 import { AppError, describeZodIssues } from '../shared/app-error.js';
 import type { BackgroundMessageOf, BackgroundMessageType, BackgroundResult } from '../shared/extension-protocol.js';
+import type { HostProgressStage } from '../shared/host-protocol.js';
 
 /**
  * The schemas and zod (about 45 KB) are not needed to draw a page: they load on the first message,
@@ -21,4 +22,21 @@ export async function askBackground<T extends BackgroundMessageType>(message: Ba
   const result = backgroundMessages[message.type].result.safeParse(reply.data.result);
   if (!result.success) throw new AppError('INVALID_MESSAGE', `the ${message.type} result is malformed`, { issues: describeZodIssues(result.error) });
   return result.data as BackgroundResult<T>;
+}
+
+/**
+ * The host's progress the background relays (protocol 3), parsed like every message; anything else
+ * is ignored. Returns the unsubscribe.
+ */
+export function onHostProgress(listener: (stage: HostProgressStage) => void): () => void {
+  const onMessage = (message: unknown, sender: { id?: string | undefined }): undefined => {
+    if (sender.id !== browser.runtime.id) return undefined;
+    void loadProtocol().then(({ hostProgressNoticeSchema }) => {
+      const notice = hostProgressNoticeSchema.safeParse(message);
+      if (notice.success) listener(notice.data.stage);
+    });
+    return undefined;
+  };
+  browser.runtime.onMessage.addListener(onMessage);
+  return () => browser.runtime.onMessage.removeListener(onMessage);
 }

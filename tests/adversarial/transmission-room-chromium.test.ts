@@ -4,7 +4,7 @@ import type { ElementHandle } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredAttestation } from '../../simulator/src/eattest/store.js';
 import type { TestPki } from '../../simulator/pki/test-pki.js';
-import { openPopupFromEhr, startFlowBench, type FlowBench } from '../support/content-e2e.js';
+import { openDisclosure, openPopupFromEhr, startFlowBench, type FlowBench } from '../support/content-e2e.js';
 import { simulatorAttestations } from '../support/simulator-control.js';
 
 /**
@@ -33,7 +33,6 @@ describe('finding 2: the receipt is what the insurer received (Chromium, real ho
     await page.goto(`${ehr.origin}/medispa/patients/p1`);
     simulator.setFaults([{ service: 'eattest', kind: 'dropAfterAccept', count: 1 }]);
     const popup = await openPopupFromEhr(session, page);
-    await popup.click('[data-testid="review-attestation"]');
     await popup.waitForSelector('[data-testid="send-attestation"]');
     await popup.click('[data-testid="send-attestation"]');
     const lost = await popup.waitForSelector('[data-testid="attestation-confirm"] [data-error-code]', { timeout: 30_000 });
@@ -77,11 +76,11 @@ describe('finding 2: the receipt is what the insurer received (Chromium, real ho
     // The connection is reset before the insurer reads the request: it holds nothing, the host cannot know.
     simulator.setFaults([{ service: 'eattest', kind: 'reset', count: 1 }]);
     const popup = await openPopupFromEhr(session, page, 'table#pat');
-    await popup.click('[data-testid="review-attestation"]');
     await popup.waitForSelector('[data-testid="send-attestation"]');
     await popup.click('[data-testid="send-attestation"]');
     await popup.waitForSelector('[data-testid="attestation-confirm"] [data-error-code]', { timeout: 30_000 });
 
+    await openDisclosure(popup, 'today');
     await popup.waitForSelector('[data-testid="history-entry"][data-status="unknown"] [data-testid="start-abandon"]', { timeout: 10_000 });
     await popup.click('[data-testid="history-entry"][data-status="unknown"] [data-testid="start-abandon"]');
     const confirm = '[data-testid="confirm-abandon"]';

@@ -42,7 +42,6 @@ describe('from the EHR page to the acknowledgement number (Chromium, real host, 
     const popup = await openPopupFromEhr(session, page);
     expect(await popup.$eval('[data-testid="route-banner"]', (element) => element.getAttribute('data-route'))).toBe('eattest');
 
-    await popup.click('[data-testid="review-attestation"]');
     await popup.waitForSelector('[data-testid="confirm-summary"]');
     expect(await popup.$eval('[data-testid="confirm-ssin"]', (element) => element.textContent)).toBe('85041213359');
     expect(await popup.$$eval('[data-testid="confirm-act"]', (rows) => rows.map((row) => row.firstElementChild?.textContent))).toEqual(['101076']);
@@ -71,7 +70,6 @@ describe('from the EHR page to the acknowledgement number (Chromium, real host, 
 
     // The same consultation again: refused before anything is sent; still one attestation.
     const again = await openPopupFromEhr(session, page);
-    await again.click('[data-testid="review-attestation"]');
     await again.waitForSelector('[data-testid="send-attestation"]');
     await again.click('[data-testid="send-attestation"]');
     const refusal = await again.waitForSelector('[data-testid="attestation-confirm"] [data-error-code]', { timeout: 20_000 });
@@ -81,16 +79,16 @@ describe('from the EHR page to the acknowledgement number (Chromium, real host, 
     await page.close();
   });
 
-  it('shows the insurer’s refusal for a patient of a medical house, in the clinician’s words', async () => {
+  it('sends nothing for a patient of a medical house: Send stops at the verdict, which says why', async () => {
     const page = await session.browser.newPage();
     await page.goto(`${ehr.origin}/medispa/patients/p2`);
     const popup = await openPopupFromEhr(session, page);
     expect(await popup.$eval('[data-testid="route-banner"]', (element) => element.getAttribute('data-reason'))).toBe('medicalHouse');
-    await popup.click('[data-testid="review-attestation"]');
-    await popup.waitForSelector('[data-testid="send-attestation"]');
-    await popup.click('[data-testid="send-attestation"]');
-    await popup.waitForSelector('[data-testid="attestation-result"][data-outcome="refused"]', { timeout: 30_000 });
-    expect(await popup.$$eval('[data-testid="attestation-result"] li', (items) => items.map((item) => item.getAttribute('data-code')))).toContain('169');
+    const before = (await attestationsAtSimulator()).length;
+    // Insurability is known: Send is disabled, the verdict line says why (issue 15; the insurer would refuse it, 169).
+    await popup.waitForSelector('[data-testid="send-attestation"][disabled]');
+    expect(await popup.$('[data-testid="attestation-result"]')).toBeNull();
+    expect(await attestationsAtSimulator()).toHaveLength(before);
     await popup.close();
     await page.close();
   });
@@ -102,7 +100,6 @@ describe('from the EHR page to the acknowledgement number (Chromium, real host, 
     // Next to the field in the consultation read from the page…
     expect(await popup.$eval('[data-field="act.0.placeService"]', (element) => element.getAttribute('data-problem'))).toBe('missing');
     // …and above Send, in the clinician's words, with Send disabled.
-    await popup.click('[data-testid="review-attestation"]');
     await popup.waitForSelector('[data-testid="check-problems"]');
     expect(await popup.$$eval('[data-testid="check-problems"] li', (items) => items.map((item) => [item.getAttribute('data-rule'), item.getAttribute('data-code'), item.getAttribute('data-path')]))).toEqual([
       ['hospitalServiceMissing', '243', 'acts.0.placeServiceCode'],
@@ -113,20 +110,15 @@ describe('from the EHR page to the acknowledgement number (Chromium, real host, 
     // The service code given, but the place made a laboratory: shown next to the field it concerns.
     await correctField(popup, 'act.0.placeService', '210');
     await correctField(popup, 'act.0.placeType', 'laboratory');
-    await popup.waitForSelector('[data-testid="review-attestation"]');
-    await popup.click('[data-testid="review-attestation"]');
     await popup.waitForSelector('[data-testid="check-problems"] li[data-rule="serviceCodeNotHospital"]');
     expect(await popup.$eval('[data-field="act.0.placeService"] ~ [data-check]', (element) => element.getAttribute('data-check'))).toBe('serviceCodeNotHospital');
     expect(await popup.$eval('[data-testid="send-attestation"]', (element) => (element as HTMLButtonElement).disabled)).toBe(true);
 
     // A hospital with its service code: checked again, nothing left, Send enabled.
     await correctField(popup, 'act.0.placeType', 'hospital');
-    await popup.waitForSelector('[data-testid="review-attestation"]');
+    await popup.waitForSelector('[data-testid="send-attestation"]:not([disabled])');
     expect(await popup.$('[data-check]')).toBeNull();
-    await popup.click('[data-testid="review-attestation"]');
-    await popup.waitForSelector('[data-testid="send-attestation"]');
     expect(await popup.$('[data-testid="check-problems"]')).toBeNull();
-    expect(await popup.$eval('[data-testid="send-attestation"]', (element) => (element as HTMLButtonElement).disabled)).toBe(false);
     await popup.close();
     await page.close();
   });
@@ -146,7 +138,6 @@ describe('from the EHR page to the acknowledgement number (Chromium, real host, 
 
 /** The clinician's correction of a field of the consultation read from the page (an input or a list). */
 async function reviewAndSend(popup: Page): Promise<string> {
-  await popup.click('[data-testid="review-attestation"]');
   await popup.waitForSelector('[data-testid="send-attestation"]');
   await popup.click('[data-testid="send-attestation"]');
   const element = await popup.waitForSelector('[data-testid="ack-number"]', { timeout: 30_000 });
@@ -172,7 +163,6 @@ describe('a dentist, from the dental chart to the acknowledgement number', () =>
     await clickInPageButton(page);
     const popup = await waitForPopup(dentist);
     await consultProposedPatient(popup);
-    await popup.click('[data-testid="review-attestation"]');
     await popup.waitForSelector('[data-testid="confirm-summary"]');
     expect(await popup.$eval('[data-testid="confirm-summary"]', (element) => element.textContent)).toMatch(/tooth 36/);
     await popup.click('[data-testid="send-attestation"]');

@@ -27,7 +27,6 @@ describe('an acknowledgement with an insurer signature the host could not fully 
     const page = await session.browser.newPage();
     await page.goto(`${ehr.origin}/medispa/patients/p1`);
     const popup = await openPopupFromEhr(session, page);
-    await popup.click('[data-testid="review-attestation"]');
     await popup.waitForSelector('[data-testid="send-attestation"]');
     await popup.click('[data-testid="send-attestation"]');
 

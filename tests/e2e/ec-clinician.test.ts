@@ -6,7 +6,7 @@ import type { TestPki } from '../../simulator/pki/test-pki.js';
 import type { StoredAttestation } from '../../simulator/src/eattest/store.js';
 import type { Simulator } from '../../simulator/src/server.js';
 import type { ExtensionBrowser } from '../support/chromium.js';
-import { clickInPageButton, consultProposedPatient, startFlowBench, waitForPopup, type FlowBench } from '../support/content-e2e.js';
+import { clickInPageButton, consultProposedPatient, openDisclosure, startFlowBench, waitForPopup, type FlowBench } from '../support/content-e2e.js';
 import { simulatorAttestations } from '../support/simulator-control.js';
 
 /**
@@ -53,7 +53,6 @@ describe('a doctor with an EC P-384 certificate (Chromium, real host, simulator)
     expect(await popup.$eval('[data-testid="route-banner"]', (element) => element.getAttribute('data-route'))).toBe('eattest');
 
     // eAttest.
-    await popup.click('[data-testid="review-attestation"]');
     await popup.waitForSelector('[data-testid="confirm-summary"]');
     expect(await popup.$eval('[data-testid="confirm-ssin"]', (element) => element.textContent)).toBe('85041213359');
     await popup.click('[data-testid="send-attestation"]');
@@ -64,6 +63,7 @@ describe('a doctor with an EC P-384 certificate (Chromium, real host, simulator)
     expect(attested.map((stored) => [stored.acknowledgementNumber, stored.providerNihii11])).toEqual([[ack, pki.clinicians.doctorEc.identity.nihii11]]);
 
     // Cancel, from today's history in the popup.
+    await openDisclosure(popup, 'today');
     await popup.waitForSelector('[data-testid="history-entry"][data-status="acknowledged"] [data-testid="start-cancel"]', { timeout: 10_000 });
     await popup.click('[data-testid="history-entry"][data-status="acknowledged"] [data-testid="start-cancel"]');
     await popup.waitForSelector('[data-testid="cancel-reason"]');

@@ -30,7 +30,6 @@ describe('a guard post (Chromium, real host, simulator)', () => {
 
     // No physician on duty yet: the insurers' rule (100) above Send, shown at the field, Send disabled.
     await popup.waitForSelector('[data-field="consultation.performerNihii"]');
-    await popup.click('[data-testid="review-attestation"]');
     await popup.waitForSelector('[data-testid="check-problems"] li[data-rule="performerRequired"]');
     expect(await popup.$eval('[data-testid="send-attestation"]', (element) => (element as HTMLButtonElement).disabled)).toBe(true);
 
@@ -38,8 +37,6 @@ describe('a guard post (Chromium, real host, simulator)', () => {
     await correctField(popup, 'consultation.performerSsin', onDuty.ssin);
     await correctField(popup, 'consultation.performerFirstName', onDuty.givenName);
     await correctField(popup, 'consultation.performerLastName', onDuty.surname);
-    await popup.waitForSelector('[data-testid="review-attestation"]');
-    await popup.click('[data-testid="review-attestation"]');
     await popup.waitForSelector('[data-testid="send-attestation"]:not([disabled])');
     await popup.click('[data-testid="send-attestation"]');
     const element = await popup.waitForSelector('[data-testid="ack-number"]', { timeout: 30_000 });

@@ -18,9 +18,13 @@ describe('popup host status in Chromium', () => {
     session = undefined;
   });
 
-  it('shows "connected" and the host version when the host is installed in the profile', async () => {
+  it('shows "connected" and the host version when the host is installed in the profile (the popup\'s dot, the options page\'s diagnostics)', async () => {
     session = await launchWithExtension({ installHost: true });
-    const page = await session.openExtensionPage(POPUP);
+    const popup = await session.openExtensionPage(POPUP);
+    const dot = await popup.waitForSelector('[data-testid="host-status"]:not([data-state="loading"])', { timeout: 20_000 });
+    expect(await dot?.evaluate((el) => el.getAttribute('data-state'))).toBe('connected');
+    await popup.close();
+    const page = await session.openExtensionPage(OPTIONS);
     const status = await page.waitForSelector('[data-testid="host-status"]:not([data-state="loading"])', { timeout: 20_000 });
     expect(await status?.evaluate((el) => el.getAttribute('data-state'))).toBe('connected');
     expect(await page.$eval('[data-testid="host-version"]', (el) => el.textContent)).toBe(PRODUCT_VERSION);

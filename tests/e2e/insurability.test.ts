@@ -5,6 +5,7 @@ import { ensureTestPki, type TestPki } from '../../simulator/pki/test-pki.js';
 import { scenarioByKey } from '../../simulator/src/scenarios.js';
 import { startSimulator, type Simulator } from '../../simulator/src/server.js';
 import { launchWithExtension, type ExtensionBrowser } from '../support/chromium.js';
+import { openDisclosure } from '../support/content-e2e.js';
 import { provisionHostState } from '../support/provisioning.js';
 
 /**
@@ -53,6 +54,9 @@ describe('insurability and tariffs in the popup', () => {
     expect(simulator.requestCounts().tarification).toBe(0);
     expect(await page.$('[data-testid="tariff-table"]')).toBeNull();
 
+    // Tariffs and the DMG holder are one click away, in the popup's "More".
+    await openDisclosure(page, 'more-details');
+    await page.waitForSelector('[data-testid="tariff-codes"]');
     await page.type('[data-testid="tariff-codes"]', '101010');
     await page.click('[data-testid="check-tariffs"]');
     await page.waitForSelector('[data-testid="tariff-table"] tr[data-code="101010"]', { timeout: 20_000 });
@@ -71,6 +75,7 @@ describe('insurability and tariffs in the popup', () => {
     expect(await again.$eval('[data-testid="insurability-card"]', (element) => element.getAttribute('data-from-cache'))).toBe('true');
     expect(simulator.requestCounts().memberdata).toBe(2);
     // An explicit refresh asks again.
+    await openDisclosure(again, 'more-details');
     await again.click('[data-testid="refresh-insurability"]');
     await again.waitForSelector('[data-testid="insurability-card"][data-from-cache="false"]', { timeout: 20_000 });
     expect(simulator.requestCounts().memberdata).toBe(3);

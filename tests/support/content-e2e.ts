@@ -205,3 +205,10 @@ export async function correctField(popup: Page, name: string, value: string): Pr
     value,
   );
 }
+
+/** Opens one of the popup's disclosures ("today", "more-details", "fields-as-read") as the clinician does, by its summary. */
+export async function openDisclosure(popup: Page, name: 'today' | 'more-details' | 'fields-as-read'): Promise<void> {
+  const selector = `details[data-testid="${name}"]`;
+  await popup.waitForSelector(selector);
+  if (!(await popup.$eval(selector, (element) => (element as HTMLDetailsElement).open))) await popup.click(`${selector} > summary`);
+}

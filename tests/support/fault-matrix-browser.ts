@@ -56,7 +56,6 @@ function recordOf(records: readonly AttestationRecord[], code: string): Attestat
 async function sendFromPopup(popup: Page, code: string): Promise<void> {
   const pageCode = await popup.$eval('[data-field="act.0.code"]', (element) => (element as HTMLInputElement).value);
   if (pageCode !== code) await correctField(popup, 'act.0.code', code);
-  await popup.click('[data-testid="review-attestation"]');
   await popup.waitForSelector('[data-testid="send-attestation"]:not([disabled])');
   await popup.click('[data-testid="send-attestation"]');
 }

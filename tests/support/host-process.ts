@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FrameDecoder, encodeFrame } from '../../native-host/src/framing.js';
-import { hostReplySchema, type HostParams, type HostReply } from '../../src/shared/host-protocol.js';
+import { hostProgressSchema, hostReplySchema, type HostParams, type HostProgress, type HostReply } from '../../src/shared/host-protocol.js';
 import { DEVELOPMENT_CHROMIUM_EXTENSION_ID, INSTALL_KIND_VARIABLE, chromiumOrigin } from '../../src/shared/identity.js';
 import { HOST_PROTOCOL_RANGE, HOST_PROTOCOL_VERSION, PRODUCT_VERSION } from '../../src/shared/version.js';
 import { builtHostScript } from './paths.js';
@@ -17,6 +17,8 @@ export interface HostProcess {
   child: ChildProcessWithoutNullStreams;
   stateDir: string;
   replies: HostReply[];
+  /** The progress frames the host wrote (protocol 3), in order. */
+  progress: HostProgress[];
   stdoutBytes(): Buffer;
   stderrText(): string;
   sendRaw(bytes: Buffer): void;
@@ -52,6 +54,7 @@ export function startHost(options: { args?: string[]; env?: Record<string, strin
   const stdoutChunks: Buffer[] = [];
   let stderr = '';
   const replies: HostReply[] = [];
+  const progress: HostProgress[] = [];
   const waiters: { predicate: (reply: HostReply) => boolean; resolve: (reply: HostReply) => void }[] = [];
   let nextId = 1;
 
@@ -59,7 +62,14 @@ export function startHost(options: { args?: string[]; env?: Record<string, strin
     stdoutChunks.push(chunk);
     for (const frame of decoder.push(chunk)) {
       if (frame.kind !== 'frame') throw new Error('the host wrote an oversized frame');
-      const reply = hostReplySchema.parse(JSON.parse(frame.body.toString('utf8')));
+      const message: unknown = JSON.parse(frame.body.toString('utf8'));
+      // Protocol 3: a progress frame for a request in flight, kept apart from the replies.
+      const stage = hostProgressSchema.safeParse(message);
+      if (stage.success) {
+        progress.push(stage.data);
+        continue;
+      }
+      const reply = hostReplySchema.parse(message);
       replies.push(reply);
       const index = waiters.findIndex((waiter) => waiter.predicate(reply));
       if (index >= 0) waiters.splice(index, 1)[0]?.resolve(reply);
@@ -82,6 +92,7 @@ export function startHost(options: { args?: string[]; env?: Record<string, strin
     child,
     stateDir,
     replies,
+    progress,
     stdoutBytes: () => Buffer.concat(stdoutChunks),
     stderrText: () => stderr,
     sendRaw,

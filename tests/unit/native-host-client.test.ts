@@ -493,3 +493,28 @@ describe('disconnectError', () => {
     expect(h.ports).toHaveLength(1);
   });
 });
+
+describe('NativeHostClient progress frames (protocol 3)', () => {
+  it('hands a progress frame to its request only, settles nothing with it, and ignores one for no request or malformed', async () => {
+    const h = harness(helloOnlyHost);
+    const stages: string[] = [];
+    const otherStages: string[] = [];
+    const answer = h.client.request('status', {}, undefined, (stage) => stages.push(stage));
+    const other = h.client.request('status', {}, undefined, (stage) => otherStages.push(stage));
+    await flush();
+    const [, first, second] = h.port().posted;
+    h.port().deliver({ type: 'progress', id: first?.id, stage: 'signingIn' });
+    h.port().deliver({ type: 'progress', id: 'no-such-request', stage: 'signingIn' });
+    h.port().deliver({ type: 'progress', id: first?.id, stage: 'sending', extra: true });
+    h.port().deliver({ type: 'progress', id: first?.id, stage: 'signInDone' });
+    await flush();
+    expect(stages).toEqual(['signingIn', 'signInDone']);
+    expect(otherStages).toEqual([]);
+    h.port().deliver({ id: first?.id, ok: true, result: status });
+    h.port().deliver({ id: second?.id, ok: true, result: status });
+    expect(await answer).toEqual(status);
+    expect(await other).toEqual(status);
+    // The malformed one is logged as what it is not: a host reply.
+    expect(h.logs.filter((line) => line.startsWith('ignored a malformed host reply'))).toHaveLength(1);
+  });
+});

@@ -1,5 +1,6 @@
 import type { X509Certificate } from 'node:crypto';
 import type { Logger } from '../../log.js';
+import { reportProgress } from '../../progress.js';
 import type { SoapTransport } from '../soap/transport.js';
 import { x509SignedEnvelope, type SigningKey } from '../wss/envelope.js';
 import type { Profession } from './attributes.js';
@@ -46,10 +47,16 @@ export class StsSession {
   async token(): Promise<SamlToken> {
     const cached = this.cached;
     if (cached !== undefined) return cached;
+    // The request waits for a sign-in (its own or one under way): the clinician is told (protocol 3).
+    reportProgress('signingIn');
     this.inFlight ??= this.requestToken().finally(() => {
       this.inFlight = undefined;
     });
-    return this.inFlight;
+    try {
+      return await this.inFlight;
+    } finally {
+      reportProgress('signInDone');
+    }
   }
 
   /** Forget the token (e.g. when a service says it is no longer valid). */
