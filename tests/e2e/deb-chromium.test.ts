@@ -7,7 +7,7 @@ import { DEB_COMMAND_PATH, DEB_HOST_PATH, DEB_LAUNCHER_PATH } from '../../script
 import { NATIVE_HOST_NAME } from '../../src/shared/identity.js';
 import { PRODUCT_VERSION } from '../../src/shared/version.js';
 import { launchWithExtension } from '../support/chromium.js';
-import { openPopupFromEhr, startFlowBench } from '../support/content-e2e.js';
+import { openPopupFromEhr, sendAndAwaitAcknowledgement, startFlowBench } from '../support/content-e2e.js';
 import { dpkgInstall, packagedDeb } from '../support/packaged-deb.js';
 import { simulatorAttestations } from '../support/simulator-control.js';
 
@@ -73,13 +73,12 @@ describe('Chromium and the host the .deb installed', () => {
       const page = await session.browser.newPage();
       await page.goto(`${ehr.origin}/medispa/patients/p1`);
       const popup = await openPopupFromEhr(session, page);
-      expect(await popup.$eval('[data-testid="host-version"]', (element) => element.textContent)).toBe(PRODUCT_VERSION);
       expect(await popup.$eval('[data-testid="route-banner"]', (element) => element.getAttribute('data-route'))).toBe('eattest');
-      await popup.click('[data-testid="review-attestation"]');
-      await popup.waitForSelector('[data-testid="send-attestation"]');
-      await popup.click('[data-testid="send-attestation"]');
-      const ack = await popup.waitForSelector('[data-testid="ack-number"]', { timeout: 30_000 });
-      expect(await ack?.evaluate((element) => element.textContent)).toMatch(ACK_FORM);
+      expect(await sendAndAwaitAcknowledgement(popup)).toMatch(ACK_FORM);
+      // The options page's diagnostics name the host that answered: the .deb's.
+      const options = await session.openExtensionPage('src/options/index.html');
+      await options.waitForSelector('[data-testid="host-status"][data-state="connected"]', { timeout: 20_000 });
+      expect(await options.$eval('[data-testid="host-version"]', (element) => element.textContent)).toBe(PRODUCT_VERSION);
       expect(await simulatorAttestations(simulator.url, pki.caCert)).toHaveLength(1);
     } finally {
       await bench.close();

@@ -4,7 +4,8 @@ import { startEhrServer, type EhrServer } from '../../demo/ehr-server.js';
 import { ensureTestPki, type TestPki } from '../../simulator/pki/test-pki.js';
 import { startSimulator, type Simulator } from '../../simulator/src/server.js';
 import { launchFirefoxWithExtension, type FirefoxSession } from '../support/firefox.js';
-import { clickFirefoxInPageButton, hostProblem, insurabilityRoute, openEhrPage, openPopupFromFirefoxEhr, openReceiptFromPopup, reviewAndSendAttestation } from '../support/firefox-flow.js';
+import { clickFirefoxInPageButton, hostProblem, insurabilityRoute, openEhrPage, openPopupFromFirefoxEhr, openReceiptFromPopup } from '../support/firefox-flow.js';
+import { sendAndAwaitAcknowledgement } from '../support/content-e2e.js';
 import { provisionHostState } from '../support/provisioning.js';
 import { simulatorAttestations } from '../support/simulator-control.js';
 
@@ -50,7 +51,7 @@ describe('from the EHR page to the acknowledgement number (Firefox ESR, real hos
     // The host answered over Firefox's native messaging: the insurer's verdict for this patient.
     expect(await insurabilityRoute(popup)).toBe('eattest');
 
-    const ack = await reviewAndSendAttestation(popup);
+    const ack = await sendAndAwaitAcknowledgement(popup);
     expect(ack).toMatch(ACK_FORM);
     await page.waitForFunction((number) => document.querySelector<HTMLInputElement>('input[name="eattest-ack"]')?.value === number, { timeout: 10_000 }, ack);
     expect(await simulatorAttestations(simulator.url, pki.caCert)).toHaveLength(1);

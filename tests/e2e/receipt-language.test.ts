@@ -6,7 +6,7 @@ import { belgianDate } from '../../src/shared/domain/belgian-dates.js';
 import { brusselsDate } from '../../src/shared/domain/calendar.js';
 import type { Language } from '../../src/shared/languages.js';
 import type { ExtensionBrowser } from '../support/chromium.js';
-import { openPopupFromEhr, startFlowBench, type FlowBench } from '../support/content-e2e.js';
+import { openPopupFromEhr, startFlowBench, type FlowBench, sendAndAwaitAcknowledgement } from '../support/content-e2e.js';
 
 /**
  * The receipt in the patient's language and the clinician's own language, in Chromium with the real
@@ -57,11 +57,7 @@ async function acknowledgedReceipt(path: string, ready?: string): Promise<{ rece
   const page = await session.browser.newPage();
   await page.goto(`${bench.ehr.origin}${path}`);
   const popup = await openPopupFromEhr(session, page, ready);
-  await popup.click('[data-testid="review-attestation"]');
-  await popup.waitForSelector('[data-testid="send-attestation"]');
-  await popup.click('[data-testid="send-attestation"]');
-  const ackElement = await popup.waitForSelector('[data-testid="ack-number"]', { timeout: 30_000 });
-  const ack = (await ackElement?.evaluate((element) => element.textContent)) ?? '';
+  const ack = await sendAndAwaitAcknowledgement(popup);
   const before = new Set(session.browser.targets());
   await popup.click('[data-testid="print-receipt"]');
   const target = await session.browser.waitForTarget((candidate) => !before.has(candidate) && candidate.url().includes('/src/receipt/index.html'), { timeout: 10_000 });

@@ -9,7 +9,7 @@ import { brusselsDate, brusselsMonth, daysOfMonth } from '../../src/shared/domai
 import type { AttestationRecord } from '../../src/shared/domain/receipt.js';
 import type { TestPki } from '../../simulator/pki/test-pki.js';
 import type { ExtensionBrowser } from '../support/chromium.js';
-import { contentScriptRegistered, openPopupFromEhr, startFlowBench, type FlowBench } from '../support/content-e2e.js';
+import { contentScriptRegistered, openDisclosure, openPopupFromEhr, sendAndAwaitAcknowledgement, startFlowBench, type FlowBench } from '../support/content-e2e.js';
 import { readCsv } from '../support/csv-reader.js';
 import { simulatorControlReset } from '../support/simulator-control.js';
 
@@ -66,14 +66,6 @@ function nextDownload(): Promise<{ fileName: string; bytes: Buffer }> {
   });
 }
 
-async function reviewAndSend(popup: Page): Promise<string> {
-  await popup.click('[data-testid="review-attestation"]');
-  await popup.waitForSelector('[data-testid="send-attestation"]:not([disabled])');
-  await popup.click('[data-testid="send-attestation"]');
-  const element = await popup.waitForSelector('[data-testid="ack-number"]', { timeout: 30_000 });
-  return (await element?.evaluate((node) => node.textContent)) ?? '';
-}
-
 /** Until the background holds a proposal with this family name (the page's change was read). */
 async function proposedFamilyName(name: string): Promise<void> {
   await worker.evaluate(async (expected) => {
@@ -121,7 +113,7 @@ describe('Today: the day’s ledger, its total and its CSV (Chromium, real host,
     const medispa = await session.browser.newPage();
     await medispa.goto(`${ehr.origin}/medispa/patients/p1`);
     const lambertPopup = await openPopupFromEhr(session, medispa);
-    const lambertAck = await reviewAndSend(lambertPopup);
+    const lambertAck = await sendAndAwaitAcknowledgement(lambertPopup);
     await lambertPopup.close();
 
     // 2. Hélène Moreau (JSIS) from a TableMed page whose family name cell holds a formula.
@@ -131,17 +123,18 @@ describe('Today: the day’s ledger, its total and its CSV (Chromium, real host,
     await tablemed.$eval('#pat tr:nth-child(1) > td:nth-child(2)', (cell, name) => (cell.textContent = name), FORMULA_NAME);
     await proposedFamilyName(FORMULA_NAME);
     const popup = await openPopupFromEhr(session, tablemed, 'table#pat');
-    const moreauAck = await reviewAndSend(popup);
+    const moreauAck = await sendAndAwaitAcknowledgement(popup);
     expect([lambertAck, moreauAck].every((ack) => /^(?:\d{3}|rcam)-1-\d{6}-\d{7}-\d{2}$/.test(ack))).toBe(true);
 
-    // The ledger of the day: both rows, newest first; Lambert's cancelled from its row (form folded until asked).
+    // The ledger of the day, one click away under Today: both rows, newest first; Lambert's cancelled from its row (form folded until asked).
+    await openDisclosure(popup, 'today');
     await popup.waitForFunction(() => document.querySelectorAll('[data-testid="history-entry"][data-status="acknowledged"]').length === 2, { timeout: 10_000 });
     expect(await popup.$('[data-testid="cancel-form"]')).toBeNull();
     const lambertRow = `[data-testid="history-entry"][data-ssin="${LAMBERT}"]`;
     await popup.click(`${lambertRow} [data-testid="start-cancel"]`);
     await popup.waitForSelector(`${lambertRow} [data-testid="cancel-reason"]`);
-    // The form takes the keyboard where it opens.
-    expect(await popup.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('cancel-reason');
+    // The form takes the keyboard where it opens (once its effect has run, after the paint).
+    await popup.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'cancel-reason', { timeout: 5_000 });
     await popup.select(`${lambertRow} [data-testid="cancel-reason"]`, 'C');
     await popup.click(`${lambertRow} [data-testid="confirm-cancel"]`);
     await popup.waitForSelector(`${lambertRow}[data-status="cancelled"]`, { timeout: 30_000 });
@@ -171,6 +164,7 @@ describe('Today: the day’s ledger, its total and its CSV (Chromium, real host,
     // new tab takes the focus, which closes a toolbar popup: the rest happens in this tab.
     const narrow = await session.openExtensionPage('src/popup/index.html');
     await narrow.setViewport({ width: 400, height: 900 });
+    await openDisclosure(narrow, 'today');
     await narrow.waitForFunction(() => document.querySelectorAll('[data-testid="history-entry"]').length === 2, { timeout: 10_000 });
     await narrow.click('[data-testid="ledger-export"] summary');
     await narrow.click(`[data-testid="history-entry"][data-ssin="${MOREAU}"] [data-testid="start-cancel"]`);

@@ -212,3 +212,11 @@ export async function openDisclosure(popup: Page, name: 'today' | 'more-details'
   await popup.waitForSelector(selector);
   if (!(await popup.$eval(selector, (element) => (element as HTMLDetailsElement).open))) await popup.click(`${selector} > summary`);
 }
+
+/** The clinician's one Send, once it may be clicked: the acknowledgement number the popup then shows. */
+export async function sendAndAwaitAcknowledgement(popup: Page): Promise<string> {
+  const send = await popup.waitForSelector('[data-testid="send-attestation"]:not([disabled])', { timeout: 20_000 });
+  await send?.click();
+  const element = await popup.waitForSelector('[data-testid="ack-number"]', { timeout: 30_000 });
+  return (await element?.evaluate((node) => node.textContent)) ?? '';
+}

@@ -51,15 +51,6 @@ export function insurabilityRoute(popup: Page): Promise<string | null> {
   return popup.$eval('[data-testid="route-banner"]', (element) => element.getAttribute('data-route'));
 }
 
-/** Confirm and send: the acknowledgement number the popup shows. */
-export async function reviewAndSendAttestation(popup: Page): Promise<string> {
-  await popup.click('[data-testid="review-attestation"]');
-  await popup.waitForSelector('[data-testid="confirm-summary"]');
-  await popup.click('[data-testid="send-attestation"]');
-  const element = await popup.waitForSelector('[data-testid="ack-number"]', { timeout: 30_000 });
-  return (await element?.evaluate((node) => node.textContent)) ?? '';
-}
-
 /** The supporting document, opened from the popup after the acknowledgement. */
 export async function openReceiptFromPopup(session: FirefoxSession, popup: Page): Promise<Page> {
   const receipt = await session.waitForExtensionPage(() => popup.click('[data-testid="print-receipt"]'), 'src/receipt/index.html');
