@@ -6,6 +6,9 @@
 export const LANGUAGES = ['fr', 'nl', 'de', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/** Where the clinician's choice of interface language is kept (browser.storage.local; written by the options page). */
+export const LANGUAGE_SETTING_KEY = 'clinicianLanguage';
+
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }

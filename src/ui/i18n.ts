@@ -1,12 +1,11 @@
 import { browser } from './browser.js';
 import type en from '../../_locales/en/messages.json';
 import { errorMessageKeys, type ErrorCode } from '../shared/app-error.js';
-import type { Language } from '../shared/languages.js';
+import { LANGUAGE_SETTING_KEY, type Language } from '../shared/languages.js';
 
 export type MessageKey = keyof typeof en;
 
-/** Where the clinician's choice of interface language is kept (browser.storage.local; written by the options page). */
-export const LANGUAGE_SETTING_KEY = 'clinicianLanguage';
+export { LANGUAGE_SETTING_KEY };
 
 /** A catalog loaded for another language than the browser's (see loadLanguage); undefined: chrome.i18n answers. */
 let loaded: { language: Language; lookup: (key: string, substitutions?: string | string[]) => string | undefined } | undefined;

@@ -1,8 +1,8 @@
-import { AxePuppeteer } from '@axe-core/puppeteer';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenarioByKey } from '../../simulator/src/scenarios.js';
 import type { TestPki } from '../../simulator/pki/test-pki.js';
+import { seriousViolations } from '../support/axe.js';
 import { clickInPageButton, startFlowBench, waitForPopup, type FlowBench } from '../support/content-e2e.js';
 
 /**
@@ -23,16 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await bench.close();
 });
-
-/**
- * axe-core's serious and critical violations on the page as it is now (rule id and the elements).
- * Legacy mode runs axe in the page itself: the default mode opens a blank page to assemble its
- * results, and the focus it takes closes the browser's action popup under the test.
- */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxePuppeteer(page).setLegacyMode(true).analyze();
-  return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
 
 /** Records, in the popup, every stage the progress line shows, in order (consecutive repeats once). */
 async function recordStages(popup: Page): Promise<void> {

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { AxePuppeteer } from '@axe-core/puppeteer';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { belgianDate } from '../../src/shared/domain/belgian-dates.js';
 import { brusselsDate } from '../../src/shared/domain/calendar.js';
 import type { Language } from '../../src/shared/languages.js';
 import type { ExtensionBrowser } from '../support/chromium.js';
+import { seriousViolations } from '../support/axe.js';
 import { openPopupFromEhr, startFlowBench, type FlowBench, sendAndAwaitAcknowledgement } from '../support/content-e2e.js';
 
 /**
@@ -44,11 +44,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await bench.close();
 });
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxePuppeteer(page).analyze();
-  return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
 
 const text = (page: Page, selector: string): Promise<string> => page.$eval(selector, (element) => element.textContent);
 

@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AxePuppeteer } from '@axe-core/puppeteer';
 import type { CDPSession, Page, WebWorker } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EhrServer } from '../../demo/ehr-server.js';
@@ -9,6 +8,7 @@ import { brusselsDate, brusselsMonth, daysOfMonth } from '../../src/shared/domai
 import type { AttestationRecord } from '../../src/shared/domain/receipt.js';
 import type { TestPki } from '../../simulator/pki/test-pki.js';
 import type { ExtensionBrowser } from '../support/chromium.js';
+import { seriousViolations } from '../support/axe.js';
 import { contentScriptRegistered, openDisclosure, openPopupFromEhr, sendAndAwaitAcknowledgement, startFlowBench, type FlowBench } from '../support/content-e2e.js';
 import { readCsv } from '../support/csv-reader.js';
 import { simulatorControlReset } from '../support/simulator-control.js';
@@ -178,8 +178,7 @@ describe('Today: the day’s ledger, its total and its CSV (Chromium, real host,
     expect(fit).toMatchObject({ fitsItsBox: true, overflowing: [] });
 
     // Accessible: no serious or critical violation on the ledger, its export and a cancel form open.
-    const axe = await new AxePuppeteer(narrow).include('[data-testid="history"]').analyze();
-    expect(axe.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id)).toEqual([]);
+    expect(await seriousViolations(narrow, '[data-testid="history"]')).toEqual([]);
     await narrow.click(`[data-testid="history-entry"][data-ssin="${MOREAU}"] [data-testid="start-cancel"]`);
     expect(await narrow.$('[data-testid="cancel-form"]')).toBeNull();
 
