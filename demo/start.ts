@@ -2,7 +2,8 @@
  * `npm start`: builds the product, installs the native host into a dedicated Chromium profile
  * (.demo-profile/, so the clinician's own browser is untouched) and opens Chromium with the
  * extension. With a display it opens a window and waits until it is closed; without one, or with
- * `--headless`, it opens the popup headless, prints what it shows and saves a screenshot.
+ * `--headless`, it walks through the clinician's states headless, prints what it shows and saves a
+ * screenshot of each (demo/walkthrough.ts).
  * Beside it runs the demo EHRs (demo/ehr-server.ts, http://127.0.0.1:8765/); the demo profile's copy
  * of the extension has that origin granted up front, as a clinician would grant their EHR's site.
  */
@@ -18,6 +19,7 @@ import { defaultPkiDir, ensureTestPki } from '../simulator/pki/test-pki.js';
 import { startSimulator, type Simulator } from '../simulator/src/server.js';
 import { startEhrServer, type EhrServer } from './ehr-server.js';
 import { provisionDemoHost } from './provision.js';
+import { runWalkthrough } from './walkthrough.js';
 
 const { values } = parseArgs({ options: { headless: { type: 'boolean', default: false }, 'skip-build': { type: 'boolean', default: false } } });
 const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -89,57 +91,7 @@ const ehrPage = await browser.newPage();
 await ehrPage.goto(`${ehr.origin}/medispa/patients/p1`);
 
 if (headless) {
-  const screenshots = join(demoDir, 'screenshots');
-  mkdirSync(screenshots, { recursive: true });
-  const file = join(screenshots, 'popup.png');
-  await page.setViewport({ width: 420, height: 360 });
-  await page.screenshot({ path: file });
-  step(`screenshot saved to ${file}`);
-  // The one-click start: the EHR's in-page button (a trusted click, as the clinician's) opens the popup on the proposal.
-  await ehrPage.setViewport({ width: 1100, height: 700 });
-  await ehrPage.waitForSelector('.act[data-code]', { timeout: 20_000 });
-  const button = await ehrPage.waitForSelector('eattest-companion-button', { visible: true, timeout: 20_000 });
-  const box = await button?.boundingBox();
-  const ehrFile = join(screenshots, 'ehr-medispa.png');
-  await ehrPage.screenshot({ path: ehrFile });
-  step(`EHR page with the eAttest button: ${ehrFile}`);
-  if (box !== null && box !== undefined) {
-    const before = new Set(browser.targets());
-    await ehrPage.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    const popupTarget = await browser.waitForTarget((target) => !before.has(target) && target.url().startsWith(`chrome-extension://${extensionId}/src/popup/index.html`), { timeout: 20_000 });
-    const popup = await popupTarget.asPage();
-    const summary = await popup.waitForSelector('[data-testid="proposal-summary"]', { timeout: 20_000 });
-    step(`popup on the proposal: ${(await summary?.evaluate((element) => element.textContent)) ?? ''}`);
-    // The popup's default size (400 px wide, a toolbar popup is at most 600 px high): the screenshots show what the clinician sees.
-    await popup.setViewport({ width: 400, height: 600 });
-    // Opened by the in-page button, the popup shows the patient it read, the acts and Send; Send asks the insurer first.
-    await popup.waitForSelector('[data-testid="send-attestation"]:not([disabled])', { timeout: 30_000 });
-    const glanceFile = join(screenshots, 'popup-glance.png');
-    await popup.screenshot({ path: glanceFile });
-    step(`the popup at a glance: ${glanceFile}`);
-    // The clinician's second click: insurability, then the eAttest.
-    await popup.click('[data-testid="send-attestation"]');
-    const result = await popup.waitForSelector('[data-testid="ack-number"], [data-testid="attestation-result"], [data-testid="attestation-confirm"] [data-error-code]', { timeout: 60_000 });
-    const ack = await popup.$eval('[data-testid="ack-number"]', (element) => element.textContent).catch(() => undefined);
-    const ackFile = join(screenshots, 'popup-acknowledged.png');
-    await popup.screenshot({ path: ackFile });
-    if (ack === undefined) {
-      step(`not acknowledged: ${(await result?.evaluate((element) => (element as HTMLElement).innerText)) ?? ''} (${ackFile})`);
-    } else {
-      step(`acknowledgement number: ${ack} (${ackFile})`);
-      const before = new Set(browser.targets());
-      await popup.click('[data-testid="print-receipt"]');
-      const receiptTarget = await browser.waitForTarget((target) => !before.has(target) && target.url().includes('/src/receipt/index.html'), { timeout: 20_000 });
-      const receipt = await receiptTarget.asPage();
-      await receipt.waitForSelector('[data-testid="receipt"]', { timeout: 20_000 });
-      await receipt.setViewport({ width: 800, height: 900 });
-      const receiptFile = join(screenshots, 'receipt.png');
-      await receipt.screenshot({ path: receiptFile, fullPage: true });
-      step(`supporting document: ${receiptFile}`);
-      const written = await ehrPage.$eval('input[name="eattest-ack"]', (element) => element.value).catch(() => '');
-      step(`written back into the EHR: ${written === '' ? '(no)' : written}`);
-    }
-  }
+  await runWalkthrough({ browser, ehr, simulator, extensionId, screenshotDir: join(demoDir, 'screenshots'), step });
   await browser.close();
   await ehr.close();
   await simulator.close();

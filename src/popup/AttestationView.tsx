@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from '../ui/browser.js';
 import type { Attestation } from '../shared/domain/attestation.js';
+import { belgianDate } from '../shared/domain/belgian-dates.js';
 import { brusselsDate } from '../shared/domain/calendar.js';
 import { formatCents } from '../shared/domain/money-text.js';
 import type { AttestOutcome, Refusal } from '../shared/domain/receipt.js';
@@ -81,7 +82,7 @@ function ActRow({ act, onChange, onRemove }: { act: ActDraft; onChange: (act: Ac
   );
 }
 
-/** Who: the patient as the eAttest will name them, with the birth date the page shows, to recognise them. */
+/** Who: the patient as the eAttest will name them, with the birth date the page shows (written the Belgian way), to recognise them. */
 function PatientLine({ attestation, birthDate }: { attestation: Attestation; birthDate?: string | undefined }) {
   return (
     <p class="who">
@@ -90,7 +91,7 @@ function PatientLine({ attestation, birthDate }: { attestation: Attestation; bir
       {birthDate !== undefined && (
         <>
           {' '}
-          <span class="muted">{t('glanceBorn')}</span> <span data-testid="confirm-birth-date">{birthDate}</span>
+          <span class="muted">{t('glanceBorn')}</span> <span data-testid="confirm-birth-date">{belgianDate(birthDate)}</span>
         </>
       )}
     </p>

@@ -58,7 +58,7 @@ describe('a hostile EHR page and a forged click on the in-page button (Chromium,
     const proposed = await popup.waitForSelector('[data-testid="proposed-patient"][data-cache-checked="true"]', { timeout: 20_000 });
     expect(await proposed?.evaluate((element) => element.getAttribute('data-ssin'))).toBe('85041213359');
     expect(await popup.$eval('[data-testid="confirm-patient"]', (element) => element.textContent)).toBe('LAMBERT, Julie');
-    expect(await popup.$eval('[data-testid="confirm-birth-date"]', (element) => element.textContent)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(await popup.$eval('[data-testid="confirm-birth-date"]', (element) => element.textContent)).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
     expect(await popup.$('[data-testid="insurability-card"]')).toBeNull();
     // The host is up (the popup asked its status) and the popup has done all it does on opening.
     await popup.waitForSelector('[data-testid="host-status"][data-state="connected"]', { timeout: 20_000 });
