@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestPki } from '../../simulator/pki/test-pki.js';
 import { LANGUAGE_SETTING_KEY, type Language } from '../../src/shared/languages.js';
 import { seriousViolations } from '../support/axe.js';
-import { clickInPageButton, contentScriptRegistered, startFlowBench, waitForPopup, type FlowBench } from '../support/content-e2e.js';
+import { contentScriptRegistered, popupOpenedByButton, startFlowBench, type FlowBench } from '../support/content-e2e.js';
 
 /**
  * axe-core on every state of the popup in each language of the product (issue 15): loading, a
@@ -46,9 +46,7 @@ afterAll(async () => {
 async function popupFromEhr(page: { path: string; ready: string }, language: Language): Promise<{ ehr: Page; popup: Page; loading: string[] }> {
   const ehr = await bench.session.browser.newPage();
   await ehr.goto(`${bench.ehr.origin}${page.path}`);
-  await ehr.waitForSelector(page.ready, { timeout: 20_000 });
-  await clickInPageButton(ehr);
-  const popup = await waitForPopup(bench.session);
+  const popup = await popupOpenedByButton(bench.session, ehr, page.ready);
   await popup.waitForFunction((expected) => document.documentElement.lang === expected, { timeout: 10_000 }, language);
   return { ehr, popup, loading: await seriousViolations(popup) };
 }

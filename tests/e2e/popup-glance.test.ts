@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenarioByKey } from '../../simulator/src/scenarios.js';
 import type { TestPki } from '../../simulator/pki/test-pki.js';
 import { seriousViolations } from '../support/axe.js';
-import { clickInPageButton, startFlowBench, waitForPopup, type FlowBench } from '../support/content-e2e.js';
+import { clickInPageButton, popupOpenedByButton, startFlowBench, waitForPopup, type FlowBench } from '../support/content-e2e.js';
 
 /**
  * The clinician's popup (issue 15) in Chromium with the real host and the simulator: the common case
@@ -125,9 +125,7 @@ describe('the popup at a glance (Chromium, real host, simulator)', () => {
   it('stops at the verdict for a patient not for an eAttest: the reason shown, nothing sent', async () => {
     const page = await bench.session.browser.newPage();
     await page.goto(`${bench.ehr.origin}/medispa/patients/p2`);
-    await page.waitForSelector('.act[data-code]', { timeout: 20_000 });
-    await clickInPageButton(page);
-    const popup = await waitForPopup(bench.session);
+    const popup = await popupOpenedByButton(bench.session, page);
     const before = eattestRequests();
     // The insurer holds its answer a moment, so that the popup's loading state (insurability being asked) is there to be checked.
     bench.simulator.setFaults([{ service: 'memberdata', kind: 'latency', latencyMs: 4_000, count: 1 }]);
@@ -150,9 +148,7 @@ describe('the popup at a glance (Chromium, real host, simulator)', () => {
   it('stops when insurability cannot be had: the error on the verdict line, nothing sent', async () => {
     const page = await bench.session.browser.newPage();
     await page.goto(`${bench.ehr.origin}/medispa/patients/p3`);
-    await page.waitForSelector('.act[data-code]', { timeout: 20_000 });
-    await clickInPageButton(page);
-    const popup = await waitForPopup(bench.session);
+    const popup = await popupOpenedByButton(bench.session, page);
     await popup.waitForSelector('[data-testid="proposed-patient"][data-cache-checked="true"]', { timeout: 20_000 });
     const before = eattestRequests();
     bench.simulator.setFaults([{ service: 'memberdata', kind: 'http5xx', count: 5 }]);

@@ -186,11 +186,16 @@ export async function consultProposedPatient(popup: Page): Promise<void> {
  * acts late), confirms the patient there and waits for the patient's insurability.
  */
 export async function openPopupFromEhr(session: ExtensionBrowser, page: Page, ready = '.act[data-code]'): Promise<Page> {
-  await page.waitForSelector(ready, { timeout: 20_000 });
-  await clickInPageButton(page);
-  const popup = await waitForPopup(session);
+  const popup = await popupOpenedByButton(session, page, ready);
   await consultProposedPatient(popup);
   return popup;
+}
+
+/** The popup the EHR page's in-page button opens, once the page shows `ready`: as it opens, nothing confirmed. */
+export async function popupOpenedByButton(session: ExtensionBrowser, page: Page, ready = '.act[data-code]'): Promise<Page> {
+  await page.waitForSelector(ready, { timeout: 20_000 });
+  await clickInPageButton(page);
+  return waitForPopup(session);
 }
 
 /** Corrects a field of the consultation read from the page, as the clinician types it. */
