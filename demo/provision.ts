@@ -24,7 +24,7 @@ export function provisionDemoHost(options: { stateDir: string; pki: TestPki; cli
         simulatorUrl: options.simulatorUrl,
         trust: { tlsCaFile: pki.caCert, platformCas: { simulator: [pki.caCert] }, stsSigners: { simulator: [pki.sts.cert] } },
         // The demo practice's enterprise number (fictitious, valid check digits): it collects the fees.
-        practice: { collectingEntityCbe: '0812345603' },
+        practice: { collectingEntityCbe: '0812345603', name: 'Cabinet médical du Parc' },
       },
       null,
       2,

@@ -73,9 +73,15 @@ const hostConfigObjectSchema = z.strictObject({
   /**
    * The clinician's practice: the CBE (KBO/BCE) number of the entity that collects the fees, which
    * every eAttest must name (cga paymentreceivingparty, error 100 without it) unless the attestation
-   * names another one.
+   * names another one; and its name, for the patient's supporting document.
    */
-  practice: z.optional(z.strictObject({ collectingEntityCbe: cbeSchema })),
+  practice: z.optional(
+    z.strictObject({
+      collectingEntityCbe: cbeSchema,
+      /** The practice's name as patients know it, printed on their supporting documents beside its company number. */
+      name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(120))),
+    }),
+  ),
   /** Set for a physician in training only: the supervisor whose name their eAttests carry. */
   supervisor: z.optional(supervisorSchema),
   /** Milliseconds without a message after which the host exits; the browser restarts it on demand. */

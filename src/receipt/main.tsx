@@ -84,7 +84,7 @@ function SupportingDocument({ record, language, onLanguage }: DocumentProps) {
         {attestation.collectingEntityCbe !== undefined && (
           <>
             <dt>{t('receiptPractice')}</dt>
-            <dd data-testid="receipt-practice">{formatCbe(attestation.collectingEntityCbe)}</dd>
+            <dd data-testid="receipt-practice">{provider?.practice === undefined ? formatCbe(attestation.collectingEntityCbe) : `${provider.practice}, ${formatCbe(attestation.collectingEntityCbe)}`}</dd>
           </>
         )}
         <dt>{t('receiptPatient')}</dt>

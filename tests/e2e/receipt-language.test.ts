@@ -91,6 +91,8 @@ describe('the supporting document in the patient’s language (Chromium, real ho
       expect(await text(receipt, '[data-testid="receipt-care-date"]')).toBe(belgianDate(brusselsDate(new Date())));
       expect(await text(receipt, '[data-testid="receipt-acknowledged-at"]')).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
       expect(await text(receipt, '[data-testid="receipt-total"]')).toBe(`30,00${NBSP}€`);
+      // The practice by the name its configuration gives (tests/support/provisioning.ts) and its company number.
+      expect(await text(receipt, '[data-testid="receipt-practice"]')).toBe('Cabinet médical du Parc, 0812.345.603');
       expect(await receipt.$$eval('[data-testid="receipt-act"] .amount', (cells) => cells.map((cell) => cell.textContent))).toEqual([`30,00${NBSP}€`]);
       await expectReceiptIn(receipt, patient.language, patient.insurer);
     });
@@ -105,6 +107,8 @@ describe('the supporting document in the patient’s language (Chromium, real ho
       await receipt.select('[data-testid="receipt-language"]', language);
       await expectReceiptIn(receipt, language, '100');
       expect(await text(receipt, '[data-testid="receipt-total"]')).toBe(`30,00${NBSP}€`);
+      // The practice by the name its configuration gives (tests/support/provisioning.ts) and its company number.
+      expect(await text(receipt, '[data-testid="receipt-practice"]')).toBe('Cabinet médical du Parc, 0812.345.603');
     }
   });
 

@@ -44,7 +44,7 @@ export function writeHostConfig(stateDir: string, options: { pki: TestPki; simul
       // own), and the simulated STS's signing certificate pinned.
       trust: { tlsCaFile: options.pki.caCert, platformCas: { simulator: [options.pki.caCert] }, stsSigners: { simulator: [options.pki.sts.cert] } },
       // A fictitious practice's enterprise number (valid check digits), collecting the fees.
-      practice: { collectingEntityCbe: '0812345603' },
+      practice: { collectingEntityCbe: '0812345603', name: 'Cabinet médical du Parc' },
       ...options.config,
     }),
     // As the host writes it: only its owner may read the configuration.

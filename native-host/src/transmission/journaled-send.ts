@@ -212,10 +212,23 @@ async function transmit(deps: EattestDependencies, journal: Journal, intent: Ent
     inputReference,
     attemptNbr,
     consultationKey: transmission.key,
-    provider: { nihii11: provider.nihii11, ...(provider.ssin !== undefined ? { ssin: provider.ssin } : {}), ...(provider.name !== undefined ? { name: provider.name } : {}), ...(provider.givenName !== undefined ? { givenName: provider.givenName } : {}), ...(provider.surname !== undefined ? { surname: provider.surname } : {}) },
+    provider: {
+      nihii11: provider.nihii11,
+      ...(provider.ssin !== undefined ? { ssin: provider.ssin } : {}),
+      ...(provider.name !== undefined ? { name: provider.name } : {}),
+      ...(provider.givenName !== undefined ? { givenName: provider.givenName } : {}),
+      ...(provider.surname !== undefined ? { surname: provider.surname } : {}),
+      ...practiceNameFor(attestation, deps.config),
+    },
     attestation,
     signatureCheck: signed.signature.check,
   };
+}
+
+/** The configured practice's name, for the patient's document, when this eAttest names that practice as collecting the fee. */
+function practiceNameFor(attestation: Attestation, config: HostConfig): { practice?: string } {
+  const practice = config.practice;
+  return practice?.name !== undefined && practice.collectingEntityCbe === attestation.collectingEntityCbe ? { practice: practice.name } : {};
 }
 
 /**

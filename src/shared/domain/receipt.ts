@@ -60,6 +60,8 @@ export const providerOfRecordSchema = z.strictObject({
   name: z.optional(z.string().check(z.maxLength(200))),
   givenName: z.optional(z.string().check(z.maxLength(200))),
   surname: z.optional(z.string().check(z.maxLength(200))),
+  /** The practice's name from the host's configuration, when the eAttest names that practice as collecting the fees. */
+  practice: z.optional(z.string().check(z.minLength(1), z.maxLength(120))),
 });
 
 /**
