@@ -36,7 +36,7 @@ export async function prepareTypedSend(page: Page, actCode: string): Promise<voi
 }
 
 /** Reviews whatever draft the popup holds; fails loudly when the draft has problems. */
-export async function reviewDraft(page: Page): Promise<void> {
+async function reviewDraft(page: Page): Promise<void> {
   await page.click('[data-testid="review-attestation"]');
   const shown = await page.waitForSelector('[data-testid="send-attestation"], [data-testid="draft-problems"]', { timeout: 10_000 });
   const problems = await shown?.evaluate((element) => (element.getAttribute('data-testid') === 'draft-problems' ? element.textContent : null));
