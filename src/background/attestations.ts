@@ -3,7 +3,7 @@ import { consultationKey, type Attestation, type CancelReason } from '../shared/
 import { brusselsDate } from '../shared/domain/calendar.js';
 import type { Profession } from '../shared/domain/profession.js';
 import type { Language } from '../shared/languages.js';
-import type { AttestationRecord, AttestOutcome, CancelOutcome, JournalSend, RecordStatus } from '../shared/domain/receipt.js';
+import type { AttestationRecord, AttestOutcome, CancelOutcome, JournalSend, PatientShares, RecordStatus } from '../shared/domain/receipt.js';
 import { AppError, toErrorPayload } from '../shared/errors.js';
 import { BACKGROUND_ATTEST_WAIT_MS } from '../shared/transmission-timing.js';
 import type { HostRequest } from './patient-data.js';
@@ -25,6 +25,12 @@ export interface AttestationStore {
   recordByAcknowledgement(acknowledgementNumber: string): Promise<AttestationRecord | undefined>;
 }
 
+/** For the patient's supporting document: the language the EHR page gave for them, and their share of each act when this contact's tariffs were checked. */
+export interface ReceiptDetails {
+  patientLanguage?: Language | undefined;
+  patientShares?: PatientShares | undefined;
+}
+
 export class Attestations {
   /** Sends waiting for the host's answer: reconciliation leaves them alone. */
   private readonly inFlight = new Set<string>();
@@ -39,8 +45,9 @@ export class Attestations {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** `patientLanguage`: the language the EHR page gave for this patient, kept on the record for their supporting document. */
-  async send(attestation: Attestation, journalAnchor?: { seq: number; hash: string }, patientLanguage?: Language): Promise<AttestOutcome> {
+  /** `forReceipt`: what the patient's supporting document needs beside the attestation, kept on its record. */
+  async send(attestation: Attestation, journalAnchor?: { seq: number; hash: string }, forReceipt: ReceiptDetails = {}): Promise<AttestOutcome> {
+    const { patientLanguage, patientShares } = forReceipt;
     const today = brusselsDate(this.now());
     // Today's care only (PROTOCOL rule 6); the host checks again before it journals.
     if (attestation.careDate !== today) throw new AppError('DATE_NOT_ALLOWED', 'an eAttest is sent for today’s care only', { careDate: attestation.careDate, today });
@@ -76,6 +83,7 @@ export class Attestations {
       startedAt,
       updatedAt: startedAt,
       ...(patientLanguage !== undefined ? { patientLanguage } : {}),
+      ...(patientShares !== undefined ? { patientShares } : {}),
     };
     this.sendingRooms.set(room, this.now().getTime());
     try {

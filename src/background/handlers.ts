@@ -41,8 +41,11 @@ export function createHandlers(host: NativeHostClient, patientData: PatientData,
     'attestation.send': async (message) => {
       // A journal cut back may have lost this very send: the host refuses it unless its journal still
       // reaches the highest head this extension saw.
-      const patientLanguage = message.tabId === undefined ? undefined : await patientLanguageOfTab(consultation.proposals, message.tabId, message.attestation.patient.ssin);
-      const outcome = await attestations.send(message.attestation, await journalAnchor.anchorForSend(), patientLanguage).finally(() => {
+      const { patient, acts } = message.attestation;
+      const patientLanguage = message.tabId === undefined ? undefined : await patientLanguageOfTab(consultation.proposals, message.tabId, patient.ssin);
+      // Both local reads, side by side: the warm send waits for neither more than for the slower.
+      const [anchor, patientShares] = await Promise.all([journalAnchor.anchorForSend(), patientData.knownPatientShares(patient.ssin, acts.map((act) => act.code))]);
+      const outcome = await attestations.send(message.attestation, anchor, { patientLanguage, patientShares }).finally(() => {
         journalAnchor.follow().catch(() => undefined);
       });
       if (outcome.outcome === 'acknowledged' && message.tabId !== undefined) {

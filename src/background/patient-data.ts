@@ -1,5 +1,6 @@
 import { brusselsDate } from '../shared/domain/calendar.js';
 import type { ContactType, Insurability } from '../shared/domain/insurability.js';
+import type { PatientShares } from '../shared/domain/receipt.js';
 import type { Tariffs } from '../shared/domain/tariff.js';
 import { toErrorPayload, type ErrorCode } from '../shared/errors.js';
 import type { InsurabilityAnswer } from '../shared/extension-protocol.js';
@@ -38,6 +39,9 @@ export interface PatientDataStore {
   /** Keeps today's answer; answers of earlier days are forgotten (they are not needed and are confidential). */
   keepInsurability(contactKey: string, insurability: Insurability, today: string): Promise<void>;
   appendAudit(entry: AuditEntry): Promise<void>;
+  /** Keeps the contact's latest tariff answer for the browser session only (never on disk); earlier days' go. */
+  keepTariffs(contactKey: string, tariffs: Tariffs, today: string): Promise<void>;
+  tariffsFor(contactKey: string): Promise<Tariffs | undefined>;
 }
 
 export function contactKey(providerNihii11: string, ssin: string, date: string): string {
@@ -95,9 +99,22 @@ export class PatientData {
   async tariffs(ssin: string, codes: readonly string[], page: string, teeth?: Readonly<Record<string, string>>): Promise<Tariffs> {
     const { nihii11 } = await this.providerIdentity();
     const date = brusselsDate(this.now());
-    return this.audited({ action: 'tariffs.consulted', providerNihii11: nihii11, patientSsin: ssin, date, page, details: codes.join(',') }, () =>
+    const tariffs = await this.audited({ action: 'tariffs.consulted', providerNihii11: nihii11, patientSsin: ssin, date, page, details: codes.join(',') }, () =>
       this.host('tariffs', { ssin, date, codes: [...codes], ...(teeth !== undefined ? { teeth: { ...teeth } } : {}) }),
     );
+    await this.store.keepTariffs(contactKey(nihii11, ssin, date), tariffs, date);
+    return tariffs;
+  }
+
+  /**
+   * The patient's share of each of these codes as this contact's tariff answer gave it (the clinician
+   * checked tariffs today), for the supporting document; undefined when none is known. Never a consultation.
+   */
+  async knownPatientShares(ssin: string, codes: readonly string[]): Promise<PatientShares | undefined> {
+    const { nihii11 } = await this.providerIdentity();
+    const tariffs = await this.store.tariffsFor(contactKey(nihii11, ssin, brusselsDate(this.now())));
+    const known = (tariffs?.lines ?? []).filter((line) => codes.includes(line.code));
+    return known.length === 0 ? undefined : Object.fromEntries(known.map((line) => [line.code, line.patientShare]));
   }
 
   async dmgHolder(ssin: string, page: string): Promise<HostResult<'dmgHolder'>> {

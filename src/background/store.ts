@@ -1,5 +1,9 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import * as z from 'zod/mini';
+import browser from 'webextension-polyfill';
+import { isoDateSchema } from '../shared/domain/identifiers.js';
 import type { Insurability } from '../shared/domain/insurability.js';
+import { tariffsSchema, type Tariffs } from '../shared/domain/tariff.js';
 import type { AttestationRecord, AttestationStore } from './attestations.js';
 import type { LedgerStore } from './ledger.js';
 import type { JournalHeadStore, SeenJournalHead } from './journal-anchor.js';
@@ -20,6 +24,8 @@ interface CompanionDb extends DBSchema {
 }
 
 const DB_NAME = 'eattest-companion';
+const TARIFFS_PREFIX = 'tariffs|';
+const keptTariffsSchema = z.strictObject({ date: isoDateSchema, tariffs: tariffsSchema });
 const DB_VERSION = 2;
 const HIGHEST_JOURNAL_HEAD = 'highest';
 /** The audit trail is kept for a year on this device; the host's journal keeps transmissions for good. */
@@ -42,6 +48,24 @@ export class CompanionStore implements PatientDataStore, AttestationStore, Ledge
       },
     });
     return this.db;
+  }
+
+  /**
+   * Tariff answers live in the browser's session storage, not in IndexedDB: they serve the day's
+   * supporting documents only, so they need not outlive the browser, and they stay off the disk.
+   */
+  async keepTariffs(contactKey: string, tariffs: Tariffs, today: string): Promise<void> {
+    const session = browser.storage.session;
+    const stale = Object.entries(await session.get(null))
+      .filter(([key, value]) => key.startsWith(TARIFFS_PREFIX) && keptTariffsSchema.safeParse(value).data?.date !== today)
+      .map(([key]) => key);
+    if (stale.length > 0) await session.remove(stale);
+    await session.set({ [`${TARIFFS_PREFIX}${contactKey}`]: { date: today, tariffs } });
+  }
+
+  async tariffsFor(contactKey: string): Promise<Tariffs | undefined> {
+    const key = `${TARIFFS_PREFIX}${contactKey}`;
+    return keptTariffsSchema.safeParse((await browser.storage.session.get(key))[key]).data?.tariffs;
   }
 
   async insurabilityFor(contactKey: string): Promise<Insurability | undefined> {

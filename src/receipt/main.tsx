@@ -106,7 +106,7 @@ function SupportingDocument({ record, language, onLanguage }: DocumentProps) {
           </>
         )}
       </dl>
-      <ActsTable attestation={attestation} rowTestId="receipt-act" withReimbursable />
+      <ActsTable attestation={attestation} rowTestId="receipt-act" withReimbursable patientShares={record.patientShares} />
     </article>
   );
 }

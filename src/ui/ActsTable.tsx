@@ -7,8 +7,21 @@ import { t } from './i18n.js';
  * document lists them: code (with tooth, side and prescriber when given), quantity, amount paid,
  * and on the receipt whether each is reimbursable (supplements are not).
  */
-export function ActsTable({ attestation, rowTestId, withReimbursable = false }: { attestation: Attestation; rowTestId: string; withReimbursable?: boolean }) {
+export function ActsTable({
+  attestation,
+  rowTestId,
+  withReimbursable = false,
+  patientShares,
+}: {
+  attestation: Attestation;
+  rowTestId: string;
+  withReimbursable?: boolean;
+  /** The patient's share of each act's official fee, by code, when this contact's tariffs were checked: a column of its own. */
+  patientShares?: Readonly<Record<string, number>> | undefined;
+}) {
   const locale = t('languageCode');
+  const withShares = patientShares !== undefined && attestation.acts.some((act) => patientShares[act.code] !== undefined);
+  const columns = 3 + (withReimbursable ? 1 : 0) + (withShares ? 1 : 0);
   return (
     <table>
       <thead>
@@ -16,6 +29,7 @@ export function ActsTable({ attestation, rowTestId, withReimbursable = false }: 
           <th>{t('actCode')}</th>
           <th>{t('actQuantity')}</th>
           {withReimbursable && <th>{t('reimbursable')}</th>}
+          {withShares && <th>{t('receiptPatientShare')}</th>}
           <th>{t('actAmountPaid')}</th>
         </tr>
       </thead>
@@ -32,6 +46,11 @@ export function ActsTable({ attestation, rowTestId, withReimbursable = false }: 
             </td>
             <td>{act.quantity}</td>
             {withReimbursable && <td>{t('yes')}</td>}
+            {withShares && (
+              <td class="amount" data-testid="act-patient-share">
+                {patientShares[act.code] === undefined ? '—' : formatCents((patientShares[act.code] ?? 0) * act.quantity, locale)}
+              </td>
+            )}
             <td class="amount">{act.amountPaidCents === undefined ? '—' : formatCents(act.amountPaidCents, locale)}</td>
           </tr>
         ))}
@@ -40,6 +59,7 @@ export function ActsTable({ attestation, rowTestId, withReimbursable = false }: 
             <td>{t('supplement')}</td>
             <td>1</td>
             <td>{t('no')}</td>
+            {withShares && <td />}
             <td class="amount">{formatCents(attestation.supplementCents, locale)}</td>
           </tr>
         )}
@@ -47,7 +67,7 @@ export function ActsTable({ attestation, rowTestId, withReimbursable = false }: 
       {withReimbursable && (
         <tfoot>
           <tr>
-            <th colSpan={3}>{t('totalPaid')}</th>
+            <th colSpan={columns - 1}>{t('totalPaid')}</th>
             <td class="amount" data-testid="receipt-total">
               {formatCents(attestation.patientPaidCents + (attestation.supplementCents ?? 0), locale)}
             </td>

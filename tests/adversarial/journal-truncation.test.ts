@@ -22,6 +22,9 @@ import { hello, startHost, type HostProcess } from '../support/host-process.js';
 import { builtHostScript } from '../support/paths.js';
 import { provisionHostState } from '../support/provisioning.js';
 
+/** Patient data that knows no tariffs: the send handler asks it for the patient's shares, nothing else. */
+const noKnownShares = { knownPatientShares: () => Promise.resolve(undefined) } as unknown as PatientData;
+
 /**
  * Issue 13, finding 8: a journal of 14 lines cut to 2 still verified ("chain valid"), and a removed
  * send then counted as new. Now the head is anchored twice outside the journal: in `journal/head`
@@ -107,9 +110,9 @@ function background(host: HostProcess, seen: SeenJournalHead | undefined) {
   const { request, asked } = backgroundHost(host);
   const store = new MemoryAttestationStore();
   const anchor = new JournalAnchor(request, new MemoryHeadStore(seen));
-  // Only the host-status and send handlers are exercised: of the client only `request` is reached, the patient data and proposals not at all.
+  // Only the host-status and send handlers are exercised: of the client only `request` is reached, the patient data only for the shares it knows (none), the proposals not at all.
   const client = { request } as unknown as NativeHostClient;
-  const handlers = createHandlers(client, undefined as unknown as PatientData, {} as ConsultationDeps, new Attestations(request, store), anchor, new Ledger({ recordsBetween: () => Promise.resolve([]) }));
+  const handlers = createHandlers(client, noKnownShares, {} as ConsultationDeps, new Attestations(request, store), anchor, new Ledger({ recordsBetween: () => Promise.resolve([]) }));
   const popup: Sender = { kind: 'extension-page', url: 'chrome-extension://test/src/popup/index.html' };
   return { handlers, popup, asked, store };
 }

@@ -6,7 +6,7 @@ import { brusselsDate } from '../../src/shared/domain/calendar.js';
 import type { Language } from '../../src/shared/languages.js';
 import type { ExtensionBrowser } from '../support/chromium.js';
 import { seriousViolations } from '../support/axe.js';
-import { openPopupFromEhr, startFlowBench, type FlowBench, sendAndAwaitAcknowledgement } from '../support/content-e2e.js';
+import { openDisclosure, openPopupFromEhr, startFlowBench, type FlowBench, sendAndAwaitAcknowledgement } from '../support/content-e2e.js';
 
 /**
  * The receipt in the patient's language and the clinician's own language, in Chromium with the real
@@ -29,10 +29,11 @@ function message(language: Language, key: string): string {
 }
 
 /** The demo patients (demo/ehrs/medispa/app.js) whose page gives their language, and their insurer at the simulator. */
+/** The clinician checks Lambert's tariffs before sending (the simulator's 101076: 4,00 € of patient's share); the others' are not known. */
 const PATIENTS = [
-  { path: 'p1', language: 'fr', ssin: '85041213359', insurer: '100' },
-  { path: 'p4', language: 'nl', ssin: '03050908860', insurer: '500' },
-  { path: 'p5', language: 'de', ssin: '62072115482', insurer: '600' },
+  { path: 'p1', language: 'fr', ssin: '85041213359', insurer: '100', checkTariffs: true },
+  { path: 'p4', language: 'nl', ssin: '03050908860', insurer: '500', checkTariffs: false },
+  { path: 'p5', language: 'de', ssin: '62072115482', insurer: '600', checkTariffs: false },
 ] as const;
 
 let bench: FlowBench;
@@ -48,10 +49,15 @@ afterAll(async () => {
 const text = (page: Page, selector: string): Promise<string> => page.$eval(selector, (element) => element.textContent);
 
 /** The flow as the clinician goes through it: the EHR page, the popup, Send, the acknowledgement, the receipt's tab. */
-async function acknowledgedReceipt(path: string, ready?: string): Promise<{ receipt: Page; ack: string }> {
+async function acknowledgedReceipt(path: string, ready?: string, checkTariffs = false): Promise<{ receipt: Page; ack: string }> {
   const page = await session.browser.newPage();
   await page.goto(`${bench.ehr.origin}${path}`);
   const popup = await openPopupFromEhr(session, page, ready);
+  if (checkTariffs) {
+    await openDisclosure(popup, 'more-details');
+    await popup.click('[data-testid="check-tariffs"]');
+    await popup.waitForSelector('[data-testid="tariff-table"]', { timeout: 20_000 });
+  }
   const ack = await sendAndAwaitAcknowledgement(popup);
   const before = new Set(session.browser.targets());
   await popup.click('[data-testid="print-receipt"]');
@@ -83,7 +89,7 @@ describe('the supporting document in the patient’s language (Chromium, real ho
 
   for (const patient of PATIENTS) {
     it(`${patient.language}: the page’s language, Belgian date and amount, the insurer by name, the NIHII`, async () => {
-      const { receipt, ack } = await acknowledgedReceipt(`/medispa/patients/${patient.path}`);
+      const { receipt, ack } = await acknowledgedReceipt(`/medispa/patients/${patient.path}`, undefined, patient.checkTariffs);
       receipts.set(patient.language, receipt);
       expect(await text(receipt, '[data-testid="receipt-ack"]')).toBe(ack);
       expect(ack.startsWith(`${patient.insurer}-1-`)).toBe(true);
@@ -93,7 +99,9 @@ describe('the supporting document in the patient’s language (Chromium, real ho
       expect(await text(receipt, '[data-testid="receipt-total"]')).toBe(`30,00${NBSP}€`);
       // The practice by the name its configuration gives (tests/support/provisioning.ts) and its company number.
       expect(await text(receipt, '[data-testid="receipt-practice"]')).toBe('Cabinet médical du Parc, 0812.345.603');
-      expect(await receipt.$$eval('[data-testid="receipt-act"] .amount', (cells) => cells.map((cell) => cell.textContent))).toEqual([`30,00${NBSP}€`]);
+      // The patient's share of the act, in its own column, only when the clinician checked the tariffs before sending.
+      expect(await receipt.$$eval('[data-testid="act-patient-share"]', (cells) => cells.map((cell) => cell.textContent))).toEqual(patient.checkTariffs ? [`4,00${NBSP}€`] : []);
+      expect(await receipt.$$eval('[data-testid="receipt-act"] td:last-child', (cells) => cells.map((cell) => cell.textContent))).toEqual([`30,00${NBSP}€`]);
       await expectReceiptIn(receipt, patient.language, patient.insurer);
     });
   }

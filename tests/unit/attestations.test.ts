@@ -70,7 +70,7 @@ describe('sending from the extension', () => {
   it('keeps the patient’s language the EHR page gave on the record, for their supporting document', async () => {
     const store = new MemoryStore();
     const { host } = fakeHost({ attest: () => acknowledged([...store.records.keys()][0] ?? '') });
-    await new Attestations(host, store, undefined, () => NOW).send(attestation, undefined, 'de');
+    await new Attestations(host, store, undefined, () => NOW).send(attestation, undefined, { patientLanguage: 'de' });
     const [record] = [...store.records.values()];
     expect(record).toMatchObject({ status: 'acknowledged', patientLanguage: 'de' });
   });

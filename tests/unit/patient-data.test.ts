@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PatientData, type AuditEntry, type HostRequest, type PatientDataStore } from '../../src/background/patient-data.js';
 import { routeFor, type Insurability } from '../../src/shared/domain/insurability.js';
+import type { Tariffs } from '../../src/shared/domain/tariff.js';
 import { AppError } from '../../src/shared/errors.js';
 import type { HostCommandName, HostParams } from '../../src/shared/host-protocol.js';
 
@@ -23,6 +24,14 @@ class MemoryStore implements PatientDataStore {
   appendAudit(entry: AuditEntry) {
     this.audit.push(entry);
     return Promise.resolve();
+  }
+  readonly tariffs = new Map<string, Tariffs>();
+  keepTariffs(key: string, tariffs: Tariffs) {
+    this.tariffs.set(key, tariffs);
+    return Promise.resolve();
+  }
+  tariffsFor(key: string) {
+    return Promise.resolve(this.tariffs.get(key));
   }
 }
 
@@ -52,8 +61,11 @@ function fakeHost(options: { failInsurability?: AppError } = {}) {
           const { ssin, date } = params as HostParams<'insurability'>;
           return insurabilityOf(ssin, date);
         }
-        case 'tariffs':
-          return { date: (params as HostParams<'tariffs'>).date, lines: [], errors: [] };
+        case 'tariffs': {
+          const { date, codes } = params as HostParams<'tariffs'>;
+          // 101010 priced; any other code unknown to the insurer.
+          return { date, lines: codes.includes('101010') ? [{ code: '101010', fee: 3000, reimbursement: 2600, patientShare: 400 }] : [], errors: [] };
+        }
         case 'dmgHolder':
           return { holder: null, consultedAt: '2026-11-30T09:00:00.000Z' };
         default:
@@ -174,6 +186,20 @@ describe('tariffs and the DMG holder', () => {
     const data = new PatientData(host, new MemoryStore(), () => new Date('2026-11-30T09:00:00Z'));
     await data.tariffs(SSIN, ['374636', '371011'], PAGE, { '374636': '36' });
     expect(calls.find((call) => call.command === 'tariffs')?.params).toEqual({ ssin: SSIN, date: '2026-11-30', codes: ['374636', '371011'], teeth: { '374636': '36' } });
+  });
+
+  it('knows the patient’s share of the codes this contact’s tariffs priced, for the receipt, and asks nothing for it', async () => {
+    const { host, count } = fakeHost();
+    let now = new Date('2026-11-30T09:00:00Z');
+    const data = new PatientData(host, new MemoryStore(), () => now);
+    expect(await data.knownPatientShares(SSIN, ['101010'])).toBeUndefined();
+    await data.tariffs(SSIN, ['101010', '475075'], PAGE);
+    expect(await data.knownPatientShares(SSIN, ['101010', '475075'])).toEqual({ '101010': 400 });
+    // Another patient, or the same one another day: another contact, nothing known.
+    expect(await data.knownPatientShares(OTHER_SSIN, ['101010'])).toBeUndefined();
+    now = new Date('2026-12-01T09:00:00Z');
+    expect(await data.knownPatientShares(SSIN, ['101010'])).toBeUndefined();
+    expect(count('tariffs')).toBe(1);
   });
 
   it('asks the host for the provider once per worker life', async () => {

@@ -19,6 +19,9 @@ import { AppError } from '../../src/shared/errors.js';
 import type { HostCommandName } from '../../src/shared/host-protocol.js';
 import type { BackgroundReply } from '../../src/shared/extension-protocol.js';
 
+/** Patient data that knows no tariffs: the send handler asks it for the patient's shares, nothing else. */
+const noKnownShares = { knownPatientShares: () => Promise.resolve(undefined) } as unknown as PatientData;
+
 const ID = 'kpghmhnplncbdjmflbikfegpgigphlfp';
 const EXTENSION_ORIGIN = `chrome-extension://${ID}`;
 const POPUP_URL = `${EXTENSION_ORIGIN}/src/popup/index.html`;
@@ -264,10 +267,10 @@ describe('attestation.send through the router and its handler', () => {
       recordByAcknowledgement: () => Promise.resolve(undefined),
     };
     const attestations = new Attestations(host, store, undefined, () => new Date('2026-11-30T09:00:00Z'));
-    // Only the attestation handler is exercised: the host client and the patient data are not reached.
+    // Only the attestation handler is exercised: the host client is not reached, the patient data only for the shares it knows (none).
     // A journal that reaches its anchors (journal-anchor.test.ts covers the other case).
     const intactJournal = { anchorForSend: () => Promise.resolve(undefined), follow: () => Promise.resolve() } as unknown as JournalAnchor;
-    const handlers = createHandlers(undefined as unknown as NativeHostClient, undefined as unknown as PatientData, {} as ConsultationDeps, attestations, intactJournal, new Ledger({ recordsBetween: () => Promise.resolve([]) }));
+    const handlers = createHandlers(undefined as unknown as NativeHostClient, noKnownShares, {} as ConsultationDeps, attestations, intactJournal, new Ledger({ recordsBetween: () => Promise.resolve([]) }));
     const route = createRouter(handlers, context);
     const attestation = {
       patient: { ssin: '85073003328', firstName: 'Jan', lastName: 'Peeters' },

@@ -3,6 +3,8 @@ import { cancelReasonSchema, consultationKeySchema, recordedAttestationSchema } 
 import { errorCodeSchema } from '../errors.js';
 import { LANGUAGES } from '../languages.js';
 import { isoDateSchema, nihii11Schema, ssinSchema } from './identifiers.js';
+import { centsSchema } from './money.js';
+import { nomenclatureCodeSchema } from './tariff.js';
 
 /**
  * What comes back from an eAttest: the insurer's acknowledgement number (the receipt the patient's
@@ -131,6 +133,10 @@ export type JournalSend = z.infer<typeof journalSendSchema>;
  * from the host's answer or, after a restart, from its journal. `notSent`: the journal never saw it.
  * `abandoned`: its outcome stayed unknown and the clinician gave it up after checking with the insurer.
  */
+/** At most one entry per act of an attestation. */
+export const patientSharesSchema = z.record(nomenclatureCodeSchema, centsSchema).check(z.refine((shares) => Object.keys(shares).length <= 30, 'at most 30 acts'));
+export type PatientShares = z.infer<typeof patientSharesSchema>;
+
 export const attestationRecordSchema = z.strictObject({
   consultationKey: consultationKeySchema,
   careDate: isoDateSchema,
@@ -147,6 +153,11 @@ export const attestationRecordSchema = z.strictObject({
   lastError: z.optional(errorCodeSchema),
   /** The patient's language as the EHR page gave it: their supporting document is printed in it. */
   patientLanguage: z.optional(z.enum(LANGUAGES)),
+  /**
+   * The patient's share of each act's official fee (ticket modérateur, remgeld), by nomenclature code,
+   * when the clinician checked this contact's tariffs before sending: their supporting document shows it.
+   */
+  patientShares: z.optional(patientSharesSchema),
 });
 export type AttestationRecord = z.infer<typeof attestationRecordSchema>;
 export type RecordStatus = AttestationRecord['status'];
