@@ -112,7 +112,11 @@ export class PatientData {
    */
   async knownPatientShares(ssin: string, codes: readonly string[]): Promise<PatientShares | undefined> {
     const { nihii11 } = await this.providerIdentity();
-    const tariffs = await this.store.tariffsFor(contactKey(nihii11, ssin, brusselsDate(this.now())));
+    // Only the receipt's extra column depends on it: a session storage that fails never stops a send.
+    const tariffs = await this.store.tariffsFor(contactKey(nihii11, ssin, brusselsDate(this.now()))).catch((error: unknown) => {
+      console.warn('[eattest] the tariffs kept for this contact could not be read', error);
+      return undefined;
+    });
     const known = (tariffs?.lines ?? []).filter((line) => codes.includes(line.code));
     return known.length === 0 ? undefined : Object.fromEntries(known.map((line) => [line.code, line.patientShare]));
   }
