@@ -1,5 +1,5 @@
 import { defineConfig } from 'vite';
-import { HOST_EXTERNALS, HOST_MINIFY } from './vite.host-bundle.js';
+import { HOST_MINIFY, hostBundle } from './vite.host-bundle.js';
 
 /**
  * The native host bundled for Node, in two builds (no node_modules are needed at run time):
@@ -11,26 +11,19 @@ import { HOST_EXTERNALS, HOST_MINIFY } from './vite.host-bundle.js';
  *   itself with V8's code cache, which Node 20 offers for scripts and not for ES modules;
  * - vite.boot.config.ts, the boot: dist/native-host/eattest-host.mjs, the file the launcher runs.
  */
-export default defineConfig({
-  build: {
-    ssr: 'native-host/src/main.ts',
+export default defineConfig(
+  hostBundle({
+    entry: 'native-host/src/main.ts',
     outDir: 'dist/native-host/program',
     emptyOutDir: true,
-    target: 'node20',
-    sourcemap: false,
-    rolldownOptions: {
-      external: HOST_EXTERNALS,
-      output: {
-        entryFileNames: 'host-main.cjs',
-        format: 'cjs',
-        // What the handshake does not need (the command line, the commands and their libraries) goes
-        // into chunks loaded on first use: parsing one 2.5 MB file cost ~100 ms at every start.
-        chunkFileNames: 'chunks/[name]-[hash].cjs',
-        // Minified (2.3 MB → 1.1 MB): less to read and compile on a cold start. Function and class
-        // names are kept, since error names reach the log and libraries may read them.
-        minify: HOST_MINIFY,
-      },
+    output: {
+      entryFileNames: 'host-main.cjs',
+      format: 'cjs',
+      // What the handshake does not need (the command line, the commands and their libraries) goes
+      // into chunks loaded on first use: parsing one 2.5 MB file cost ~100 ms at every start.
+      chunkFileNames: 'chunks/[name]-[hash].cjs',
+      // Minified (2.3 MB → 1.1 MB): less to read and compile on a cold start.
+      minify: HOST_MINIFY,
     },
-  },
-  ssr: { noExternal: true, target: 'node' },
-});
+  }),
+);
