@@ -1,4 +1,4 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, posix } from 'node:path';
@@ -18,7 +18,7 @@ import { hello, resultOf, startHost, type HostProcess } from '../support/host-pr
 import { writeFakeSecretTool } from '../support/fake-secret-tool.js';
 import { dpkgInstall, dpkgRemove, dpkgStatus, packagedDeb } from '../support/packaged-deb.js';
 import { provisionHostState, writeHostConfig } from '../support/provisioning.js';
-import { CLINICIAN_INSTALL_SECTION, blockCommands, inlineSpans, readmeSection, runReadmeScenarios, unmatchedScenarios, type ReadmeScenarios } from '../support/readme.js';
+import { CLINICIAN_INSTALL_SECTION, blockCommands, inlineSpans, readmeSection, runReadmeScenarios, shell, unmatchedScenarios, type ReadmeScenarios, type ShellRun } from '../support/readme.js';
 
 /**
  * The packaged host (`npm run package`: a Node single-executable application) run as the browser
@@ -215,21 +215,14 @@ describe("the README's clinician install, on the packaged host", () => {
   let home: string;
 
   const sh = (command: string, options: { path?: string; stdin?: string } = {}) =>
-    new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-      const child = spawn('sh', ['-c', command], {
-        cwd: home,
-        env: { PATH: [options.path, fakeBin, process.env['PATH']].filter((part) => part !== undefined).join(delimiter), HOME: home },
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-      child.stdin.end(options.stdin ?? '');
-      child.on('close', (code) => resolve({ code, out, err }));
+    shell(command, {
+      cwd: home,
+      env: { PATH: [options.path, fakeBin, process.env['PATH']].filter((part) => part !== undefined).join(delimiter), HOME: home },
+      ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
     });
   /** /usr/bin in the scratch root: its eattest-host is the package's relative link to the host. */
   const installedCommandDir = () => join(root, dirname(LINUX_PACKAGE_PATHS.command));
-  const expectCertificateImported = (run: { code: number | null; out: string; err: string }) => {
+  const expectCertificateImported = (run: ShellRun) => {
     expect(run.code, run.err).toBe(0);
     expect(run.out).toContain(pki.clinicians.doctorRsa.identity.ssin);
   };

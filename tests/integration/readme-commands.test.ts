@@ -10,7 +10,7 @@ import { PRODUCT_VERSION } from '../../src/shared/version.js';
 import { captures } from '../support/captures.js';
 import { writeFakeSecretTool } from '../support/fake-secret-tool.js';
 import { repoRoot } from '../support/paths.js';
-import { CLINICIAN_INSTALL_SECTION, blockCommands, inlineSpans, readmeSection, runReadmeScenarios, unmatchedScenarios, type ReadmeScenarios } from '../support/readme.js';
+import { CLINICIAN_INSTALL_SECTION, blockCommands, inlineSpans, readmeSection, runReadmeScenarios, shell, unmatchedScenarios, type ReadmeScenarios, type ShellRun } from '../support/readme.js';
 import { writeHostConfig } from '../support/provisioning.js';
 
 /**
@@ -54,12 +54,6 @@ function variants(command: string): string[] {
   return [without, ...withAll];
 }
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
 let pki: TestPki;
 let simulator: Simulator;
 mkdirSync(join(repoRoot, '.test-results'), { recursive: true });
@@ -79,20 +73,12 @@ function newHome(): string {
 let home: string;
 
 /** The command through sh, as a user types it; asynchronous, since the simulator answers from this process. */
-function sh(command: string, options: { home?: string; stdin?: string } = {}): Promise<Run> {
-  const child = spawn('sh', ['-c', command], {
-    cwd: workDir,
-    env: { PATH: `${fakeBin}${delimiter}${process.env['PATH'] ?? ''}`, HOME: options.home ?? home, npm_config_update_notifier: 'false' },
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  child.stdin.end(options.stdin ?? '');
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
+function sh(command: string, options: { home?: string; stdin?: string } = {}): Promise<ShellRun> {
+  const env = { PATH: `${fakeBin}${delimiter}${process.env['PATH'] ?? ''}`, HOME: options.home ?? home, npm_config_update_notifier: 'false' };
+  return shell(command, { cwd: workDir, env, ...(options.stdin !== undefined ? { stdin: options.stdin } : {}) });
 }
 
-function json(run: Run): Record<string, unknown> {
+function json(run: ShellRun): Record<string, unknown> {
   return JSON.parse(run.out) as Record<string, unknown>;
 }
 

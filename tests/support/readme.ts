@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './paths.js';
@@ -57,4 +58,22 @@ export async function runReadmeScenarios(scenarios: ReadmeScenarios): Promise<vo
       throw new Error(`README command \`${command}\`: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
   }
+}
+
+/** What a README command printed, and how it ended. */
+export interface ShellRun {
+  code: number | null;
+  out: string;
+  err: string;
+}
+
+/** A README command through sh, as a user types it, with only the environment given; asynchronous, since the simulator may answer from this process. */
+export function shell(command: string, options: { cwd: string; env: Record<string, string>; stdin?: string }): Promise<ShellRun> {
+  const child = spawn('sh', ['-c', command], { cwd: options.cwd, env: options.env });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+  child.stdin.end(options.stdin ?? '');
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
 }
