@@ -34,8 +34,3 @@ export function insurerOf(record: AttestationRecord): InsurerOfRecord | undefine
   const federation = /^\d{3}$/.test(code) ? `${code.charAt(0)}00` : code;
   return Object.hasOwn(INSURER_NAME_KEYS, federation) ? { code: federation, nameKey: INSURER_NAME_KEYS[federation as keyof typeof INSURER_NAME_KEYS] } : { code };
 }
-
-/** A CBE (company) number as Belgium writes it: 0123.456.789. */
-export function formatCbe(cbe: string): string {
-  return /^\d{10}$/.test(cbe) ? `${cbe.slice(0, 4)}.${cbe.slice(4, 7)}.${cbe.slice(7)}` : cbe;
-}

@@ -33,6 +33,11 @@ export function normaliseCbe(input: string): string | undefined {
   return isValidCbe(digits) ? digits : undefined;
 }
 
+/** A CBE (company) number as Belgium writes it: 0123.456.789. */
+export function formatCbe(cbe: string): string {
+  return /^\d{10}$/.test(cbe) ? `${cbe.slice(0, 4)}.${cbe.slice(4, 7)}.${cbe.slice(7)}` : cbe;
+}
+
 /** An SSIN as Belgians write it, "85.04.12-133.59" (also keeps a spreadsheet from reading it as a number). */
 export function formatSsin(ssin: string): string {
   return /^\d{11}$/.test(ssin) ? `${ssin.slice(0, 2)}.${ssin.slice(2, 4)}.${ssin.slice(4, 6)}-${ssin.slice(6, 9)}.${ssin.slice(9)}` : ssin;
