@@ -24,8 +24,12 @@ interface CompanionDb extends DBSchema {
 }
 
 const DB_NAME = 'eattest-companion';
-const TARIFFS_PREFIX = 'tariffs|';
-const keptTariffsSchema = z.strictObject({ date: isoDateSchema, tariffs: tariffsSchema });
+const TARIFFS_KEY = 'tariffsOfTheDay';
+/** The day's tariff answers by contact key (provider|patient|day); a day's contacts are a few dozen. */
+const keptTariffsSchema = z.strictObject({
+  date: isoDateSchema,
+  byContact: z.record(z.string().check(z.maxLength(100)), tariffsSchema).check(z.refine((byContact) => Object.keys(byContact).length <= 1000, 'at most 1,000 contacts a day')),
+});
 const DB_VERSION = 2;
 const HIGHEST_JOURNAL_HEAD = 'highest';
 /** The audit trail is kept for a year on this device; the host's journal keeps transmissions for good. */
@@ -53,19 +57,21 @@ export class CompanionStore implements PatientDataStore, AttestationStore, Ledge
   /**
    * Tariff answers live in the browser's session storage, not in IndexedDB: they serve the day's
    * supporting documents only, so they need not outlive the browser, and they stay off the disk.
+   * One key holds the day's (a new day starts it empty), so keeping one reads nothing else.
    */
   async keepTariffs(contactKey: string, tariffs: Tariffs, today: string): Promise<void> {
-    const session = browser.storage.session;
-    const stale = Object.entries(await session.get(null))
-      .filter(([key, value]) => key.startsWith(TARIFFS_PREFIX) && keptTariffsSchema.safeParse(value).data?.date !== today)
-      .map(([key]) => key);
-    if (stale.length > 0) await session.remove(stale);
-    await session.set({ [`${TARIFFS_PREFIX}${contactKey}`]: { date: today, tariffs } });
+    const kept = await this.daysTariffs();
+    const byContact = kept?.date === today ? kept.byContact : {};
+    await browser.storage.session.set({ [TARIFFS_KEY]: { date: today, byContact: { ...byContact, [contactKey]: tariffs } } });
   }
 
   async tariffsFor(contactKey: string): Promise<Tariffs | undefined> {
-    const key = `${TARIFFS_PREFIX}${contactKey}`;
-    return keptTariffsSchema.safeParse((await browser.storage.session.get(key))[key]).data?.tariffs;
+    const byContact = (await this.daysTariffs())?.byContact;
+    return byContact !== undefined && Object.hasOwn(byContact, contactKey) ? byContact[contactKey] : undefined;
+  }
+
+  private async daysTariffs(): Promise<z.infer<typeof keptTariffsSchema> | undefined> {
+    return keptTariffsSchema.safeParse((await browser.storage.session.get(TARIFFS_KEY))[TARIFFS_KEY]).data;
   }
 
   async insurabilityFor(contactKey: string): Promise<Insurability | undefined> {
