@@ -1,5 +1,5 @@
 import { brusselsDate, brusselsTime, daysOfMonth } from '../shared/domain/calendar.js';
-import { formatNihii, formatSsin } from '../shared/domain/identifier-rules.js';
+import { formatNihii, formatSsin } from '../shared/domain/identifier-formats.js';
 import { codesText, LEDGER_STATUS_WORDS, ledgerInstant, patientName } from '../shared/domain/ledger.js';
 import { decimalCommaAmount } from '../shared/domain/money-text.js';
 import type { AttestationRecord } from '../shared/domain/receipt.js';

@@ -6,7 +6,7 @@ import { askBackground } from '../ui/background.js';
 import { ErrorNotice } from '../ui/ErrorNotice.js';
 import { languageInUse, t, type MessageKey } from '../ui/i18n.js';
 import { brusselsTime } from '../shared/domain/calendar.js';
-import { formatSsin } from '../shared/domain/identifier-rules.js';
+import { formatSsin } from '../shared/domain/identifier-formats.js';
 import { acknowledgedTotalCents, ledgerInstant, patientName } from '../shared/domain/ledger.js';
 import { formatCents } from '../shared/domain/money-text.js';
 import { openReceipt, refusalText } from './AttestationView.js';

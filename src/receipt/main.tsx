@@ -13,7 +13,7 @@ import { languageInUse, loadLanguage, t } from '../ui/i18n.js';
 import '../ui/style.css';
 import './receipt.css';
 import { Barcode } from './Barcode.js';
-import { formatCbe } from '../shared/domain/identifier-rules.js';
+import { formatCbe } from '../shared/domain/identifier-formats.js';
 import { insurerOf } from './insurers.js';
 
 /** A4 or A5: the print CSS fits both; @page takes the size chosen here. */

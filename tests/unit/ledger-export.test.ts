@@ -3,7 +3,7 @@ import { neutraliseFormula, writeCsv } from '../../src/background/csv.js';
 import { Ledger, LEDGER_CSV_HEADER, type LedgerStore } from '../../src/background/ledger.js';
 import { createRouter, type HandlerTable } from '../../src/background/router.js';
 import { daysOfMonth } from '../../src/shared/domain/calendar.js';
-import { formatNihii, formatSsin } from '../../src/shared/domain/identifier-rules.js';
+import { formatNihii, formatSsin } from '../../src/shared/domain/identifier-formats.js';
 import { acknowledgedTotalCents } from '../../src/shared/domain/ledger.js';
 import { decimalCommaAmount, formatCents } from '../../src/shared/domain/money-text.js';
 import type { AttestationRecord } from '../../src/shared/domain/receipt.js';

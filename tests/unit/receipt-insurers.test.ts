@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AttestationRecord } from '../../src/shared/domain/receipt.js';
 import { insurerOf } from '../../src/receipt/insurers.js';
-import { formatCbe } from '../../src/shared/domain/identifier-rules.js';
+import { formatCbe } from '../../src/shared/domain/identifier-formats.js';
 
 const attestation = {
   patient: { ssin: '85073003328', firstName: 'Jan', lastName: 'Peeters' },
